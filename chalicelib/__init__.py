@@ -1,0 +1,1 @@
+"""Training sign-in and online exam system of the Beijing HR services industry association."""

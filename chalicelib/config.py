@@ -1,0 +1,100 @@
+"""Typed settings, read from the environment at call time.
+
+The stage's values live in `.chalice/config.json` (`environment_variables`).
+They are read when a request needs them, never at import time, so that
+`chalice.test.Client(app, stage_name="local")` and `chalice local` both work
+and a test can change a value between two requests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class ConfigError(RuntimeError):
+    """A setting the stage needs is missing or malformed: a deployment bug, not a user error."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    bucket_name: str
+    region: str
+    ses_region: str
+    ses_sender: str
+    export_recipients: tuple[str, ...]
+    staff_alert_recipients: tuple[str, ...]
+    public_url: str
+    ssm_prefix: str
+    # Local stages carry their secrets here; deployed stages leave them empty
+    # and read SSM Parameter Store (see storage/secrets.py).
+    local_secrets: Mapping[str, str] = field(default_factory=dict)
+    calendar_overrides: str = ""
+    period_cache_seconds: float = 30.0
+    # The standard AWS_ENDPOINT_URL: set when every AWS call goes to an emulator (moto).
+    endpoint_url: str = ""
+
+    @property
+    def is_emulated(self) -> bool:
+        return bool(self.endpoint_url)
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"environment variable {name} is not set for this stage")
+    return value
+
+
+def _address_list(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+# Secrets a local stage may carry in its environment, by their SSM name.
+LOCAL_SECRET_VARIABLES = {
+    "id-hmac-key": "ID_HMAC_KEY",
+    "exam-token-key": "EXAM_TOKEN_KEY",
+}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment as it is now."""
+    env = os.environ if env is None else env
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or ""
+    if not region:
+        raise ConfigError("neither AWS_REGION nor AWS_DEFAULT_REGION is set")
+    exports = _address_list(env.get("EXPORT_RECIPIENTS", ""))
+    alerts = _address_list(env.get("STAFF_ALERT_RECIPIENTS", "")) or exports
+    cache_seconds = env.get("PERIOD_CACHE_SECONDS", "30")
+    try:
+        period_cache_seconds = float(cache_seconds)
+    except ValueError as exc:
+        raise ConfigError(f"PERIOD_CACHE_SECONDS is not a number: {cache_seconds!r}") from exc
+    overrides = env.get("CALENDAR_OVERRIDES", "")
+    if overrides:
+        try:
+            json.loads(overrides)
+        except ValueError as exc:
+            raise ConfigError("CALENDAR_OVERRIDES is not valid JSON") from exc
+    return Settings(
+        stage=env.get("STAGE", "local"),
+        table_name=_required(env, "TABLE_NAME"),
+        bucket_name=_required(env, "BUCKET_NAME"),
+        region=region,
+        ses_region=env.get("SES_REGION") or region,
+        ses_sender=env.get("SES_SENDER", ""),
+        export_recipients=exports,
+        staff_alert_recipients=alerts,
+        public_url=env.get("PUBLIC_URL", ""),
+        ssm_prefix=env.get("SSM_PREFIX", "/hr-exam/local").rstrip("/"),
+        local_secrets={
+            name: env[variable] for name, variable in LOCAL_SECRET_VARIABLES.items() if env.get(variable)
+        },
+        calendar_overrides=overrides,
+        period_cache_seconds=period_cache_seconds,
+        endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
+    )

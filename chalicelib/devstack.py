@@ -1,0 +1,153 @@
+"""`make run`: an embedded moto server and `chalice local`, seeded and ready.
+
+moto is not thread-safe: its server here answers one request at a time
+(werkzeug with `threaded=False`), otherwise two conflicting DynamoDB
+transactions could both succeed and the uniqueness the app promises would be
+an illusion. Tests that need a real server use `MotoServer` too.
+Nothing listens on anything but loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+class MotoServer:
+    """moto's AWS emulator on loopback, one request at a time, in a background thread."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.port = port or free_port()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> MotoServer:
+        from moto.server import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import make_server
+
+        application = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server(LOOPBACK, self.port, application, threaded=False)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> MotoServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def wait_for(url: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def start_chalice_local(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    chalice = Path(sys.executable).with_name("chalice")
+    return subprocess.Popen(
+        [str(chalice), "local", "--stage", "local", "--host", LOOPBACK, "--port", str(port)],
+        cwd=PROJECT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def prepare(moto_url: str) -> str:
+    """Bootstrap and seed the emulator; returns a new staff token."""
+    os.environ["AWS_ENDPOINT_URL"] = moto_url
+    from chalicelib.cli import load_stage
+
+    load_stage("local")
+    from chalicelib import runtime
+    from chalicelib.config import load_settings
+    from chalicelib.services import demo
+    from chalicelib.storage import provision
+
+    for line in provision.bootstrap(load_settings()):
+        print(line)
+    for line in demo.seed():
+        print(line)
+    return runtime.current().secrets.add_staff_token("local-dev")
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    moto = MotoServer(int(os.environ.get("MOTO_PORT", "0"))).start()
+    token = prepare(moto.url)
+    env = {**os.environ, "AWS_ENDPOINT_URL": moto.url, "PYTHONUNBUFFERED": "1"}
+    server = start_chalice_local(port, env)
+    url = f"http://{LOOPBACK}:{port}/"
+    stopping = threading.Event()
+
+    def stop(*_: Any) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        wait_for(url + "api/today")
+        from chalicelib.services import qr
+
+        print()
+        print(qr.terminal(url))
+        print(f"Candidates (the QR code above): {url}")
+        print(f"Lookup / FAQ:                  {url}lookup  {url}faq")
+        print(f"Staff token (Authorization: Bearer ...):\n{token}")
+        print(f"Emulated AWS (moto):           {moto.url}/moto-api/")
+        print("Ctrl-C stops both servers.")
+        while not stopping.is_set() and server.poll() is None:
+            stopping.wait(0.5)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        moto.stop()
+        print("stopped")
+    return 0 if stopping.is_set() else (server.returncode or 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Chinese statutory working days.
+
+Registration reopens on the first working day after an exam, and passers must
+reach the city system within 5 working days: both count statutory working
+days, where a holiday weekday is off and an adjusted weekend day (调休) is on.
+`chinesecalendar` carries the State Council's schedule; it only knows a year
+once the schedule is published and the library released, so staff can supply
+a year (or correct a day) in the stage setting `CALENDAR_OVERRIDES`:
+
+    {"2027": {"holidays": ["2027-01-01", ...], "workdays": ["2027-02-07", ...]}}
+
+A year present there is taken as fully described by its lists plus the usual
+Monday-to-Friday week. A date in a year nobody knows raises `CalendarUnknown`
+naming the year, which the API answers as a 409, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import chinese_calendar
+
+from chalicelib.domain.errors import CalendarUnknown
+
+ONE_DAY = dt.timedelta(days=1)
+# No run of non-working days in China's calendar is anywhere near this long;
+# the bound only stops a corrupt override from looping forever.
+_LONGEST_BREAK = 60
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+    supplied_years: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_overrides(cls, raw: str) -> WorkCalendar:
+        """Build from the JSON of `CALENDAR_OVERRIDES` (empty: the library alone)."""
+        if not raw.strip():
+            return cls()
+        data = json.loads(raw)
+        holidays: set[dt.date] = set()
+        workdays: set[dt.date] = set()
+        years: set[int] = set()
+        for year, lists in data.items():
+            years.add(int(year))
+            holidays.update(dt.date.fromisoformat(day) for day in lists.get("holidays", []))
+            workdays.update(dt.date.fromisoformat(day) for day in lists.get("workdays", []))
+        return cls(frozenset(holidays), frozenset(workdays), frozenset(years))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        if day.year in self.supplied_years:
+            return day.weekday() < 5
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError as exc:
+            raise CalendarUnknown(day.year) from exc
+
+    def first_working_day_after(self, day: dt.date) -> dt.date:
+        """The first working day strictly after `day`."""
+        return self.nth_working_day_after(day, 1)
+
+    def nth_working_day_after(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day strictly after `day` (n >= 1)."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        candidate = day
+        for _ in range(n * _LONGEST_BREAK):
+            candidate += ONE_DAY
+            if self.is_working_day(candidate):
+                n -= 1
+                if n == 0:
+                    return candidate
+        raise ValueError(f"no working day found after {day}")
+
+    def last_working_day_before(self, day: dt.date) -> dt.date:
+        """The last working day strictly before `day`."""
+        candidate = day
+        for _ in range(_LONGEST_BREAK):
+            candidate -= ONE_DAY
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError(f"no working day found before {day}")
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: how many working days `end` is after `start`."""
+        count = 0
+        day = start
+        while day < end:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count

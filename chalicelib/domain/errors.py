@@ -1,0 +1,96 @@
+"""Domain errors: each knows the contract's code, HTTP status and the Chinese message.
+
+The web layer turns any `DomainError` into
+`{"error": {"code", "message", "field"}}` in one place; storage turns AWS
+refusals into these, so no botocore error ever reaches a route.
+Messages are written for the candidate and say what to do next.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal the candidate or staff member can act on."""
+
+    status = 409
+    code = "conflict"
+    default_message = "请求与当前状态冲突，请刷新页面后重试。"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+        code: str | None = None,
+    ) -> None:
+        if code:
+            self.code = code
+        self.message = message or self.default_message
+        self.field = field
+        # Contract fields that travel beside "error" (e.g. "result" of already_submitted).
+        self.extra = extra or {}
+        super().__init__(f"{self.code}: {self.field or ''}")
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            error["field"] = self.field
+        return {"error": error, **self.extra}
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+    default_message = "请求格式不正确：请求体必须是 JSON 对象。请刷新页面后重试。"
+
+
+class Invalid(DomainError):
+    """422: one input field is missing or does not pass its rule."""
+
+    status = 422
+    code = "invalid"
+    default_message = "填写的内容有误，请检查后重新提交。"
+
+    def __init__(self, field: str, message: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+    default_message = "身份验证失败或已过期，请重新登录或重新进入考试。"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = "没有找到相关记录，请核对后重试。"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Unavailable(DomainError):
+    """503: a dependency failed; the same request may safely be retried."""
+
+    status = 503
+    code = "unavailable"
+    default_message = "系统繁忙，请稍候片刻再试。您填写的内容不会丢失，重试是安全的。"
+
+
+class CalendarUnknown(Conflict):
+    """The working-day calendar has no data for a year yet (the library lags the State Council)."""
+
+    code = "calendar_unknown"
+
+    def __init__(self, year: int, field: str | None = None) -> None:
+        super().__init__(
+            f"{year} 年的法定节假日安排尚未录入系统，暂时无法计算工作日。"
+            f"请工作人员在配置中补充 {year} 年的节假日与调休工作日后重试。",
+            field=field,
+        )
+        self.year = year

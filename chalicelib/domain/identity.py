@@ -1,0 +1,151 @@
+"""Candidates' identifying details: normalise, validate, mask.
+
+The contract's rules, in one place: a resident ID number is 17 digits and a
+correct check character with a real birth date; a phone is a mainland mobile
+number; an e-mail is syntactically valid and unique regardless of case; a
+name is 1-40 characters. Every function raises `Invalid(field)` with a
+Chinese message that tells the candidate what to fix.
+
+`stdnum.cn.ric.validate` is deliberately not used as is: it refuses real
+people whose county code is missing from its bundled list (county codes are
+reassigned faster than such lists are updated) and accepts birth dates in the
+future. We use its check-digit and birth-date helpers instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
+from chalicelib.domain.errors import Invalid
+
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+NAME_MAX = 40
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_PHONE_SHAPE = re.compile(r"^1[0-9]{10}$")
+_PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A candidate's details as they will be stored: normalised and valid."""
+
+    name: str
+    id_number: str
+    phone: str
+    email: str
+
+
+def _text(value: object, field: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise Invalid(field, _EMPTY[field])
+    if not isinstance(value, str):
+        raise Invalid(field, _EMPTY[field])
+    return value
+
+
+_EMPTY = {
+    "name": "请填写姓名。",
+    "id_number": "请填写 18 位居民身份证号码。",
+    "phone": "请填写 11 位手机号码。",
+    "email": "请填写电子邮箱。",
+}
+
+
+def normalise_id_number(value: object, today: dt.date) -> str:
+    """An 18-character resident ID number, or `Invalid("id_number")`."""
+    text = unicodedata.normalize("NFKC", _text(value, "id_number"))
+    number = re.sub(r"\s", "", text).upper()
+    if len(number) != 18:
+        raise Invalid("id_number", f"身份证号码应为 18 位，您填写了 {len(number)} 位，请核对。")
+    if not _ID_SHAPE.match(number):
+        raise Invalid("id_number", "身份证号码应为 17 位数字加 1 位数字或 X，请核对。")
+    # stdnum expects the whole number, check character included, and ignores the last one.
+    if ric.calc_check_digit(number) != number[17]:
+        raise Invalid("id_number", "身份证号码校验位不正确，请逐位核对后重新填写。")
+    try:
+        birth = ric.get_birth_date(number)
+    except ValidationError as exc:
+        raise Invalid("id_number", "身份证号码中的出生日期不存在，请核对。") from exc
+    if not EARLIEST_BIRTH <= birth <= today:
+        raise Invalid("id_number", "身份证号码中的出生日期不正确，请核对。")
+    return number
+
+
+def normalise_phone(value: object) -> str:
+    """A mainland mobile number of 11 digits, prefixes and separators removed."""
+    text = unicodedata.normalize("NFKC", _text(value, "phone"))
+    number = _SEPARATORS.sub("", text)
+    number = _PHONE_PREFIX.sub("", number)
+    if not _PHONE_SHAPE.match(number):
+        raise Invalid("phone", "请填写 11 位中国大陆手机号码（以 1 开头）。")
+    return number
+
+
+def normalise_email(value: object) -> str:
+    """A syntactically valid address. The domain part is lowercased; the local part is kept."""
+    from email_validator import EmailNotValidError, validate_email
+
+    text = unicodedata.normalize("NFKC", _text(value, "email")).strip()
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid("email", "电子邮箱格式不正确，请核对（例如 name@example.com）。") from exc
+    return str(result.normalized)
+
+
+def email_identity(email: str) -> str:
+    """What makes two addresses the same address for uniqueness: case is ignored."""
+    return email.casefold()
+
+
+def normalise_name(value: object) -> str:
+    """The name as given, trimmed. It is not rewritten: it must match the ID card."""
+    text = _text(value, "name").strip()
+    if not 1 <= len(text) <= NAME_MAX:
+        raise Invalid("name", f"姓名应为 1 到 {NAME_MAX} 个字符。")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise Invalid("name", "姓名中含有无法识别的控制字符，请重新填写。")
+    return text
+
+
+def normalise_contact(body: dict[str, object], today: dt.date) -> Contact:
+    """Validate a whole form, field by field in the form's order."""
+    return Contact(
+        name=normalise_name(body.get("name")),
+        id_number=normalise_id_number(body.get("id_number"), today),
+        phone=normalise_phone(body.get("phone")),
+        email=normalise_email(body.get("email")),
+    )
+
+
+def mask_id_number(number: str) -> str:
+    """At most the first 3 and last 4 characters stay visible."""
+    if len(number) <= 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "****" + phone[-4:]
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    if not domain:
+        return "***"
+    visible = local[:1] if len(local) > 1 else ""
+    return f"{visible}***@{domain}"
+
+
+def mask_name(name: str) -> str:
+    """Names appear in full only to their owner; this is for logs and shared screens."""
+    return name[:1] + "*" * max(len(name) - 1, 1)

@@ -1,0 +1,59 @@
+"""Exam tokens: a signed, expiring bearer token bound to one attempt.
+
+An attempt is one candidate's registration for one period, so the token
+carries the period id and the candidate's identity hash (never the ID number)
+and expires at the end of the exam day in Beijing. It is an HMAC, not a
+session in the database: checking it costs no AWS call, which keeps every
+exam request to the contract's budget on the busiest day of the month.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from chalicelib.domain.errors import Unauthorized
+
+VERSION = "e1"
+
+
+@dataclass(frozen=True)
+class ExamClaim:
+    period_id: str
+    id_hash: str
+    expires_at: dt.datetime
+
+
+def _sign(secret: bytes, payload: str) -> str:
+    digest = hmac.new(secret, payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def issue(secret: bytes, claim: ExamClaim) -> str:
+    payload = f"{VERSION}.{claim.period_id}.{claim.id_hash}.{int(claim.expires_at.timestamp())}"
+    return f"{payload}.{_sign(secret, payload)}"
+
+
+def verify(secret: bytes, token: str, now: dt.datetime) -> ExamClaim:
+    """The claim of a valid token, or `Unauthorized`."""
+    parts = token.split(".")
+    if len(parts) != 5 or parts[0] != VERSION:
+        raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。")
+    payload, signature = ".".join(parts[:4]), parts[4]
+    if not hmac.compare_digest(_sign(secret, payload), signature):
+        raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。")
+    try:
+        expires = dt.datetime.fromtimestamp(int(parts[3]), tz=now.tzinfo)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。") from exc
+    if now >= expires:
+        raise Unauthorized("考试凭证已过期，请重新输入身份证号进入考试。")
+    return ExamClaim(period_id=parts[1], id_hash=parts[2], expires_at=expires)
+
+
+def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Midnight after `day`: an exam token's expiry."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)

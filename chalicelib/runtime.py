@@ -1,0 +1,122 @@
+"""The container's shared state: settings, storage and caches, built lazily.
+
+A Lambda container serves many requests; what it can keep between them
+(clients, the list of periods, papers, secrets) lives here. It is rebuilt
+whenever the settings read from the environment change, which is what lets
+tests and `chalice local` switch stages or emulators without restarting.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.config import Settings, load_settings
+from chalicelib.domain.calendar import WorkCalendar
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.periods import Period
+from chalicelib.storage import keys, models
+from chalicelib.storage.repository import Repository
+from chalicelib.storage.secrets import SecretStore
+
+
+class PeriodCache:
+    """The periods, re-read at most every `ttl` seconds.
+
+    There are a dozen periods a year, and every candidate request needs to
+    know today's: caching them keeps a registration to one DynamoDB call.
+    Writes made in this container refresh it at once; other containers
+    catch up within `ttl`.
+    """
+
+    def __init__(
+        self, load: Callable[[], list[Period]], ttl: float, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._monotonic = monotonic
+        self._periods: list[Period] | None = None
+        self._loaded_at = 0.0
+        self._lock = threading.Lock()
+
+    def all(self) -> list[Period]:
+        now = self._monotonic()
+        with self._lock:
+            if self._periods is not None and now - self._loaded_at < self._ttl:
+                return self._periods
+        periods = self._load()
+        with self._lock:
+            self._periods, self._loaded_at = periods, now
+        return periods
+
+    def get(self, period_id: str) -> Period:
+        for period in self.all():
+            if period.id == period_id:
+                return period
+        # Created in another container moments ago? Look once more before refusing.
+        self.invalidate()
+        for period in self.all():
+            if period.id == period_id:
+                return period
+        raise NotFound("没有找到该期次。", code="period_not_found")
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._periods = None
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    secrets: SecretStore
+    repo: Repository
+    periods: PeriodCache
+    calendar: WorkCalendar
+    # Lazily built collaborators of later features (papers, mail) keep their
+    # state here so that it lives as long as the container.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build(settings: Settings) -> Runtime:
+    models.bind(settings.table_name, settings.region, settings.endpoint_url)
+    secrets = SecretStore(settings)
+
+    def hash_identity(kind: str, value: str) -> str:
+        return keys.identity_hash(secrets.get("id-hmac-key"), kind, value)
+
+    repo = Repository(hash_identity)
+    return Runtime(
+        settings=settings,
+        secrets=secrets,
+        repo=repo,
+        periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
+        calendar=WorkCalendar.from_overrides(settings.calendar_overrides),
+    )
+
+
+_current: Runtime | None = None
+_build_lock = threading.Lock()
+
+
+def current() -> Runtime:
+    """The runtime for the settings as they are now."""
+    global _current
+    settings = load_settings()
+    found = _current
+    if found is not None and found.settings == settings:
+        return found
+    with _build_lock:
+        if _current is None or _current.settings != settings:
+            _current = build(settings)
+        return _current
+
+
+def reset() -> None:
+    """Drop every cache (a test starting from an empty emulator)."""
+    global _current
+    with _build_lock:
+        _current = None
+    models.unbind()

@@ -1,0 +1,95 @@
+"""Every DynamoDB key and S3 key the system writes, built in one place.
+
+One table holds every item, told apart by key prefixes. Keys that stand for a
+person never carry the raw ID number, phone or e-mail: they carry a keyed
+hash (HMAC-SHA256, full length), so a table export, a log line or a CloudWatch
+metric dimension does not leak personal data, and nobody without the key can
+test a guessed ID number against the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from typing import Literal
+
+ClaimField = Literal["phone", "email"]
+
+PERIOD_PK = "period"
+PERSON_SK = "person"
+CLAIM_SK = "claim"
+LOCK_SK = "lock"
+OUTBOX_PK = "outbox"
+
+# Index names, shared by the PynamoDB models and the table schema.
+BY_PERIOD_INDEX = "by_period"
+PASSERS_INDEX = "passers"
+
+PASSER_PENDING = "pending"
+PASSER_EXPORTED = "exported"
+
+
+def identity_hash(secret: bytes, kind: str, value: str) -> str:
+    """The keyed hash that stands for a person's ID number, phone or e-mail."""
+    message = f"{kind}:{value}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def person_pk(id_hash: str) -> str:
+    return f"person#{id_hash}"
+
+
+def registration_sk(period_id: str) -> str:
+    return f"reg#{period_id}"
+
+
+REGISTRATION_SK_PREFIX = "reg#"
+
+
+def claim_pk(field: ClaimField, value_hash: str) -> str:
+    return f"claim#{field}#{value_hash}"
+
+
+def exam_date_claim_pk(exam_date: dt.date) -> str:
+    return f"claim#exam_date#{exam_date.isoformat()}"
+
+
+def period_sk(period_id: str) -> str:
+    return period_id
+
+
+def by_period_pk(period_id: str) -> str:
+    return f"period#{period_id}"
+
+
+def by_period_sk(registered_at: str, id_hash: str) -> str:
+    return f"{registered_at}#{id_hash[:16]}"
+
+
+def passers_pk(period_id: str) -> str:
+    return f"passers#{period_id}"
+
+
+def passers_sk(state: str, submitted_at: str, id_hash: str) -> str:
+    return f"{state}#{submitted_at}#{id_hash[:16]}"
+
+
+def lock_pk(name: str) -> str:
+    return f"lock#{name}"
+
+
+def outbox_sk(due_at: str, kind: str, id_hash: str, period_id: str) -> str:
+    return f"{due_at}#{kind}#{id_hash[:16]}#{period_id}"
+
+
+def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str) -> str:
+    """Papers are never overwritten: each upload gets its own key, so a cached
+    paper can never go stale and the period records exactly which one it uses."""
+    stamp = uploaded_at.strftime("%Y%m%dT%H%M%S")
+    return f"papers/{period_id}/{stamp}-{digest[:12]}.json"
+
+
+def export_key(period_id: str, run_at: dt.datetime, extension: str) -> str:
+    stamp = run_at.strftime("%Y%m%dT%H%M%S")
+    return f"exports/{period_id}/{stamp}-passers.{extension}"

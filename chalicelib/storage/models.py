@@ -1,0 +1,221 @@
+"""PynamoDB models: one DynamoDB table, several kinds of item.
+
+A single table lets one transaction write a registration together with the
+claims that make its phone and e-mail unique, and gives IAM one resource to
+grant. Items are told apart by their key prefixes (see keys.py):
+
+| item          | pk                      | sk              |
+|---------------|-------------------------|-----------------|
+| period        | `period`                | period id       |
+| claim         | `claim#<field>#<hash>`  | `claim`         |
+| person        | `person#<id hash>`      | `person`        |
+| registration  | `person#<id hash>`      | `reg#<period>`  |
+| outbox entry  | `outbox`                | due#kind#...    |
+| lock          | `lock#<name>`           | `lock`          |
+
+A registration also carries its exam attempt (started, saved answers, result):
+one item per candidate and period keeps every exam request to one write.
+
+The table name is not known at import time: `bind()` points every model at
+the stage's table when a request needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.storage import keys
+
+
+class _TableItem(Model):
+    """Shared key schema; every item kind below lives in the same table."""
+
+    class Meta:
+        table_name = "unbound"
+        region: str | None = None
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 2
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class PeriodItem(_TableItem):
+    name = UnicodeAttribute()
+    exam_date = UnicodeAttribute()
+    exam_start = UnicodeAttribute()
+    exam_end = UnicodeAttribute()
+    registration_opens = UnicodeAttribute()
+    registration_closes = UnicodeAttribute()
+    notes = UnicodeAttribute(default="")
+    paper_key = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class ClaimItem(_TableItem):
+    """Whoever holds this item owns the value: a phone, an e-mail or an exam date."""
+
+    owner = UnicodeAttribute()
+    claimed_at = UnicodeAttribute()
+
+
+class PersonItem(_TableItem):
+    """What is true of a person across periods: whether they have passed."""
+
+    passed_period_id = UnicodeAttribute(null=True)
+    passed_at = UnicodeAttribute(null=True)
+    last_registered_at = UnicodeAttribute(null=True)
+
+
+class ByPeriodIndex(GlobalSecondaryIndex["RegistrationItem"]):
+    """Registrations of one period, in order of registration: staff lists, stats, reminders."""
+
+    class Meta:
+        index_name = keys.BY_PERIOD_INDEX
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class PassersIndex(GlobalSecondaryIndex["RegistrationItem"]):
+    """Sparse: only passers are in it, keyed `pending#...` until exported, then `exported#...`."""
+
+    class Meta:
+        index_name = keys.PASSERS_INDEX
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class RegistrationItem(_TableItem):
+    period_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    id_number = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    email = UnicodeAttribute()
+    registered_at = UnicodeAttribute()
+    consent_version = UnicodeAttribute()
+    consented_at = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    # The exam attempt.
+    started_at = UnicodeAttribute(null=True)
+    answers = MapAttribute[str, Any](null=True)  # type: ignore[no-untyped-call]
+    answers_saved_at = UnicodeAttribute(null=True)
+    submitted_at = UnicodeAttribute(null=True)
+    score = NumberAttribute(null=True)
+    pass_mark = NumberAttribute(null=True)
+    passed = BooleanAttribute(null=True)
+    correct = ListAttribute[str](null=True)
+    paper_key = UnicodeAttribute(null=True)
+    # Present only on passers (sparse index).
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    exported_at = UnicodeAttribute(null=True)
+    reminded_at = UnicodeAttribute(null=True)
+
+    by_period = ByPeriodIndex()
+    passers = PassersIndex()
+
+
+class OutboxItem(_TableItem):
+    """An e-mail to a candidate, written with the change it reports and sent by a schedule."""
+
+    kind = UnicodeAttribute()
+    target_pk = UnicodeAttribute()
+    target_sk = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    lease_until = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+
+
+class LockItem(_TableItem):
+    """A lease: whoever wrote it last with an unexpired `lease_until` holds it."""
+
+    holder = UnicodeAttribute()
+    lease_until = UnicodeAttribute()
+
+
+MODELS: tuple[type[_TableItem], ...] = (
+    _TableItem,
+    PeriodItem,
+    ClaimItem,
+    PersonItem,
+    RegistrationItem,
+    OutboxItem,
+    LockItem,
+)
+
+_bound: tuple[str, str, str] | None = None
+
+
+def bind(table_name: str, region: str, endpoint: str) -> None:
+    """Point every model at the stage's table (cheap when nothing changed)."""
+    global _bound
+    wanted = (table_name, region, endpoint)
+    if _bound == wanted:
+        return
+    from chalicelib.storage.aws import instrument
+
+    _TableItem.Meta.table_name = table_name
+    _TableItem.Meta.region = region
+    for model in MODELS:
+        model._connection = None
+    # One connection (one botocore client) serves every kind of item: they
+    # share the table, and a client costs cold-start time. It is built from
+    # the model that declares the indexes.
+    shared = RegistrationItem._get_connection()
+    for model in MODELS:
+        model._connection = shared
+    instrument(shared.connection.client)
+    _bound = wanted
+
+
+def table_schema(table_name: str) -> dict[str, Any]:
+    """The CreateTable request for the table the models above live in."""
+
+    def gsi(name: str, pk: str, sk: str) -> dict[str, Any]:
+        return {
+            "IndexName": name,
+            "KeySchema": [
+                {"AttributeName": pk, "KeyType": "HASH"},
+                {"AttributeName": sk, "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+        ],
+        "GlobalSecondaryIndexes": [
+            gsi(keys.BY_PERIOD_INDEX, "gsi1pk", "gsi1sk"),
+            gsi(keys.PASSERS_INDEX, "gsi2pk", "gsi2sk"),
+        ],
+    }
+
+
+def unbind() -> None:
+    """Forget the binding, so the next `bind` builds a fresh connection."""
+    global _bound
+    _bound = None

@@ -1,0 +1,1 @@
+"""HTTP: Chalice blueprints by audience, and the one place errors become JSON."""

@@ -1,0 +1,47 @@
+"""Staff routes under /api/admin: periods, papers, registrations, statistics, export, QR.
+
+Every route here is reached only after the middleware has checked the staff
+bearer token.
+"""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib import runtime
+from chalicelib.services import periods, qr
+from chalicelib.web.http import json_body, json_response, route
+from chalicelib.web.pages import public_entry_url
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/api/admin/periods", methods=["POST"])
+def create_period() -> Response:
+    """Create a period; the registration window defaults from the working-day calendar."""
+    period = periods.create_period(runtime.current(), json_body(bp.current_request))
+    return json_response({"period": period.public()}, status=201)
+
+
+@route(bp, "/api/admin/periods", methods=["GET"])
+def list_periods() -> Response:
+    """Every period, by exam date."""
+    return json_response({"periods": periods.list_periods(runtime.current())})
+
+
+@route(bp, "/api/admin/qr.svg", methods=["GET"])
+def qr_svg() -> Response:
+    """The permanent QR code of the candidates' entry page, for print."""
+    body = qr.svg(public_entry_url(bp.current_request))
+    return Response(
+        body=body, status_code=200, headers={"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}
+    )
+
+
+@route(bp, "/api/admin/qr.png", methods=["GET"])
+def qr_png() -> Response:
+    """The same QR code as a bitmap, for screens and chat."""
+    body = qr.png(public_entry_url(bp.current_request))
+    return Response(
+        body=body, status_code=200, headers={"Content-Type": "image/png", "Cache-Control": "no-store"}
+    )

@@ -1,0 +1,125 @@
+"""Request parsing and responses in the contract's shape.
+
+Every route is declared through `route()`, which is the one place a domain
+error becomes `{"error": {"code", "message", "field"}}` and an unexpected
+exception becomes a logged 500 with a request id and a generic message.
+Bodies are parsed here too: anything that is not a JSON object is a 400,
+whatever its content type claims.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.domain.errors import BadRequest, DomainError
+
+log = logging.getLogger("hr_exam.web")
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+INTERNAL_MESSAGE = "系统出现了意外错误，我们已记录此问题。请稍后重试；如多次出现，请联系工作人员。"
+
+# Every JSON route accepts any declared content type and decides for itself
+# whether the body is JSON, so a wrong header is a 400 in the contract's
+# shape rather than Chalice's own 415.
+ANY_CONTENT = ["*/*"]
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
+
+
+def error_response(error: DomainError) -> Response:
+    return json_response(error.body(), status=error.status)
+
+
+def request_id(request: Request | None) -> str:
+    if request is None:
+        return "-"
+    return str(request.context.get("requestId") or "-")
+
+
+def internal_error_response(request: Request | None) -> Response:
+    return json_response(
+        {"error": {"code": "internal", "message": INTERNAL_MESSAGE, "request_id": request_id(request)}},
+        status=500,
+    )
+
+
+def code_location(exc: BaseException) -> str:
+    """Where an exception came from, as file:line frames only.
+
+    An exception's message may quote the input that caused it (an ID number,
+    a phone), so the log gets the frames, never the message.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)[-6:]
+    return " <- ".join(
+        f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno}:{frame.name}" for frame in reversed(frames)
+    )
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    """The body as a JSON object, or `BadRequest`."""
+    raw = request.raw_body
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
+        body = json.loads(text) if text.strip() else None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest() from exc
+    if not isinstance(body, dict):
+        raise BadRequest()
+    return body
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+View = Callable[..., Any]
+
+
+def route(blueprint: Blueprint, path: str, **options: Any) -> Callable[[View], View]:
+    """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape."""
+    options.setdefault("content_types", ANY_CONTENT)
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except DomainError as error:
+                return error_response(error)
+            except Exception as exc:
+                request = blueprint.current_request
+                log.error(
+                    "unhandled %s in %s (request %s) at %s",
+                    type(exc).__name__,
+                    path,
+                    request_id(request),
+                    code_location(exc),
+                )
+                return internal_error_response(request)
+
+        blueprint.route(path, **options)(guarded)
+        return view
+
+    return decorate

@@ -1,0 +1,80 @@
+"""API tests: the Chalice app in-process (`chalice.test.Client`) on moto's in-process mock."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from app import app
+from chalicelib import runtime
+from chalicelib.cli import load_stage
+from chalicelib.config import load_settings
+from chalicelib.storage import aws, provision
+from tests.conftest import PROJECT
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto's in-process mock, with the local stage's settings in the environment."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    saved = dict(os.environ)
+    with mock_aws():
+        load_stage("local")
+        runtime.reset()
+        aws.reset_clients()
+        for _ in provision.bootstrap(load_settings()):
+            pass
+        yield
+    os.environ.clear()
+    os.environ.update(saved)
+    runtime.reset()
+    aws.reset_clients()
+
+
+class Api:
+    """A thin JSON client over chalice.test.Client."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.staff_token: str | None = None
+
+    def request(self, method: str, path: str, body: Any = None, token: str | None = None,
+                raw: bytes | str | None = None, headers: dict[str, str] | None = None) -> Any:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        response = self._client.http.request(method, path, headers=sent, body=payload)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
+        return self.request("POST", path, body, **kwargs)
+
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> Any:
+        return self.request("PUT", path, body, **kwargs)
+
+    def staff(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
+        assert self.staff_token, "use the `api` fixture, which creates a staff token"
+        return self.request(method, path, body, token=self.staff_token, **kwargs)
+
+
+@pytest.fixture
+def api(aws_env: None) -> Iterator[Api]:
+    """The app behind a JSON client, on an empty bootstrapped emulator, with a staff token."""
+    with Client(app, stage_name="local", project_dir=PROJECT) as client:
+        wrapper = Api(client)
+        wrapper.staff_token = runtime.current().secrets.add_staff_token("tester")
+        yield wrapper
+
+
+def body(response: Any) -> Any:
+    return json.loads(response.body)
