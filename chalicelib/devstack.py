@@ -44,8 +44,13 @@ class MotoServer:
         return f"http://{LOOPBACK}:{self.port}"
 
     def start(self) -> MotoServer:
+        import logging
+
         from moto.server import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
+
+        # One line per emulated AWS call would bury the app's own log.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
         application = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(LOOPBACK, self.port, application, threaded=False)

@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import traceback
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -49,9 +50,13 @@ def error_response(error: DomainError) -> Response:
 
 
 def request_id(request: Request | None) -> str:
+    """API Gateway's request id; `chalice local` has none, so one is made up once per request."""
     if request is None:
         return "-"
-    return str(request.context.get("requestId") or "-")
+    found = request.context.get("requestId")
+    if not found:
+        found = request.context["requestId"] = uuid.uuid4().hex
+    return str(found)
 
 
 def internal_error_response(request: Request | None) -> Response:

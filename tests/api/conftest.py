@@ -17,6 +17,7 @@ from chalicelib.cli import load_stage
 from chalicelib.config import load_settings
 from chalicelib.storage import aws, provision
 from tests.conftest import PROJECT
+from tests.support.spec import check_response
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ class Api:
             sent["Authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
         response = self._client.http.request(method, path, headers=sent, body=payload)
+        check_response(method, path, response.status_code, response.headers, response.body)
         return response
 
     def get(self, path: str, **kwargs: Any) -> Any:

@@ -1,0 +1,62 @@
+"""`make run`'s stack for tests: a real moto server and `chalice local` in a subprocess.
+
+Concurrency and browser tests need real HTTP and a real emulator answering
+one request at a time; this starts the same pieces `make run` starts
+(chalicelib.devstack), on free loopback ports, and lets the test prepare data
+in-process against the same moto server.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.cli import load_stage
+from chalicelib.config import load_settings
+from chalicelib.devstack import MotoServer, free_port, start_chalice_local, wait_for
+from chalicelib.storage import aws, provision
+
+
+class Stack:
+    def __init__(self, moto: MotoServer, url: str, staff_token: str) -> None:
+        self.moto = moto
+        self.url = url
+        self.staff_token = staff_token
+
+    def runtime(self) -> runtime.Runtime:
+        """The app's runtime in this process, pointed at the same moto server."""
+        return runtime.current()
+
+
+@contextmanager
+def local_stack() -> Iterator[Stack]:
+    saved = dict(os.environ)
+    moto = MotoServer().start()
+    server: subprocess.Popen[Any] | None = None
+    try:
+        os.environ["AWS_ENDPOINT_URL"] = moto.url
+        load_stage("local")
+        runtime.reset()
+        aws.reset_clients()
+        for _ in provision.bootstrap(load_settings()):
+            pass
+        token = runtime.current().secrets.add_staff_token("tests")
+        port = free_port()
+        server = start_chalice_local(port, dict(os.environ))
+        url = f"http://127.0.0.1:{port}/"
+        wait_for(url + "api/today")
+        yield Stack(moto, url, token)
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(10)
+        moto.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        runtime.reset()
+        aws.reset_clients()
