@@ -251,7 +251,9 @@ class Repository:
         - the registration's own key makes an ID number register once per period;
         - the phone and e-mail claims are taken, or kept when this ID number
           already holds them (the same person registering for a later period);
-        - the person record refuses anyone who has passed before.
+        - the person record refuses anyone who has passed before;
+        - the confirmation e-mail is queued in the outbox, sent by a schedule,
+          so the candidate's request never waits for (or fails with) SES.
         """
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
@@ -262,6 +264,9 @@ class Repository:
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
+            transaction.put("outbox", OutboxItem(
+                keys.OUTBOX_PK, keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
+                kind="confirmation", target_pk=item.pk, target_sk=item.sk, created_at=stamp))
             person = PersonItem(keys.person_pk(id_hash), keys.PERSON_SK)
             transaction.update(
                 "already_passed",
