@@ -87,14 +87,14 @@ def wait_for(url: str, seconds: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-def start_chalice_local(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_chalice_local(port: int, env: dict[str, str], autoreload: bool = True) -> subprocess.Popen[bytes]:
+    """`chalice local` on loopback. Tests turn autoreload off: an edit elsewhere
+    in the tree must not restart the server under a running test."""
     chalice = Path(sys.executable).with_name("chalice")
-    return subprocess.Popen(
-        [str(chalice), "local", "--stage", "local", "--host", LOOPBACK, "--port", str(port)],
-        cwd=PROJECT,
-        env=env,
-        start_new_session=True,
-    )
+    command = [str(chalice), "local", "--stage", "local", "--host", LOOPBACK, "--port", str(port)]
+    if not autoreload:
+        command.append("--no-autoreload")
+    return subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
 
 
 def prepare(moto_url: str) -> str:

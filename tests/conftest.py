@@ -35,3 +35,12 @@ def travel() -> Iterator[Any]:
     yield go
     for traveller in travellers:
         traveller.stop()
+
+
+@pytest.fixture
+def restored_environ() -> Iterator[None]:
+    """Whatever a test (or the CLI it runs) puts into os.environ is undone after it."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)

@@ -23,12 +23,12 @@ def _code(url: str) -> object:
     return code
 
 
-def svg(url: str) -> bytes:
-    """A scalable image for print: one path on a white background."""
+def svg(url: str) -> str:
+    """A scalable image for print: one path on a white background (text, not a binary type)."""
     from qrcode.image.svg import SvgPathFillImage
 
     image = _code(url).make_image(image_factory=SvgPathFillImage)  # type: ignore[attr-defined]
-    return bytes(image.to_string(encoding="utf-8"))
+    return bytes(image.to_string(encoding="utf-8")).decode("utf-8")
 
 
 def png(url: str) -> bytes:

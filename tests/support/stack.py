@@ -47,7 +47,7 @@ def local_stack() -> Iterator[Stack]:
             pass
         token = runtime.current().secrets.add_staff_token("tests")
         port = free_port()
-        server = start_chalice_local(port, dict(os.environ))
+        server = start_chalice_local(port, dict(os.environ), autoreload=False)
         url = f"http://127.0.0.1:{port}/"
         wait_for(url + "api/today")
         yield Stack(moto, url, token)

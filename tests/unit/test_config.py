@@ -1,0 +1,50 @@
+"""Settings come from the environment at call time; a missing one is a clear error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.config import ConfigError, load_settings
+
+BASE = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "AWS_REGION": "ap-east-1"}
+
+
+def test_minimal_settings():
+    settings = load_settings(BASE)
+    assert (settings.table_name, settings.bucket_name, settings.region) == ("t", "b", "ap-east-1")
+    assert settings.ses_region == "ap-east-1"
+    assert settings.local_secrets == {}
+    assert not settings.is_emulated
+
+
+def test_ses_has_its_own_region():
+    assert load_settings({**BASE, "SES_REGION": "ap-southeast-1"}).ses_region == "ap-southeast-1"
+
+
+def test_recipients_are_a_comma_list_and_alerts_default_to_them():
+    settings = load_settings({**BASE, "EXPORT_RECIPIENTS": " a@x.cn, b@x.cn ,"})
+    assert settings.export_recipients == ("a@x.cn", "b@x.cn")
+    assert settings.staff_alert_recipients == ("a@x.cn", "b@x.cn")
+
+
+@pytest.mark.parametrize("missing", ["TABLE_NAME", "BUCKET_NAME", "AWS_REGION"])
+def test_a_missing_setting_names_itself(missing):
+    env = {k: v for k, v in BASE.items() if k != missing}
+    with pytest.raises(ConfigError, match=missing.split("_")[0]):
+        load_settings(env)
+
+
+def test_malformed_calendar_overrides_are_refused():
+    with pytest.raises(ConfigError, match="CALENDAR_OVERRIDES"):
+        load_settings({**BASE, "CALENDAR_OVERRIDES": "{not json"})
+
+
+def test_the_local_stage_config_is_complete():
+    from pathlib import Path
+
+    config = json.loads((Path(__file__).resolve().parents[2] / ".chalice" / "config.json").read_text())
+    settings = load_settings(config["stages"]["local"]["environment_variables"])
+    assert settings.stage == "local"
+    assert set(settings.local_secrets) == {"id-hmac-key", "exam-token-key"}

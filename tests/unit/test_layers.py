@@ -1,0 +1,32 @@
+"""The layering the code relies on: domain rules import no AWS and no web framework."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+DOMAIN = Path(__file__).resolve().parents[2] / "chalicelib" / "domain"
+FORBIDDEN = ("boto3", "botocore", "pynamodb", "chalice", "moto")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_modules_import_no_aws_and_no_chalice():
+    modules = sorted(DOMAIN.glob("*.py"))
+    assert len(modules) >= 5
+    for path in modules:
+        for name in imported_modules(path):
+            root = name.split(".")[0]
+            assert root not in FORBIDDEN, f"{path.name} imports {name}"
+            assert not name.startswith(("chalicelib.storage", "chalicelib.web", "chalicelib.services")), (
+                f"{path.name} imports {name}"
+            )
