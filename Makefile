@@ -2,21 +2,29 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+LOCAL_STAMP := $(VENV)/.installed-local
+DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
 .PHONY: run test install lint typecheck unit browser-deps bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<26.3"
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
 
-install: $(STAMP)
+# `make run` installs only what it needs, so a fresh clone serves quickly.
+$(LOCAL_STAMP): requirements.txt requirements-local.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-local.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-local.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(LOCAL_STAMP)
+
+install: $(DEV_STAMP)
 
 ## make run: embedded moto + chalice local on http://127.0.0.1:$(PORT), seeded with demo data
-run: install
+run: $(LOCAL_STAMP)
 	PORT=$(PORT) $(PY) -m chalicelib.devstack
 
 ## make test: lint, types and the whole suite (browser tests included)
