@@ -15,8 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chalice.app import Response
-from chalice.app import Request
+from chalice.app import Request, Response
 
 from chalicelib import runtime
 from chalicelib.domain.errors import DomainError, Unauthorized

@@ -45,8 +45,15 @@ class Api:
         self._client = client
         self.staff_token: str | None = None
 
-    def request(self, method: str, path: str, body: Any = None, token: str | None = None,
-                raw: bytes | str | None = None, headers: dict[str, str] | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        raw: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         sent = {"Content-Type": "application/json", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"

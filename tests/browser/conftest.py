@@ -13,8 +13,13 @@ from tests.support.stack import Stack, local_stack
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium phones home at start and this closed network refuses it.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -34,10 +39,15 @@ def phone() -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(
-            viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-            has_touch=True, locale="zh-CN",
-            user_agent=("Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) "
-                        "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.40"),
+            viewport={"width": 360, "height": 740},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            user_agent=(
+                "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) "
+                "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.40"
+            ),
         )
         foreign: list[str] = []
 
