@@ -57,8 +57,8 @@ class Duplicate(Conflict):
 class AlreadyPassed(Conflict):
     code = "already_passed"
     default_message = (
-        "您已通过此前的考试，无需再次报名。"
-        "通过人员信息会在考试后 5 个工作日内录入北京市人力资源市场管理信息系统。"
+        "您已通过此前的考试，无需再次报名。通过人员的信息会在考试后 5 个工作日内"
+        "录入北京市人力资源市场管理信息系统；成绩可在「查询报名与成绩」中查看。"
     )
 
 
@@ -78,11 +78,12 @@ class NotRegistered(NotFound):
     )
 
 
+# In the words of the FAQ (templates/faq.html): what happened, and what to do.
 DUPLICATE_MESSAGES = {
-    "id_number": "该身份证号已报名本期考试，无需重复报名。请记下考试时间，继续学习课程；"
-    "忘记考试时间可在「查询报名」中查看。",
-    "phone": "该手机号已被其他身份证号使用。可能是同事用您的手机号为他人报了名：请使用您本人的手机号。",
-    "email": "该邮箱已被其他身份证号使用。可能是同事用您的邮箱为他人报了名：请使用您本人的邮箱。",
+    "id_number": "该身份证号已报名本期考试，说明您本人（或同事替您）已经报过名，无需重复报名。"
+    "请记下考试时间，继续学习课程；忘记考试时间可在「查询报名与成绩」中查看。",
+    "phone": "该手机号已被其他身份证号使用，可能是同事用您的手机号替他人报了名。请填写您本人的手机号。",
+    "email": "该邮箱已被其他身份证号使用，可能是同事用您的邮箱替他人报了名。请填写您本人的电子邮箱。",
 }
 
 
@@ -264,9 +265,17 @@ class Repository:
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
-            transaction.put("outbox", OutboxItem(
-                keys.OUTBOX_PK, keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
-                kind="confirmation", target_pk=item.pk, target_sk=item.sk, created_at=stamp))
+            transaction.put(
+                "outbox",
+                OutboxItem(
+                    keys.OUTBOX_PK,
+                    keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
+                    kind="confirmation",
+                    target_pk=item.pk,
+                    target_sk=item.sk,
+                    created_at=stamp,
+                ),
+            )
             person = PersonItem(keys.person_pk(id_hash), keys.PERSON_SK)
             transaction.update(
                 "already_passed",
