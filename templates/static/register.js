@@ -194,8 +194,10 @@
       notes: period.notes || ""
     });
     result.querySelector('[data-result="notes"]').hidden = !period.notes;
+    // Done: the full details leave the page (a shared phone shows only the masked card).
     pending = null;
     form.reset();
+    fill(preview, "data-preview", { name: "", id_number: "", phone: "", email: "" });
     show(result);
   }
 })();
