@@ -311,3 +311,32 @@ def test_a_masked_id_number_shows_at_most_three_and_four_characters(birth, regio
     assert len(masked) == 18
     assert masked[:3] == number[:3] and masked[-4:] == number[-4:]
     assert set(masked[3:-4]) == {"*"}
+
+
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(),
+    st.text(alphabet="0123456789xX＋+-— @.。８６", max_size=30),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+)
+
+
+@given(value=anything)
+def test_any_input_is_either_normalised_or_refused_as_invalid(value):
+    """Whatever arrives in a JSON body, the answer is a value or a 422: never a 500."""
+    for field, normalise in (
+        ("name", normalise_name),
+        ("id_number", lambda v: normalise_id_number(v, TODAY)),
+        ("phone", normalise_phone),
+        ("email", normalise_email),
+    ):
+        try:
+            result = normalise(value)
+        except Invalid as refused:
+            assert refused.field == field
+        else:
+            assert isinstance(result, str) and result
