@@ -26,10 +26,15 @@ from chalicelib.domain.errors import Invalid
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NAME_MAX = 40
-_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
-_PHONE_SHAPE = re.compile(r"^1[0-9]{10}$")
-_PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
-_SEPARATORS = re.compile(r"[\s\-]")
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_PHONE_SHAPE = re.compile(r"1[0-9]{10}")
+_PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}\Z)")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _is_dash(ch: str) -> bool:
+    """Any dash a phone keyboard or a Chinese IME produces: '-', '－', '—' (shift+minus), '–', '−'."""
+    return unicodedata.category(ch) == "Pd" or ch == "\u2212"
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,10 @@ _EMPTY = {
 def normalise_id_number(value: object, today: dt.date) -> str:
     """An 18-character resident ID number, or `Invalid("id_number")`."""
     text = unicodedata.normalize("NFKC", _text(value, "id_number"))
-    number = re.sub(r"\s", "", text).upper()
+    number = _WHITESPACE.sub("", text).upper()
     if len(number) != 18:
         raise Invalid("id_number", f"身份证号码应为 18 位，您填写了 {len(number)} 位，请核对。")
-    if not _ID_SHAPE.match(number):
+    if not _ID_SHAPE.fullmatch(number):
         raise Invalid("id_number", "身份证号码应为 17 位数字加 1 位数字或 X，请核对。")
     # stdnum expects the whole number, check character included, and ignores the last one.
     if ric.calc_check_digit(number) != number[17]:
@@ -81,9 +86,9 @@ def normalise_id_number(value: object, today: dt.date) -> str:
 def normalise_phone(value: object) -> str:
     """A mainland mobile number of 11 digits, prefixes and separators removed."""
     text = unicodedata.normalize("NFKC", _text(value, "phone"))
-    number = _SEPARATORS.sub("", text)
+    number = "".join(ch for ch in _WHITESPACE.sub("", text) if not _is_dash(ch))
     number = _PHONE_PREFIX.sub("", number)
-    if not _PHONE_SHAPE.match(number):
+    if not _PHONE_SHAPE.fullmatch(number):
         raise Invalid("phone", "请填写 11 位中国大陆手机号码（以 1 开头）。")
     return number
 

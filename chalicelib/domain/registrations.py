@@ -12,13 +12,63 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
-from chalicelib.domain.periods import Period
+from chalicelib.domain.errors import Conflict, Invalid
+from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone, normalise_contact
+from chalicelib.domain.periods import Period, Today
 
 Status = Literal["registered", "passed", "failed", "absent"]
 
 # Shown on the form; a registration records which version the candidate agreed to.
 CONSENT_VERSION = "2026-11"
+
+CONSENT_REQUIRED = "请阅读个人信息保护说明，并勾选“我已阅读并同意”后再提交。"
+
+
+class ExamDay(Conflict):
+    code = "exam_day"
+    default_message = (
+        "今天是考试日，不办理报名。请在下一个工作日再来报名下一期考试；"
+        "已报名今天考试的学员，请返回首页进入考试。"
+    )
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"
+
+
+def registration_form(body: Mapping[str, object], today: dt.date) -> Contact:
+    """The form's details, normalised, field by field in the form's order, consent last.
+
+    Consent must be exactly `true`: a checkbox the candidate ticked, not a
+    value that merely looks truthy.
+    """
+    contact = normalise_contact(dict(body), today)
+    if body.get("consent") is not True:
+        raise Invalid("consent", CONSENT_REQUIRED)
+    return contact
+
+
+def period_open_for_registration(today: Today) -> Period:
+    """The period a registration made today belongs to, or why there is none.
+
+    An exam date refuses registration all day, whatever else is open.
+    """
+    if today.mode == "exam":
+        raise ExamDay()
+    if today.mode == "closed" or today.period is None:
+        raise RegistrationClosed(closed_message(today.period))
+    return today.period
+
+
+def closed_message(upcoming: Period | None) -> str:
+    if upcoming is None:
+        return (
+            "目前没有开放报名的考试期次，下一期的报名时间尚未公布。请关注协会通知，届时扫描同一个二维码报名。"
+        )
+    return (
+        f"目前不在报名时间内。下一期「{upcoming.name}」将于 {upcoming.registration_opens.isoformat()} "
+        f"开放报名（截止 {upcoming.registration_closes.isoformat()}），届时请扫描同一个二维码报名。"
+    )
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import periods
-from chalicelib.web.http import json_response, route
+from chalicelib.services import periods, registration
+from chalicelib.web.http import json_body, json_response, route
 
 bp = Blueprint(__name__)
 
@@ -15,3 +15,17 @@ bp = Blueprint(__name__)
 def today() -> Response:
     """What the permanent QR code opens today: registration, the exam, or when to come back."""
     return json_response(periods.today(runtime.current()).public())
+
+
+@route(bp, "/api/registrations", methods=["POST"])
+def register() -> Response:
+    """Training sign-in for the period open today; the receipt carries only masked details."""
+    receipt = registration.register(runtime.current(), json_body(bp.current_request))
+    return json_response(receipt, status=201)
+
+
+@route(bp, "/api/registrations/lookup", methods=["POST"])
+def lookup() -> Response:
+    """One's registrations, exam times and results, by ID number and phone."""
+    found = registration.lookup(runtime.current(), json_body(bp.current_request))
+    return json_response(found)

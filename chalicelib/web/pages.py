@@ -8,6 +8,7 @@ as on a custom domain or under `chalice local`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import mimetypes
 import re
@@ -18,6 +19,7 @@ from chalice.app import Blueprint, Request, Response
 
 from chalicelib import runtime
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.registrations import CONSENT_VERSION
 from chalicelib.services import periods
 from chalicelib.web.http import route
 
@@ -38,12 +40,24 @@ HTML_HEADERS: dict[str, str | list[str]] = {
 def environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["cn_date"] = cn_date
+    env.globals["consent_version"] = CONSENT_VERSION
+    return env
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def cn_date(value: str) -> str:
+    """`2026-12-18` as a candidate reads it: `2026年12月18日（星期五）`."""
+    day = dt.date.fromisoformat(value)
+    return f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAYS[day.weekday()]}）"
 
 
 def site_root(request: Request) -> str:
@@ -77,6 +91,18 @@ def index() -> Response:
     """The page the permanent QR code opens: registration, the exam, or when to come back."""
     today = periods.today(runtime.current())
     return render("index.html", bp.current_request, today=today.public())
+
+
+@route(bp, "/lookup", methods=["GET"])
+def lookup() -> Response:
+    """Find one's registrations, exam times and results by ID number and phone."""
+    return render("lookup.html", bp.current_request)
+
+
+@route(bp, "/faq", methods=["GET"])
+def faq() -> Response:
+    """The association's answers to the common questions, and whom to call."""
+    return render("faq.html", bp.current_request)
 
 
 @route(bp, "/static/{name}", methods=["GET"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +40,10 @@ def local_stack() -> Iterator[Stack]:
     moto = MotoServer().start()
     server: subprocess.Popen[Any] | None = None
     try:
+        # moto keeps its state in this process, not in the server: without a
+        # reset, a second stack would start with the first one's tables and items.
+        reset = urllib.request.Request(moto.url + "/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=10).close()
         os.environ["AWS_ENDPOINT_URL"] = moto.url
         load_stage("local")
         runtime.reset()

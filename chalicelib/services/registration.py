@@ -1,0 +1,97 @@
+"""Training sign-in registration and lookup: the candidate's first contact with the system.
+
+Registration checks, in order: the form (422, field by field), today's mode
+from the cached periods (409 `exam_day` / `registration_closed`), then one
+DynamoDB transaction that decides every kind of uniqueness and the
+`already_passed` rule at once. With the periods cached, that transaction is
+the only DynamoDB call on the request path.
+
+Lookup answers only when the ID number and the phone belong together, and
+says the same thing whichever of the two was wrong.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.identity import normalise_id_number, normalise_phone
+from chalicelib.domain.periods import Period, today_mode
+from chalicelib.domain.registrations import (
+    CONSENT_VERSION,
+    Registration,
+    period_open_for_registration,
+    registration_form,
+)
+from chalicelib.runtime import Runtime
+from chalicelib.storage.repository import DUPLICATE_MESSAGES, Duplicate
+
+LOOKUP_NOT_FOUND = (
+    "没有找到与该身份证号和手机号对应的报名记录。请核对两项是否与报名时填写的一致；"
+    "如尚未报名，请在报名开放期间扫描二维码报名。"
+)
+
+
+def register(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
+    """Register the candidate for the period open today; the receipt shows only masked details."""
+    now = clock.now()
+    contact = registration_form(body, now.date())
+    period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
+    try:
+        registration = rt.repo.register(period, contact, now, CONSENT_VERSION)
+    except Duplicate as refused:
+        if refused.field != "id_number":
+            raise
+        # The FAQ's advice is "note the exam time": give it right here.
+        raise Duplicate(
+            f"{DUPLICATE_MESSAGES['id_number']}本期考试时间：{exam_time(period)}。", field="id_number"
+        ) from refused
+    return {"registration": {**registration.masked_candidate(), "period": period.public()}}
+
+
+def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
+    """Every registration of an ID number, newest exam first, when the phone is one of its own."""
+    now = clock.now()
+    id_number = normalise_id_number(body.get("id_number"), now.date())
+    phone = normalise_phone(body.get("phone"))
+    registrations = rt.repo.registrations_of(id_number)
+    # A candidate may have changed phones between periods: any phone they registered with will do.
+    if not any(hmac.compare_digest(r.contact.phone, phone) for r in registrations):
+        raise NotFound(LOOKUP_NOT_FOUND)
+    entries = []
+    for registration in registrations:
+        period = _period_of(rt, registration)
+        if period is not None:
+            entries.append((period, registration))
+    entries.sort(key=lambda entry: entry[0].exam_date, reverse=True)
+    return {
+        "registrations": [
+            {
+                "period": period.public(),
+                "status": registration.status(period, now),
+                "score": registration.result.score if registration.result else None,
+            }
+            for period, registration in entries
+        ]
+    }
+
+
+def _period_of(rt: Runtime, registration: Registration) -> Period | None:
+    """The registration's period from the cache; reloaded once when missing (created elsewhere)."""
+    for attempt in range(2):
+        for period in rt.periods.all():
+            if period.id == registration.period_id:
+                return period
+        if attempt == 0:
+            rt.periods.invalidate()
+    return None
+
+
+def exam_time(period: Period) -> str:
+    return (
+        f"{period.exam_date.year}年{period.exam_date.month}月{period.exam_date.day}日 "
+        f"{period.exam_start.strftime('%H:%M')}–{period.exam_end.strftime('%H:%M')}"
+    )

@@ -1,0 +1,83 @@
+/* Lookup: ID number + phone -> every registration, its exam time, status and score.
+   Built with textContent only: nothing the server sends is ever parsed as HTML. ES5 only. */
+(function () {
+  "use strict";
+  var form = document.getElementById("lookup-form");
+  if (!form || !window.HR) return;
+  var results = document.getElementById("lookup-results");
+  var button = form.querySelector('button[type="submit"]');
+  var WEEKDAYS = "日一二三四五六";
+  var STATUS = {
+    registered: { label: "已报名，待考试", advice: "请按时参加考试：考试当天扫描同一个二维码进入考试。" },
+    passed: { label: "已通过", advice: "通过人员的信息会在考试后 5 个工作日内录入北京市人力资源市场管理信息系统。" },
+    failed: { label: "未通过", advice: "请再学习课程，报名参加下一期考试。" },
+    absent: { label: "缺考", advice: "您错过了这次考试，请报名参加下一期考试。" }
+  };
+  var sending = false;
+
+  function cnDate(isoDate) {
+    var parts = isoDate.split("-");
+    var day = new Date(parseInt(parts[0], 10), parseInt(parts[1], 10) - 1, parseInt(parts[2], 10));
+    return parseInt(parts[0], 10) + "年" + parseInt(parts[1], 10) + "月" + parseInt(parts[2], 10) +
+      "日（星期" + WEEKDAYS.charAt(day.getDay()) + "）";
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function fact(list, term, value, className) {
+    list.appendChild(element("dt", "", term));
+    list.appendChild(element("dd", className || "", value));
+  }
+
+  function render(registrations) {
+    while (results.firstChild) results.removeChild(results.firstChild);
+    results.appendChild(element("p", "muted", "共找到 " + registrations.length + " 条报名记录，最近的考试在前。"));
+    for (var i = 0; i < registrations.length; i++) {
+      var entry = registrations[i];
+      var status = STATUS[entry.status] || { label: entry.status, advice: "" };
+      var card = element("article", "card lookup-entry status-" + entry.status);
+      card.appendChild(element("h2", "", entry.period.name));
+      var facts = element("dl", "facts");
+      fact(facts, "考试日期", cnDate(entry.period.exam_date), "exam-date");
+      fact(facts, "考试时间", entry.period.exam_start + "–" + entry.period.exam_end, "exam-date");
+      fact(facts, "状态", status.label, "status");
+      if (entry.score !== null && entry.score !== undefined) fact(facts, "成绩", entry.score + " 分", "score");
+      card.appendChild(facts);
+      if (entry.status === "registered" && entry.period.notes) card.appendChild(element("p", "notes", entry.period.notes));
+      if (status.advice) card.appendChild(element("p", "advice", status.advice));
+      results.appendChild(card);
+    }
+    results.hidden = false;
+    if (results.scrollIntoView) results.scrollIntoView({ block: "start" });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) return;
+    HR.clearErrors(form);
+    results.hidden = true;
+    sending = true;
+    button.disabled = true;
+    HR.api("POST", "api/registrations/lookup", {
+      id_number: form.querySelector('[name="id_number"]').value,
+      phone: form.querySelector('[name="phone"]').value
+    }).then(function (answer) {
+      sending = false;
+      button.disabled = false;
+      if (answer.status === 200 && answer.body && answer.body.registrations) {
+        render(answer.body.registrations);
+        return;
+      }
+      if (answer.status === 0) {
+        HR.showError(form, null, "网络连接失败，请检查网络后重试。");
+        return;
+      }
+      HR.showError(form, answer.body && answer.body.error, "查询没有成功，请稍后重试。");
+    });
+  });
+})();
