@@ -17,8 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from chalice.app import Blueprint, Response
-from chalice.app import Request
+from chalice.app import Blueprint, Request, Response
 
 from chalicelib.domain.errors import BadRequest, DomainError
 

@@ -14,8 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chalice.app import Blueprint, Response
-from chalice.app import Request
+from chalice.app import Blueprint, Request, Response
 
 from chalicelib import runtime
 from chalicelib.domain.errors import NotFound
