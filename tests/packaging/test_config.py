@@ -96,7 +96,9 @@ def test_deployed_stage_settings_load(stage: str) -> None:
     assert not settings.local_secrets
     assert not settings.is_emulated
     assert settings.ses_sender and settings.export_recipients
-    assert settings.public_url.startswith("https://") and settings.public_url.endswith("/")
+    # Empty: the QR code encodes the address staff fetched it from (the stage URL or the custom domain).
+    if settings.public_url:
+        assert settings.public_url.startswith("https://") and settings.public_url.endswith("/")
 
 
 @pytest.mark.parametrize("stage", DEPLOYED)
