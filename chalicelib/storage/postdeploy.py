@@ -32,6 +32,7 @@ OPERATOR_ONLY = True
 
 # Names the deployment whose gateway responses this step put in place.
 MARKER_VARIABLE = "postDeployment"
+PATCH_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,13 @@ def _stage_settings(apigateway: Any, target: Target, rest_api_id: str, deploymen
     if not ops:
         yield f"found    throttling and logging settings on stage {target.api_stage}"
         return
-    apigateway.update_stage(restApiId=rest_api_id, stageName=target.api_stage, patchOperations=ops)
+    # A few dozen routes make a long patch; sent in modest batches.
+    for start in range(0, len(ops), PATCH_BATCH):
+        apigateway.update_stage(
+            restApiId=rest_api_id,
+            stageName=target.api_stage,
+            patchOperations=ops[start : start + PATCH_BATCH],
+        )
     default = f"{STAGE_LIMIT.rate:g}/s (burst {STAGE_LIMIT.burst})"
     yield (
         f"set      throttling on stage {target.api_stage}: {default} by default, "
