@@ -6,7 +6,7 @@ LOCAL_STAMP := $(VENV)/.installed-local
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck unit browser-deps bench clean
+.PHONY: run test install lint typecheck unit browser-deps bench clean package deploy bootstrap
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,35 @@ browser-deps:
 
 bench: install
 	$(PY) -m benchmarks
+
+## Deploying (README, "Deploying to AWS"). STAGE is a stage of .chalice/config.json.
+STAGE ?= dev
+OUT ?= build/$(STAGE)
+CHALICE := $(VENV)/bin/chalice
+# The template and zip do not depend on the region; `chalice package` just insists on one.
+PACKAGE_REGION = $${AWS_REGION:-$${AWS_DEFAULT_REGION:-ap-east-1}}
+
+## make package STAGE=prod OUT=dir: the deployment.zip `make deploy` deploys, and a SAM template
+# Chalice caches the zip under .chalice/deployments keyed on file contents only,
+# so a stale or half-built zip would be reused: every package starts clean.
+# `chalice deploy` then finds this very zip in the cache and uploads it as is.
+package: install
+	rm -rf .chalice/deployments $(OUT)
+	find chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
+	$(PY) -m chalicelib.cli --stage $(STAGE) sam-overrides --output $(OUT).sam-overrides.json
+	AWS_DEFAULT_REGION=$(PACKAGE_REGION) $(CHALICE) package --stage $(STAGE) \
+	  --merge-template $(OUT).sam-overrides.json $(OUT)
+	rm -f $(OUT).sam-overrides.json
+	$(VENV)/bin/cfn-lint $(OUT)/sam.json
+
+## make bootstrap STAGE=prod: create or check the table, bucket, secrets and SES identity
+bootstrap: install
+	$(PY) -m chalicelib.cli --stage $(STAGE) bootstrap
+
+## make deploy STAGE=prod: bootstrap, package, chalice deploy, then what Chalice cannot configure
+deploy: bootstrap package
+	$(CHALICE) deploy --stage $(STAGE)
+	$(PY) -m chalicelib.cli --stage $(STAGE) post-deploy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .chalice/deployments build

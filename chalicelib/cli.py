@@ -1,13 +1,16 @@
 """Command line for developers and staff: `python -m chalicelib.cli ...`.
 
-    bootstrap [--stage S]             create the table, indexes, bucket, secrets (idempotent)
+    bootstrap [--stage S]             create the table, indexes, bucket, secrets; check SES (idempotent)
+    post-deploy [--stage S]           after `chalice deploy`: throttling, gateway responses, log retention
+    sam-overrides [--stage S]         the SAM additions `make package` merges into the template
     staff-token create NAME           print a new staff bearer token (only its hash is stored)
     staff-token list | revoke NAME
     seed-demo                         a demo period open for registration and one examining today
 
 The stage's settings come from `.chalice/config.json`, exactly as `chalice
 local` and the deployed Lambda get them; values already in the environment
-(`AWS_ENDPOINT_URL`, credentials) are kept.
+(`AWS_ENDPOINT_URL`, credentials, the region) are kept. `--stage` may come
+before or after the command.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 _STAFF_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+# Values in config.json a developer must replace before a stage can work on real AWS.
+_PLACEHOLDER = re.compile(r"change-me|example\.(?:org|com)", re.IGNORECASE)
 
 
 def load_stage(stage: str, project: Path = PROJECT) -> None:
@@ -40,12 +45,75 @@ def load_stage(stage: str, project: Path = PROJECT) -> None:
     os.environ.update(variables)
 
 
+def _default_region() -> None:
+    """Deployed stages take the region from the operator's AWS configuration (profile or env)."""
+    if os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"):
+        return
+    import boto3.session
+
+    region = boto3.session.Session().region_name
+    if region:
+        os.environ["AWS_DEFAULT_REGION"] = region
+
+
+def _refuse_placeholders(settings: Any) -> None:
+    """Real AWS only: a bucket called CHANGE-ME or mail from example.org would fail later, and worse."""
+    if settings.is_emulated:
+        return
+    values = {
+        "BUCKET_NAME": settings.bucket_name,
+        "SES_SENDER": settings.ses_sender,
+        "EXPORT_RECIPIENTS": ",".join(settings.export_recipients),
+        "STAFF_ALERT_RECIPIENTS": ",".join(settings.staff_alert_recipients),
+        "PUBLIC_URL": settings.public_url,
+    }
+    left = sorted(name for name, value in values.items() if _PLACEHOLDER.search(value))
+    if left:
+        raise SystemExit(
+            f"stage {settings.stage}: replace the placeholder values of {', '.join(left)} in "
+            f".chalice/config.json (and the bucket and sender in .chalice/policy-{settings.stage}.json) "
+            "first; README, 'Deploying to AWS'"
+        )
+
+
 def _bootstrap(_: argparse.Namespace) -> int:
     from chalicelib.config import load_settings
     from chalicelib.storage import provision
 
-    for line in provision.bootstrap(load_settings()):
-        print(line)
+    settings = load_settings()
+    _refuse_placeholders(settings)
+    for line in provision.bootstrap(settings):
+        print(line, flush=True)
+    return 0
+
+
+def _post_deploy(args: argparse.Namespace) -> int:
+    from chalicelib import deployment
+    from chalicelib.config import load_settings
+    from chalicelib.storage import postdeploy
+
+    settings = load_settings()
+    _refuse_placeholders(settings)
+    record = (
+        json.loads(Path(args.deployed).read_text(encoding="utf-8"))
+        if args.deployed
+        else deployment.deployed_record(args.stage)
+    )
+    target = postdeploy.Target.from_record(record, deployment.api_stage(args.stage), settings.region)
+    for line in postdeploy.apply(target):
+        print(line, flush=True)
+    return 0
+
+
+def _sam_overrides(args: argparse.Namespace) -> int:
+    from chalicelib import deployment
+
+    text = json.dumps(deployment.sam_overrides(args.stage), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -89,23 +157,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--stage",
-        default=os.environ.get("STAGE", "local"),
-        help="stage in .chalice/config.json (default: local)",
-    )
+    stage_help = "stage in .chalice/config.json (default: local)"
+    parser.add_argument("--stage", default=os.environ.get("STAGE", "local"), help=stage_help)
     commands = parser.add_subparsers(dest="command", required=True)
-    boot = commands.add_parser("bootstrap", help="create what the app needs; safe to run again")
-    boot.set_defaults(run=_bootstrap)
-    staff = commands.add_parser("staff-token", help="manage staff bearer tokens")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        # Also after the command (`bootstrap --stage prod`); absent, the one before it stands.
+        sub.add_argument("--stage", default=argparse.SUPPRESS, help=stage_help)
+        return sub
+
+    command("bootstrap", "create what the app needs; safe to run again").set_defaults(run=_bootstrap)
+    post = command("post-deploy", "after `chalice deploy`: throttling, gateway responses, log retention")
+    post.add_argument("--deployed", help="the deployed record (default: .chalice/deployed/STAGE.json)")
+    post.set_defaults(run=_post_deploy)
+    sam = command("sam-overrides", "the SAM template additions for `chalice package --merge-template`")
+    sam.add_argument("--output", help="write here instead of stdout")
+    sam.set_defaults(run=_sam_overrides)
+    staff = command("staff-token", "manage staff bearer tokens")
     staff.add_argument("action", choices=["create", "list", "revoke"])
     staff.add_argument("name", nargs="?")
     staff.set_defaults(run=_staff_token)
-    seed = commands.add_parser("seed-demo", help="demo periods, paper and candidate (local only)")
-    seed.set_defaults(run=_seed_demo)
+    command("seed-demo", "demo periods, paper and candidate (local only)").set_defaults(run=_seed_demo)
     args: Any = parser.parse_args(argv)
     load_stage(args.stage)
     os.environ["STAGE"] = args.stage
+    _default_region()
     return int(args.run(args))
 
 

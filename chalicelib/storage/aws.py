@@ -9,11 +9,12 @@ count, and tests assert the contract's budget of AWS calls per route.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import boto3.session
 import botocore.config
@@ -102,3 +103,24 @@ def counting() -> Iterator[list[int]]:
         yield box
     finally:
         box[0] = total_calls() - before
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operator_only(function: F) -> F:
+    """Marks code that runs only from an operator's machine (the CLI), with the operator's credentials.
+
+    The Lambda roles do not grant what such code calls, and the policy test
+    (tests/packaging/test_policy.py) does not ask them to; a module whose every
+    function is like this sets `OPERATOR_ONLY = True` instead. Inside Lambda it
+    refuses at once, rather than failing halfway with AccessDenied.
+    """
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+            raise RuntimeError(f"{function.__qualname__} runs from the operator's CLI only, never in Lambda")
+        return function(*args, **kwargs)
+
+    return cast(F, guarded)

@@ -75,6 +75,7 @@ class SecretStore:
         self._values[name] = value
         return value
 
+    @aws.operator_only
     def ensure(self, name: str) -> bool:
         """Create a random secret in SSM unless it exists. True when created."""
         ssm = self._ssm()
@@ -122,6 +123,7 @@ class SecretStore:
             self._staff, self._staff_read_at = hashes, now
         return hashes
 
+    @aws.operator_only
     def add_staff_token(self, name: str) -> str:
         """Create a token for `name`; only its hash is stored. Returns the token."""
         token = new_staff_token()
@@ -134,6 +136,7 @@ class SecretStore:
         self._staff_read_at = None
         return token
 
+    @aws.operator_only
     def revoke_staff_token(self, name: str) -> bool:
         try:
             self._ssm().delete_parameter(Name=self._path(f"staff-tokens/{name}"))

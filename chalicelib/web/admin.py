@@ -32,6 +32,7 @@ def list_periods() -> Response:
 @route(bp, "/api/admin/qr.svg", methods=["GET"])
 def qr_svg() -> Response:
     """The permanent QR code of the candidates' entry page, for print."""
+    # Text, not bytes: Lambda's proxy response carries a non-binary body as a JSON string.
     body = qr.svg(public_entry_url(bp.current_request))
     return Response(
         body=body, status_code=200, headers={"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}

@@ -46,10 +46,29 @@ class PayloadTooLarge(DomainError):
     default_message = "提交的内容过大，请检查后重试。"
 
 
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stdout` is at the moment of writing.
+
+    Lambda sends stdout, one line per record, to CloudWatch. A handler that
+    kept the stream it was created with would write past anything that
+    replaced stdout since (a test capturing every line the app prints)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 def _access_log() -> logging.Logger:
     logger = logging.getLogger("hr_exam.access")
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stdout)
+        handler = _StdoutHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)

@@ -1,0 +1,46 @@
+"""What only an operator may run refuses to run inside Lambda, before any AWS call.
+
+The Lambda roles grant none of it (tests/packaging/test_policy.py skips it
+for that reason); the refusal makes a mistaken call fail loudly and at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.config import load_settings
+from chalicelib.storage import postdeploy, provision
+from chalicelib.storage.secrets import SecretStore
+
+
+@pytest.fixture
+def in_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "hr-exam-prod")
+
+
+def settings() -> object:
+    return load_settings(
+        {
+            "TABLE_NAME": "t",
+            "BUCKET_NAME": "b",
+            "AWS_REGION": "ap-east-1",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        }
+    )
+
+
+def test_bootstrap_refuses_inside_lambda(in_lambda: None) -> None:
+    with pytest.raises(RuntimeError, match="operator's CLI only"):
+        provision.bootstrap(settings())  # type: ignore[arg-type]
+
+
+def test_post_deploy_refuses_inside_lambda(in_lambda: None) -> None:
+    with pytest.raises(RuntimeError, match="operator's CLI only"):
+        postdeploy.apply(postdeploy.Target("ap-east-1", "api", "v1", ()))
+
+
+@pytest.mark.parametrize("call", ["ensure", "add_staff_token", "revoke_staff_token"])
+def test_secret_administration_refuses_inside_lambda(in_lambda: None, call: str) -> None:
+    store = SecretStore(settings())  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="operator's CLI only"):
+        getattr(store, call)("someone")

@@ -1,0 +1,136 @@
+"""`python -m chalicelib.cli post-deploy --stage prod`: throttling, gateway responses and log retention.
+
+The REST API is the one `chalice deploy` would create from today's route
+table (tests/support/restapi.py), so routes added on other branches get
+their throttles checked here too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib import deployment
+from chalicelib.web import gateway
+from chalicelib.web.middleware import SECURITY_HEADERS
+from tests.deploy.conftest import REGION
+from tests.support import restapi
+
+STAGE = "prod"
+
+
+@pytest.fixture
+def deployed(aws: Callable[[str], Any], tmp_path: Path) -> tuple[str, Path]:
+    """(REST API id, the deployed record) of a prod stage as `chalice deploy` leaves it."""
+    functions = deployment.functions(STAGE)
+    handler = next(f for f in functions if f.name == "api_handler")
+    api_id = restapi.build(
+        aws("apigateway"), REGION, deployment.routes(), handler.function_name, deployment.api_stage(STAGE)
+    )
+    record = tmp_path / f"{STAGE}.json"
+    record.write_text(json.dumps(restapi.deployed_record(REGION, api_id, functions)))
+    return api_id, record
+
+
+def post_deploy(cli: Callable[..., Any], record: Path) -> list[str]:
+    done = cli("post-deploy", "--stage", STAGE, "--deployed", str(record))
+    assert done.returncode == 0, done.stderr
+    return list(done.stdout.strip().splitlines())
+
+
+def test_post_deploy_throttles_every_route_by_its_audience(
+    cli: Callable[..., Any], aws: Callable[[str], Any], deployed: tuple[str, Path]
+) -> None:
+    api_id, record = deployed
+    post_deploy(cli, record)
+    settings = aws("apigateway").get_stage(restApiId=api_id, stageName=deployment.api_stage(STAGE))[
+        "methodSettings"
+    ]
+    default = settings["*/*"]
+    assert (default["throttlingRateLimit"], default["throttlingBurstLimit"]) == (
+        gateway.STAGE_LIMIT.rate,
+        gateway.STAGE_LIMIT.burst,
+    )
+    assert default["dataTraceEnabled"] is False
+    for path, method in deployment.routes():
+        limit = gateway.limit_for(path, method)
+        found = settings.get(f"{gateway.escape_path(path)}/{method}", default)
+        assert (found["throttlingRateLimit"], found["throttlingBurstLimit"]) == (limit.rate, limit.burst), (
+            path,
+            method,
+        )
+    assert any(gateway.limit_for(path, method) == gateway.ADMIN_LIMIT for path, method in deployment.routes())
+
+
+def test_gateway_answers_in_the_contracts_shape_with_the_security_headers(
+    cli: Callable[..., Any], aws: Callable[[str], Any], deployed: tuple[str, Path]
+) -> None:
+    api_id, record = deployed
+    post_deploy(cli, record)
+    answers = {
+        r["responseType"]: r for r in aws("apigateway").get_gateway_responses(restApiId=api_id)["items"]
+    }
+    assert answers["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert answers["THROTTLED"]["statusCode"] == "429"
+    for kind in gateway.GATEWAY_RESPONSES:
+        answer = answers[kind]
+        headers = {
+            name.removeprefix("gatewayresponse.header."): value.strip("'")
+            for name, value in answer["responseParameters"].items()
+        }
+        for name in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert headers[name] == SECURITY_HEADERS[name], (kind, name)
+        assert "Content-Security-Policy" in headers
+        body = json.loads(answer["responseTemplates"]["application/json"])
+        assert set(body["error"]) == {"code", "message", "request_id"}
+        assert body["error"]["request_id"] == "$context.requestId"
+
+
+def test_every_function_gets_a_log_group_with_retention(
+    cli: Callable[..., Any], aws: Callable[[str], Any], deployed: tuple[str, Path]
+) -> None:
+    _, record = deployed
+    post_deploy(cli, record)
+    groups = {
+        g["logGroupName"]: g
+        for g in aws("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
+    }
+    for function in deployment.functions(STAGE):
+        assert groups[function.log_group]["retentionInDays"] == deployment.LOG_RETENTION_DAYS
+
+
+def test_a_second_run_changes_nothing_and_a_new_chalice_deploy_is_caught_up(
+    cli: Callable[..., Any], aws: Callable[[str], Any], deployed: tuple[str, Path]
+) -> None:
+    api_id, record = deployed
+    apigateway = aws("apigateway")
+    stage = deployment.api_stage(STAGE)
+    first = post_deploy(cli, record)
+    assert any(line.startswith("deployed stage") for line in first)
+    settled = apigateway.get_stage(restApiId=api_id, stageName=stage)
+
+    second = post_deploy(cli, record)
+    assert all(line.startswith("found ") for line in second), second
+    again = apigateway.get_stage(restApiId=api_id, stageName=stage)
+    assert again["deploymentId"] == settled["deploymentId"]
+    assert again["methodSettings"] == settled["methodSettings"]
+
+    # What `chalice deploy` does on every release: a new deployment of the stage.
+    apigateway.create_deployment(restApiId=api_id, stageName=stage)
+    third = post_deploy(cli, record)
+    assert any(line.startswith("deployed stage") for line in third), third
+    caught_up = apigateway.get_stage(restApiId=api_id, stageName=stage)
+    assert caught_up["methodSettings"]["*/*"]["throttlingRateLimit"] == gateway.STAGE_LIMIT.rate
+    assert all(line.startswith("found ") for line in post_deploy(cli, record))
+
+
+def test_post_deploy_without_a_deploy_says_what_to_run(cli: Callable[..., Any]) -> None:
+    if (Path(deployment.PROJECT) / ".chalice" / "deployed" / "dev.json").exists():
+        pytest.skip("this checkout has deployed dev")
+    done = cli("post-deploy", "--stage", "dev")
+    assert done.returncode != 0
+    assert "chalice deploy --stage dev" in done.stderr

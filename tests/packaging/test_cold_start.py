@@ -1,0 +1,73 @@
+"""A cold start imports only what every request needs.
+
+Lambda imports `app` once per container, before the first request; qrcode,
+openpyxl, MIME building, email-validator and jinja2 belong to the few routes
+that use them, and are imported there. Each check runs `import app` in a
+fresh interpreter, as Lambda does.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT
+
+HEAVY = [
+    "qrcode",
+    "png",
+    "openpyxl",
+    "et_xmlfile",
+    "email.mime",
+    "email.generator",
+    "email_validator",
+    "dns",
+    "jinja2",
+    "markupsafe",
+    # Test and local tooling must never ride along.
+    "moto",
+    "pytest",
+    "yaml",
+    "chalice.deploy",
+    "chalicelib.devstack",
+    "chalicelib.deployment",
+    "chalicelib.storage.provision",
+    "chalicelib.storage.postdeploy",
+]
+
+PROBE = """
+import json, sys
+import app
+from chalicelib.storage import aws
+print(json.dumps({"modules": sorted(sys.modules), "clients": len(aws._clients)}))
+"""
+
+
+@pytest.fixture(scope="module")
+def cold_start() -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=PROJECT, capture_output=True, text=True, timeout=120, check=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("module", HEAVY)
+def test_import_app_does_not_import(cold_start: dict[str, object], module: str) -> None:
+    modules = cold_start["modules"]
+    assert isinstance(modules, list)
+    loaded = [m for m in modules if m == module or m.startswith(module + ".")]
+    assert not loaded, f"`import app` imports {loaded}: import it inside the function that needs it"
+
+
+def test_import_app_builds_no_aws_client(cold_start: dict[str, object]) -> None:
+    """Clients are built on first use; importing the app touches no network and no credentials."""
+    assert cold_start["clients"] == 0
+
+
+def test_the_probe_sees_what_app_does_import(cold_start: dict[str, object]) -> None:
+    modules = cold_start["modules"]
+    assert isinstance(modules, list)
+    assert {"app", "chalice.app", "chalicelib.web.middleware"} <= set(modules)
