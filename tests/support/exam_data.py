@@ -112,17 +112,19 @@ def register(rt: Runtime, period: Period, contact: Contact) -> Registration:
     return rt.repo.register(period, contact, clock.now(), CONSENT_VERSION)
 
 
-def exam_today(rt: Runtime, suffix: str = "today") -> Period:
-    """A period examining today (real Beijing time) all day long, for tests against `chalice local`.
-
-    A subprocess cannot share a moved clock, so these tests use the real one;
-    in the last minutes of a day they wait for the next, rather than start an
-    exam that ends before the test does.
-    """
+def wait_out_midnight() -> None:
+    """Tests against `chalice local` use the real clock (a subprocess cannot share a
+    moved one); in the last minutes of a day they wait for the next rather than
+    start an exam that ends before the test does."""
     now = clock.now()
     if now.time() >= dt.time(23, 50):
         tomorrow = dt.datetime.combine(
             now.date() + dt.timedelta(days=1), dt.time(0, 0, 5), tzinfo=clock.BEIJING
         )
         time.sleep((tomorrow - now).total_seconds())
+
+
+def exam_today(rt: Runtime, suffix: str = "today") -> Period:
+    """A period examining today (real Beijing time) all day long."""
+    wait_out_midnight()
     return exam_period(rt, clock.today(), start=dt.time(0, 0), end=dt.time(23, 59), suffix=suffix)
