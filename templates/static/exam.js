@@ -75,7 +75,10 @@
 
   function show(id) {
     for (var i = 0; i < screens.length; i++) $(screens[i]).hidden = screens[i] !== id;
-    $("exam-intro").hidden = id === "exam-paper" || id === "exam-review";
+    var answering = id === "exam-paper" || id === "exam-review";
+    $("exam-intro").hidden = answering;
+    $("exam-bar").hidden = !answering;
+    if (!answering) $("exam-time-warning").hidden = true;
     if (window.scrollTo) window.scrollTo(0, 0);
   }
 
