@@ -1,16 +1,19 @@
 """Papers: staff upload a period's paper; the exam reads it through the container's cache.
 
-A paper may be uploaded, and replaced, until the period's exam starts. From
-then on the paper the period records is the one candidates are answering and
-being scored against, so replacing it is refused (`409 paper_locked`): a
-replacement could drop or renumber questions already answered, and
-containers that cached the old paper would keep serving it. The one
-exception is a period that reaches its exam without any paper: staff may
-still upload the first one late, or nobody could sit the exam at all.
+A paper may be uploaded, and replaced, until shortly before the period's
+exam starts. From then on the paper the period records is the one candidates
+are answering and being scored against, so replacing it is refused (`409
+paper_locked`): a replacement could drop or renumber questions already
+answered. "Shortly before" is the periods cache's lifetime: every container
+re-reads the periods at least that often, so by the start of the exam all of
+them agree on which paper it is. The one exception is a period that reaches
+its exam without any paper: staff may still upload the first one late, or
+nobody could sit the exam at all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,7 +29,10 @@ _STORE = "papers"
 
 class PaperLocked(Conflict):
     code = "paper_locked"
-    default_message = "本期考试已经开始，试卷不能再更换。考生正在作答的试卷和评分所用的试卷必须一致。"
+    default_message = (
+        "本期考试即将开始或已经开始，试卷不能再更换：考生作答的试卷和评分所用的试卷必须一致。"
+        "如确需更换，请在考试开始前至少 1 分钟完成上传。"
+    )
 
 
 class PaperNotReady(Conflict):
@@ -64,7 +70,8 @@ def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> St
     now = clock.now()
     period = _fresh_period(rt, period_id)
     paper = parse_paper(document)
-    if period.paper_key and now >= period.exam_starts_at(clock.BEIJING):
+    settle = dt.timedelta(seconds=rt.settings.period_cache_seconds)
+    if period.paper_key and now >= period.exam_starts_at(clock.BEIJING) - settle:
         raise PaperLocked()
     stored = paper_store(rt).put(period.id, document, paper, now)
     rt.repo.set_period_paper(period.id, stored.key)
