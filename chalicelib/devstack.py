@@ -56,6 +56,12 @@ class MotoServer:
         self._server = make_server(LOOPBACK, self.port, application, threaded=False)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
         self._thread.start()
+        # moto keeps its state in module globals: without a reset, a second
+        # server in the same process (the next test's stack) would start with
+        # the first one's tables and items.
+        reset = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(reset, timeout=10):
+            pass
         return self
 
     def stop(self) -> None:
@@ -131,12 +137,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         wait_for(url + "api/today")
-        from chalicelib.services import qr
+        from chalicelib.services import demo, qr
 
         print()
         print(qr.terminal(url))
         print(f"Candidates (the QR code above): {url}")
         print(f"Lookup / FAQ:                  {url}lookup  {url}faq")
+        print(f"Demo candidate (today's exam): ID number {demo.DEMO_CANDIDATE.id_number}")
         print(f"Staff token (Authorization: Bearer ...):\n{token}")
         print(f"Emulated AWS (moto):           {moto.url}/moto-api/")
         print("Ctrl-C stops both servers.")

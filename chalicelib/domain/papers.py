@@ -8,12 +8,14 @@ question scores only when the chosen set equals the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
 from chalicelib.domain.errors import DomainError, Invalid
+from chalicelib.domain.registrations import ExamResult
 
 SINGLE_COUNT = 35
 MULTIPLE_COUNT = 15
@@ -23,6 +25,7 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 8
 _QUESTION_ID = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
 _OPTION_KEY = re.compile(r"^[A-Za-z0-9]{1,4}$")
 TEXT_MAX = 2000
+TITLE_MAX = 200
 
 QuestionType = Literal["single", "multiple"]
 
@@ -99,8 +102,8 @@ def parse_paper(
     if not isinstance(data, Mapping):
         raise _problem("试卷必须是一个 JSON 对象。")
     title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise _problem("缺少试卷标题 title。", "title")
+    if not isinstance(title, str) or not title.strip() or len(title.strip()) > TITLE_MAX:
+        raise _problem(f"缺少试卷标题 title，或标题超过 {TITLE_MAX} 字。", "title")
     pass_mark = data.get("pass_mark", DEFAULT_PASS_MARK)
     if not _is_int(pass_mark) or not 1 <= pass_mark <= TOTAL_POINTS:
         raise _problem(f"及格分 pass_mark 应为 1 到 {TOTAL_POINTS} 的整数。", "pass_mark")
@@ -147,9 +150,16 @@ def _parse_question(raw: object, number: int, seen: set[str]) -> Question:
     if not isinstance(options, Mapping) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         raise _problem(f"{label}应有 {MIN_OPTIONS} 到 {MAX_OPTIONS} 个选项。", f"{where}.options")
     for key, value in options.items():
-        if not _OPTION_KEY.match(str(key)) or not isinstance(value, str) or not value.strip():
+        if (
+            not _OPTION_KEY.match(str(key))
+            or not isinstance(value, str)
+            or not value.strip()
+            or len(value) > TEXT_MAX
+        ):
             raise _problem(
-                f"{label}的选项 {key} 不正确：选项名应为字母或数字，内容不能为空。", f"{where}.options"
+                f"{label}的选项 {key} 不正确：选项名应为 1 到 4 个字母或数字，"
+                f"内容不能为空且不超过 {TEXT_MAX} 字。",
+                f"{where}.options",
             )
     answer = raw.get("answer")
     if not isinstance(answer, list) or not all(isinstance(a, str) for a in answer):
@@ -180,7 +190,9 @@ def parse_answers(paper: Paper, raw: object) -> dict[str, list[str]]:
     """Check a candidate's answers against the paper: known questions, known options.
 
     An empty list clears a question's answer. A bare string is taken as a
-    one-option answer, so a hand-written client need not wrap it.
+    one-option answer, so a hand-written client need not wrap it. A
+    single-choice question takes at most one option: the page never sends
+    more, so more is a broken client, not a wrong answer to score.
     """
     if not isinstance(raw, Mapping):
         raise Invalid("answers", "答案格式不正确，请刷新页面后重试。")
@@ -191,11 +203,14 @@ def parse_answers(paper: Paper, raw: object) -> dict[str, list[str]]:
             raise Invalid("answers", f"试卷中没有编号为 {qid} 的题目，请刷新页面后重试。")
         chosen: Sequence[object] = [value] if isinstance(value, str) else value
         if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
-            raise Invalid("answers", f"第 {qid} 题的答案格式不正确，请刷新页面后重试。")
+            raise Invalid("answers", f"题目 {qid} 的答案格式不正确，请刷新页面后重试。")
         unknown = [c for c in chosen if c not in question.option_keys]
         if unknown:
-            raise Invalid("answers", f"第 {qid} 题没有选项 {unknown[0]}，请刷新页面后重试。")
-        answers[question.id] = sorted(set(str(c) for c in chosen))
+            raise Invalid("answers", f"题目 {qid} 没有选项 {unknown[0]}，请刷新页面后重试。")
+        distinct = sorted(set(str(c) for c in chosen))
+        if question.type == "single" and len(distinct) > 1:
+            raise Invalid("answers", f"题目 {qid} 是单选题，只能选择一个选项。")
+        answers[question.id] = distinct
     return answers
 
 
@@ -207,3 +222,26 @@ def score(paper: Paper, answers: Mapping[str, Sequence[str]]) -> tuple[int, tupl
     """
     right = [q for q in paper.questions if frozenset(answers.get(q.id, ())) == q.answer]
     return sum(q.points for q in right), tuple(q.id for q in right)
+
+
+def grade(paper: Paper, answers: Mapping[str, Sequence[str]], submitted_at: dt.datetime) -> ExamResult:
+    """The result of a submission: its score, and passed when it reaches the pass mark."""
+    points, right = score(paper, answers)
+    return ExamResult(
+        score=points,
+        pass_mark=paper.pass_mark,
+        passed=points >= paper.pass_mark,
+        submitted_at=submitted_at,
+        correct=right,
+    )
+
+
+def final_answers(
+    paper: Paper, saved: Mapping[str, Sequence[str]], submitted: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """What a submission is scored on: the saved answers, each replaced by the
+    submitted one where the submission names it (as a save would), limited to
+    the paper's questions, and without cleared (empty) answers."""
+    merged: dict[str, list[str]] = {qid: list(chosen) for qid, chosen in saved.items()}
+    merged.update({qid: list(chosen) for qid, chosen in submitted.items()})
+    return {qid: chosen for qid, chosen in merged.items() if chosen and paper.question(qid) is not None}

@@ -43,7 +43,10 @@ def verify(secret: bytes, token: str, now: dt.datetime) -> ExamClaim:
     if len(parts) != 5 or parts[0] != VERSION:
         raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。")
     payload, signature = ".".join(parts[:4]), parts[4]
-    if not hmac.compare_digest(_sign(secret, payload), signature):
+    # Compared as bytes: compare_digest refuses non-ASCII str, and a header
+    # can carry anything.
+    given = signature.encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(_sign(secret, payload).encode(), given):
         raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。")
     try:
         expires = dt.datetime.fromtimestamp(int(parts[3]), tz=now.tzinfo)

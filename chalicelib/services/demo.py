@@ -2,17 +2,42 @@
 
 Registration is refused on every exam date (the contract), so on the day of
 the demo the QR page opens the exam; the second period opens for registration
-on the next working day. Only ever run against the local emulator.
+on the next working day. Both get the demo paper (`demo_paper.json`, 50
+questions on the rules of Beijing's human-resources market), and one demo
+candidate is registered for today's exam so the exam can be tried at once.
+Only ever run against the local emulator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from stdnum.cn import ric
 
 from chalicelib import clock, runtime
-from chalicelib.domain.errors import CalendarUnknown
-from chalicelib.services import periods
+from chalicelib.domain.errors import CalendarUnknown, Conflict
+from chalicelib.domain.identity import Contact
+from chalicelib.domain.registrations import CONSENT_VERSION
+from chalicelib.services import papers, periods
+
+DEMO_PAPER = Path(__file__).with_name("demo_paper.json")
+_DEMO_ID_BODY = "11010519880615012"
+# A made-up person with a valid ID number (check character computed, not guessed).
+DEMO_CANDIDATE = Contact(
+    name="张明",
+    id_number=_DEMO_ID_BODY + ric.calc_check_digit(_DEMO_ID_BODY + "0"),
+    phone="13800138000",
+    email="zhang.ming@example.com",
+)
+
+
+def demo_paper() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(DEMO_PAPER.read_text(encoding="utf-8"))
+    return document
 
 
 def seed() -> Iterator[str]:
@@ -61,3 +86,16 @@ def seed() -> Iterator[str]:
             f"seeded   period {upcoming.id}: registration {upcoming.registration_opens}"
             f" to {upcoming.registration_closes}, exam {upcoming.exam_date}"
         )
+    for period in rt.repo.list_periods():
+        if period.exam_date in (today, next_exam) and not period.paper_key:
+            stored = papers.upload_paper(rt, period.id, demo_paper())
+            yield f"seeded   paper for {period.id}: {len(stored.paper.questions)} questions ({stored.key})"
+        if period.exam_date == today:
+            try:
+                rt.repo.register(period, DEMO_CANDIDATE, clock.now(), CONSENT_VERSION)
+                yield (
+                    f"seeded   candidate {DEMO_CANDIDATE.name} for today's exam,"
+                    f" ID number {DEMO_CANDIDATE.id_number}"
+                )
+            except Conflict:
+                yield f"found    candidate {DEMO_CANDIDATE.name} for today's exam"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import periods, qr
+from chalicelib.services import papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -27,6 +27,44 @@ def create_period() -> Response:
 def list_periods() -> Response:
     """Every period, by exam date."""
     return json_response({"periods": periods.list_periods(runtime.current())})
+
+
+@route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"])
+def put_paper(period_id: str) -> Response:
+    """Upload the period's paper: validated, stored in S3 under a new key, recorded on the period.
+
+    Replacing it is refused once the exam has started (409 paper_locked),
+    unless the period has no paper yet.
+    """
+    stored = papers.upload_paper(runtime.current(), period_id, json_body(bp.current_request))
+    paper = stored.paper
+    return json_response(
+        {
+            "paper": {
+                "questions": len(paper.questions),
+                "total_points": paper.total_points,
+                "pass_mark": paper.pass_mark,
+                "title": paper.title,
+                "key": stored.key,
+            }
+        }
+    )
+
+
+@route(bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"])
+def list_registrations(period_id: str) -> Response:
+    """One page of the period's registrations with full details; `cursor` asks for the next."""
+    query = bp.current_request.query_params
+    cursor = query.get("cursor") if query else None
+    limit = query.get("limit") if query else None
+    page = results.registrations_page(runtime.current(), period_id, cursor, limit)
+    return json_response(page)
+
+
+@route(bp, "/api/admin/periods/{period_id}/stats", methods=["GET"])
+def period_stats(period_id: str) -> Response:
+    """Registered, started, submitted, passed, pass rate and each question's correct rate."""
+    return json_response(results.stats(runtime.current(), period_id).public())
 
 
 @route(bp, "/api/admin/qr.svg", methods=["GET"])

@@ -1,0 +1,182 @@
+"""The exam on exam day: entry by ID number, the paper, autosave, submission.
+
+Every candidate of a period arrives in the same two hours, so each request
+is held to a small, fixed number of AWS calls on a warm container: the
+periods and the paper come from the container's caches, the exam token is
+checked without a database read, entry is one UpdateItem, a save is one
+UpdateItem, reading the paper is one GetItem (the saved answers) and a
+submission is one GetItem and one transaction. The transaction's condition,
+not any check before it, is what makes a submission count exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain import tokens
+from chalicelib.domain.errors import Conflict, Invalid, Unauthorized
+from chalicelib.domain.identity import (
+    Contact,
+    normalise_email,
+    normalise_id_number,
+    normalise_name,
+    normalise_phone,
+)
+from chalicelib.domain.papers import final_answers, grade, parse_answers
+from chalicelib.domain.periods import Period, today_mode
+from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.runtime import Runtime
+from chalicelib.services.papers import period_paper
+from chalicelib.storage.repository import AlreadySubmitted
+
+TOKEN_SECRET = "exam-token-key"
+
+
+class NotExamTime(Conflict):
+    code = "not_exam_time"
+    default_message = "今天没有安排考试。请在「查询报名与成绩」中查看您的考试日期和时间。"
+
+
+def _window(period: Period) -> str:
+    return f"{period.exam_date.isoformat()} {period.exam_start:%H:%M}–{period.exam_end:%H:%M}"
+
+
+def _not_open(period: Period, now: dt.datetime) -> NotExamTime:
+    if now < period.exam_starts_at(clock.BEIJING):
+        return NotExamTime(f"考试尚未开始。本期考试时间为 {_window(period)}，请在开始后再进入考试。")
+    return NotExamTime(
+        f"本期考试已于 {period.exam_end:%H:%M} 结束，不能再进入考试。如有疑问，请联系工作人员。"
+    )
+
+
+def _too_late(period: Period) -> NotExamTime:
+    closes = period.submissions_close_at(clock.BEIJING)
+    return NotExamTime(
+        f"考试已于 {period.exam_end:%H:%M} 结束，交卷截止时间 {closes:%H:%M} 已过，答卷无法再提交或保存。"
+        "如有疑问，请联系工作人员。"
+    )
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    expires_at: dt.datetime
+    period: Period
+    registration: Registration
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "token": self.token,
+            "expires_at": clock.iso(self.expires_at),
+            "period": self.period.public(),
+            "candidate": self.registration.masked_candidate(),
+        }
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What an exam token stands for: one registration in one period."""
+
+    period: Period
+    id_hash: str
+
+
+def start_session(rt: Runtime, body: Mapping[str, object]) -> Session:
+    """Enter today's exam (or resume it) by ID number: one UpdateItem when warm.
+
+    The token is deterministic for an attempt and a day, so entering again
+    gives the same attempt: its start time and saved answers are kept.
+    """
+    now = clock.now()
+    id_number = normalise_id_number(body.get("id_number"), now.date())
+    today = today_mode(rt.periods.all(), now.date())
+    if today.mode != "exam":
+        # A period set for today in another container moments ago? Look once
+        # more before refusing: only days without an exam pay for this read.
+        rt.periods.invalidate()
+        today = today_mode(rt.periods.all(), now.date())
+    if today.mode != "exam" or today.period is None:
+        raise NotExamTime()
+    period = today.period
+    if not period.exam_is_open(now):
+        raise _not_open(period, now)
+    registration = rt.repo.start_attempt(period, id_number, now)
+    expires = tokens.end_of_day(period.exam_date, clock.BEIJING)
+    claim = tokens.ExamClaim(period_id=period.id, id_hash=rt.repo.id_hash(id_number), expires_at=expires)
+    token = tokens.issue(rt.secrets.get(TOKEN_SECRET), claim)
+    return Session(token=token, expires_at=expires, period=period, registration=registration)
+
+
+def authenticate(rt: Runtime, token: str | None) -> Attempt:
+    """The attempt a bearer exam token stands for, or `Unauthorized` (no AWS call)."""
+    if not token:
+        raise Unauthorized("请先输入身份证号进入考试。")
+    claim = tokens.verify(rt.secrets.get(TOKEN_SECRET), token, clock.now())
+    return Attempt(period=rt.periods.get(claim.period_id), id_hash=claim.id_hash)
+
+
+def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
+    """The paper without keys, with the answers saved so far: one GetItem when warm."""
+    now = clock.now()
+    period = attempt.period
+    registration = rt.repo.attempt(period.id, attempt.id_hash)
+    if registration.result is not None:
+        raise AlreadySubmitted(registration.result)
+    if not period.accepts_submissions(now):
+        raise _too_late(period)
+    paper = period_paper(rt, period)
+    ends_at = period.exam_ends_at(clock.BEIJING)
+    return {
+        **paper.public(),
+        "answers": {
+            qid: list(chosen)
+            for qid, chosen in registration.answers.items()
+            if paper.question(qid) is not None
+        },
+        "ends_at": clock.iso(ends_at),
+        "seconds_left": max(0, int((ends_at - now).total_seconds())),
+    }
+
+
+def save_answers(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> None:
+    """Save progress: each question named replaces its saved answer. One UpdateItem when warm."""
+    now = clock.now()
+    period = attempt.period
+    if not period.accepts_submissions(now):
+        raise _too_late(period)
+    if "answers" not in body:
+        raise Invalid("answers", "缺少答案 answers，请刷新页面后重试。")
+    answers = parse_answers(period_paper(rt, period), body.get("answers"))
+    rt.repo.save_answers(period.id, attempt.id_hash, answers, now)
+
+
+def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamResult:
+    """Score the attempt once, with the candidate's latest details: a GetItem and a transaction.
+
+    The details are checked like a registration's; they replace the
+    registered ones, and the phone and e-mail claims move with them in the
+    transaction that stores the result. The answers are the saved ones,
+    each replaced by the submitted one where the body names it.
+    """
+    now = clock.now()
+    period = attempt.period
+    name = normalise_name(body.get("name"))
+    phone = normalise_phone(body.get("phone"))
+    email = normalise_email(body.get("email"))
+    paper = period_paper(rt, period)
+    submitted = parse_answers(paper, body.get("answers", {}))
+    registration = rt.repo.attempt(period.id, attempt.id_hash)
+    if registration.result is not None:
+        raise AlreadySubmitted(registration.result)
+    if not period.accepts_submissions(now):
+        raise _too_late(period)
+    answers = final_answers(paper, registration.answers, submitted)
+    result = grade(paper, answers, now)
+    contact = Contact(name=name, id_number=registration.contact.id_number, phone=phone, email=email)
+    assert period.paper_key is not None, "period_paper refused a period without one"
+    rt.repo.record_submission(period, registration, contact, answers, result, period.paper_key)
+    return result

@@ -1,0 +1,79 @@
+"""Papers: staff upload a period's paper; the exam reads it through the container's cache.
+
+A paper may be uploaded, and replaced, until shortly before the period's
+exam starts. From then on the paper the period records is the one candidates
+are answering and being scored against, so replacing it is refused (`409
+paper_locked`): a replacement could drop or renumber questions already
+answered. "Shortly before" is the periods cache's lifetime: every container
+re-reads the periods at least that often, so by the start of the exam all of
+them agree on which paper it is. The one exception is a period that reaches
+its exam without any paper: staff may still upload the first one late, or
+nobody could sit the exam at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.papers import Paper, parse_paper
+from chalicelib.domain.periods import Period
+from chalicelib.runtime import Runtime
+from chalicelib.storage.papers import PaperStore, StoredPaper
+
+_STORE = "papers"
+
+
+class PaperLocked(Conflict):
+    code = "paper_locked"
+    default_message = (
+        "本期考试即将开始或已经开始，试卷不能再更换：考生作答的试卷和评分所用的试卷必须一致。"
+        "如确需更换，请在考试开始前至少 1 分钟完成上传。"
+    )
+
+
+class PaperNotReady(Conflict):
+    code = "paper_not_ready"
+    default_message = "本期试卷尚未发布，请稍候片刻后刷新页面；如长时间无法开始，请联系工作人员。"
+
+
+def paper_store(rt: Runtime) -> PaperStore:
+    """The container's paper store (and cache), built on first use."""
+    found = rt.extras.get(_STORE)
+    if found is None:
+        found = rt.extras.setdefault(_STORE, PaperStore(rt.settings))
+    store: PaperStore = found
+    return store
+
+
+def period_paper(rt: Runtime, period: Period) -> Paper:
+    """The paper a period's candidates answer; cached per container, so 0 S3 calls when warm."""
+    if not period.paper_key:
+        raise PaperNotReady()
+    return paper_store(rt).load(period.paper_key)
+
+
+def _fresh_period(rt: Runtime, period_id: str) -> Period:
+    # Read, not cached: another container may have stored a paper moments ago,
+    # and whether one exists decides whether it may be replaced.
+    for period in rt.repo.list_periods():
+        if period.id == period_id:
+            return period
+    raise NotFound("没有找到该期次。", code="period_not_found")
+
+
+def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> StoredPaper:
+    """Validate a paper, store it in S3 under a new key and make it the period's paper."""
+    now = clock.now()
+    period = _fresh_period(rt, period_id)
+    paper = parse_paper(document)
+    settle = dt.timedelta(seconds=rt.settings.period_cache_seconds)
+    if period.paper_key and now >= period.exam_starts_at(clock.BEIJING) - settle:
+        raise PaperLocked()
+    stored = paper_store(rt).put(period.id, document, paper, now)
+    rt.repo.set_period_paper(period.id, stored.key)
+    rt.periods.invalidate()
+    return stored

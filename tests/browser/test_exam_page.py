@@ -1,0 +1,186 @@
+"""The exam on a phone: enter, answer, reload mid-way, submit, see the score."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+
+from chalicelib import clock
+from chalicelib.domain.identity import Contact
+from tests.support.exam_data import key_of, paper_document, person, question_ids, register, wait_out_midnight
+from tests.support.stack import Stack
+
+pytestmark = [pytest.mark.browser]
+
+OPTION_TEXT = {key: text for key, text in paper_document()["questions"][0]["options"].items()}
+
+
+def staff(stack: Stack, method: str, path: str, payload: Any) -> Any:
+    request = urllib.request.Request(
+        stack.url + path.lstrip("/"),
+        data=json.dumps(payload).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.staff_token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def saved_answers(stack: Stack, token: str) -> dict[str, list[str]]:
+    request = urllib.request.Request(
+        stack.url + "api/exam/paper", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answers: dict[str, list[str]] = json.loads(response.read())["answers"]
+        return answers
+
+
+def exam_today(stack: Stack) -> str:
+    """Today's period, created through the staff API so the server's period cache
+    learns of it at once, with its paper; registrations go straight to the table."""
+    wait_out_midnight()
+    today = clock.today()
+    created = staff(
+        stack,
+        "POST",
+        "api/admin/periods",
+        {
+            "name": "浏览器测试期次",
+            "exam_date": today.isoformat(),
+            "exam_start": "00:00",
+            "exam_end": "23:59",
+            "notes": "开卷考试",
+            "registration_opens": (today - dt.timedelta(days=20)).isoformat(),
+            "registration_closes": (today - dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    period_id: str = created["period"]["id"]
+    staff(stack, "PUT", f"api/admin/periods/{period_id}/paper", paper_document())
+    return period_id
+
+
+def enroll(stack: Stack, period_id: str, contact: Contact) -> None:
+    rt = stack.runtime()
+    register(rt, rt.periods.get(period_id), contact)
+
+
+def answer(phone: Any, qid: str) -> None:
+    for key in key_of(qid):
+        phone.locator("#exam-q-options label", has_text=f"{key}. {OPTION_TEXT[key]}").click()
+
+
+def fits_the_screen(phone: Any) -> None:
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phone: Any) -> None:
+    period_id = exam_today(stack)
+    alice, bob = person(1), person(2)
+    enroll(stack, period_id, alice)
+    enroll(stack, period_id, bob)
+
+    phone.goto(stack.url)
+    assert phone.locator("#today").get_attribute("data-mode") == "exam"
+    phone.fill("#exam-id", alice.id_number.lower())
+    phone.click("#exam-entry button[type=submit]")
+
+    details = phone.locator("#exam-details")
+    details.wait_for()
+    assert phone.input_value("#exam-name") == alice.name
+    assert alice.phone[-4:] in details.inner_text()
+    assert alice.id_number not in phone.content()
+    # Bob's phone: refused only at submit, where it can be corrected.
+    phone.fill("#exam-phone", bob.phone)
+    phone.fill("#exam-email", alice.email)
+    fits_the_screen(phone)
+    phone.click("#exam-details button[type=submit]")
+
+    phone.locator("#exam-q-meta", has_text="第 1 题 / 共 50 题").wait_for()
+    assert phone.locator("#exam-countdown").inner_text() != "--:--"
+    fits_the_screen(phone)
+    ids = question_ids()
+    for qid in ids[:10]:
+        answer(phone, qid)
+        phone.click('#exam-paper [data-action="next"]')
+    phone.locator("#exam-save-state", has_text="已保存").wait_for()
+    assert phone.locator("#exam-progress").inner_text() == "10/50"
+
+    phone.reload()
+    phone.locator("#exam-q-meta", has_text="第 11 题 / 共 50 题").wait_for()
+    assert phone.locator("#exam-progress").inner_text() == "10/50"
+    assert phone.locator("#exam-nav button.answered").count() == 10
+    phone.click('#exam-nav button[data-goto="0"]')
+    assert phone.locator("#exam-q-options input[value=B]").is_checked()
+    token = phone.evaluate("id => JSON.parse(localStorage.getItem('hr-exam:v1:' + id)).token", period_id)
+    assert saved_answers(stack, token) == {qid: key_of(qid) for qid in ids[:10]}
+
+    # Before submitting, the unanswered questions are listed.
+    phone.click('#exam-paper [data-action="review"]')
+    assert "还有 40 道题未作答" in phone.locator("#exam-unanswered-summary").inner_text()
+    assert phone.locator("#exam-unanswered button").count() == 40
+    phone.click('#exam-unanswered button[data-goto="10"]')
+    for qid in ids[10:]:
+        answer(phone, qid)
+        phone.click('#exam-paper [data-action="next"]')
+    assert "全部 50 道题均已作答" in phone.locator("#exam-unanswered-summary").inner_text()
+
+    phone.click("#exam-submit")
+    phone_error = phone.locator('#exam-review [data-error-for="phone"]')
+    phone_error.wait_for()
+    assert "该手机号已被其他身份证号使用" in phone_error.inner_text()
+    phone.fill("#review-phone", alice.phone)
+    phone.click("#exam-submit")
+
+    phone.locator("#exam-result").wait_for()
+    assert phone.locator("#exam-score").inner_text() == "100"
+    assert "通过" in phone.locator("#exam-verdict").inner_text()
+    assert "5 个工作日" in phone.locator("#exam-next").inner_text()
+    fits_the_screen(phone)
+    phone.reload()
+    phone.locator("#exam-result").wait_for()
+    assert phone.locator("#exam-score").inner_text() == "100"
+
+
+def test_answers_made_offline_reach_the_server_when_the_connection_returns(stack: Stack, phone: Any) -> None:
+    period_id = exam_today(stack)
+    alice = person(3)
+    enroll(stack, period_id, alice)
+    phone.goto(stack.url)
+    phone.fill("#exam-id", alice.id_number)
+    phone.click("#exam-entry button[type=submit]")
+    phone.fill("#exam-phone", alice.phone)
+    phone.fill("#exam-email", alice.email)
+    phone.click("#exam-details button[type=submit]")
+    phone.locator("#exam-q-meta", has_text="第 1 题").wait_for()
+
+    phone.context.set_offline(True)
+    answer(phone, "s1")
+    phone.locator("#exam-save-state", has_text="网络不畅").wait_for()
+    phone.context.set_offline(False)
+    phone.locator("#exam-save-state", has_text="已保存").wait_for(timeout=15000)
+    token = phone.evaluate("id => JSON.parse(localStorage.getItem('hr-exam:v1:' + id)).token", period_id)
+    assert saved_answers(stack, token) == {"s1": key_of("s1")}
+
+
+def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, phone: Any) -> None:
+    period_id = exam_today(stack)
+    alice = person(4)
+    enroll(stack, period_id, alice)
+    phone.goto(stack.url)
+    phone.fill("#exam-id", alice.id_number)
+    phone.click("#exam-entry button[type=submit]")
+    phone.fill("#exam-phone", alice.phone)
+    phone.fill("#exam-email", alice.email)
+    phone.click("#exam-details button[type=submit]")
+    answer(phone, "s1")
+    phone.click('#exam-paper [data-action="review"]')
+    assert "还有 49 道题未作答" in phone.locator("#exam-unanswered-summary").inner_text()
+    phone.click("#exam-submit")
+    phone.locator("#exam-result").wait_for()
+    assert phone.locator("#exam-score").inner_text() == "2"
+    assert "未通过" in phone.locator("#exam-verdict").inner_text()
+    assert "下一期" in phone.locator("#exam-next").inner_text()

@@ -1,0 +1,91 @@
+"""Exactly-once scoring under a storm of submits, against a real moto server behind `chalice local`."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from chalicelib.services.papers import upload_paper
+from chalicelib.storage import keys
+from chalicelib.storage.models import OutboxItem, RegistrationItem
+from tests.support.exam_data import answers_scoring, exam_today, paper_document, person, register
+from tests.support.stack import Stack
+
+pytestmark = [pytest.mark.server]
+
+SUBMITTERS = 20
+
+
+def call(url: str, method: str, payload: Any = None, token: str | None = None) -> tuple[int, Any]:
+    """One JSON request. A connection refused or reset before any answer is tried again,
+    as a phone would: `chalice local` listens with a backlog of 5, so a burst of 20
+    connections can overflow it before the app sees the request."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(payload).encode() if payload is not None else None
+    for attempt in range(5):
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError(f"{method} {url}: no answer after 5 connections")
+
+
+def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> None:
+    rt = stack.runtime()
+    period = exam_today(rt)
+    upload_paper(rt, period.id, paper_document())
+    alice = person(1)
+    register(rt, period, alice)
+    status, session = call(stack.url + "api/exam/sessions", "POST", {"id_number": alice.id_number})
+    assert status == 201, session
+    token = session["token"]
+
+    start = threading.Barrier(SUBMITTERS)
+    replies: list[tuple[int, Any]] = [(0, None)] * SUBMITTERS
+
+    def submit(n: int) -> None:
+        # Each submitter sends a different sheet: whichever is scored, all must agree on it.
+        body = {
+            "name": alice.name,
+            "phone": alice.phone,
+            "email": alice.email,
+            "answers": answers_scoring(2 * (n + 30)),
+        }
+        start.wait()
+        replies[n] = call(stack.url + "api/exam/submit", "POST", body, token)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(SUBMITTERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    statuses = sorted(status for status, _ in replies)
+    assert statuses == [200] + [409] * (SUBMITTERS - 1), replies
+    for status, reply in replies:
+        if status == 409:
+            assert reply["error"]["code"] == "already_submitted"
+    results = {json.dumps(reply["result"], sort_keys=True) for _, reply in replies}
+    assert len(results) == 1, results
+
+    # One scored record: the stored result is the one everybody saw, with one
+    # result e-mail queued, and the person in the passers index once.
+    scored = json.loads(results.pop())
+    item = RegistrationItem.get(
+        keys.person_pk(rt.repo.id_hash(alice.id_number)), keys.registration_sk(period.id)
+    )
+    assert (item.score, item.submitted_at) == (scored["score"], scored["submitted_at"])
+    assert len([o for o in OutboxItem.query(keys.OUTBOX_PK) if o.kind == "result"]) == 1
+    assert len(list(RegistrationItem.passers.query(keys.passers_pk(period.id)))) == 1

@@ -1,0 +1,67 @@
+"""Exam tokens: signed, bound to one attempt, expiring at the end of the exam day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chalicelib import clock
+from chalicelib.domain import tokens
+from chalicelib.domain.errors import Unauthorized
+
+SECRET = b"test-exam-token-key"
+EXAM_DAY = dt.date(2026, 12, 18)
+EXPIRES = tokens.end_of_day(EXAM_DAY, clock.BEIJING)
+CLAIM = tokens.ExamClaim(period_id="20261218-abc123", id_hash="ab" * 32, expires_at=EXPIRES)
+DURING = dt.datetime(2026, 12, 18, 9, 30, tzinfo=clock.BEIJING)
+
+
+def test_a_token_gives_back_its_claim() -> None:
+    assert tokens.verify(SECRET, tokens.issue(SECRET, CLAIM), DURING) == CLAIM
+
+
+def test_the_same_attempt_on_the_same_day_gets_the_same_token() -> None:
+    assert tokens.issue(SECRET, CLAIM) == tokens.issue(SECRET, CLAIM)
+
+
+def test_it_expires_at_midnight_beijing_after_the_exam_day() -> None:
+    assert dt.datetime(2026, 12, 19, 0, 0, tzinfo=clock.BEIJING) == EXPIRES
+    token = tokens.issue(SECRET, CLAIM)
+    assert tokens.verify(SECRET, token, EXPIRES - dt.timedelta(seconds=1)) == CLAIM
+    with pytest.raises(Unauthorized) as refused:
+        tokens.verify(SECRET, token, EXPIRES)
+    assert "过期" in refused.value.message
+
+
+def test_expiry_is_compared_as_an_instant_whatever_the_zone() -> None:
+    token = tokens.issue(SECRET, CLAIM)
+    just_before_in_utc = (EXPIRES - dt.timedelta(seconds=1)).astimezone(dt.UTC)
+    assert tokens.verify(SECRET, token, just_before_in_utc).period_id == CLAIM.period_id
+
+
+def tampered(part: int, value: str) -> str:
+    parts = tokens.issue(SECRET, CLAIM).split(".")
+    parts[part] = value
+    return ".".join(parts)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(tampered(1, "20261219-abc123"), id="another period"),
+        pytest.param(tampered(2, "cd" * 32), id="another person"),
+        pytest.param(tampered(3, str(int(EXPIRES.timestamp()) + 86400)), id="later expiry"),
+        pytest.param(tampered(0, "e2"), id="unknown version"),
+        pytest.param(tampered(4, "x" * 43), id="wrong signature"),
+        pytest.param(tampered(4, "签名"), id="non-ASCII signature"),
+        pytest.param(tampered(3, "soon"), id="expiry not a number"),
+        pytest.param(tokens.issue(b"another-secret", CLAIM), id="another secret"),
+        pytest.param("", id="empty"),
+        pytest.param("e1.a.b.c", id="too few parts"),
+        pytest.param(tokens.issue(SECRET, CLAIM) + ".x", id="too many parts"),
+    ],
+)
+def test_a_forged_or_damaged_token_is_refused(token: str) -> None:
+    with pytest.raises(Unauthorized):
+        tokens.verify(SECRET, token, DURING)
