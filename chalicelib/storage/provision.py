@@ -164,11 +164,11 @@ def _bucket(settings: Settings) -> Iterator[str]:
     yield from _public_access_block(s3, name)
     yield from _versioning(s3, name)
     yield from _encryption(s3, name)
-    if settings.is_emulated or not _is_deployed(settings):
-        # moto evaluates bucket policies but only understands StringEquals
-        # conditions: it skips the Bool condition of the TLS-only policy and
-        # so denies every request. The local stage only ever runs on moto.
-        yield f"skipped  TLS-only policy on {name} (emulator)"
+    if not _is_deployed(settings):
+        # The local stage only ever runs on moto, which evaluates bucket
+        # policies but only understands StringEquals conditions: it skips the
+        # Bool condition of the TLS-only policy and so denies every request.
+        yield f"skipped  TLS-only policy on {name} (local stage, emulator)"
     else:
         yield from _tls_only(s3, name)
     yield from _lifecycle(s3, name)

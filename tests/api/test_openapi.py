@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -14,15 +16,20 @@ def test_the_spec_is_valid_openapi_3_1():
     assert spec.spec()["openapi"].startswith("3.1")
 
 
+def _shape(path: str) -> str:
+    # Path parameter names are the code's business; the shape of the path is the contract's.
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
 def test_every_json_route_of_the_app_is_in_the_spec():
     documented = {
-        (path, method.lower())
+        (_shape(path), method.lower())
         for path, ops in spec.spec()["paths"].items()
         for method in ops
         if method != "parameters"
     }
     served = {
-        (path, method.lower())
+        (_shape(path), method.lower())
         for path, methods in app.routes.items()
         for method in methods
         if path.startswith("/api/")

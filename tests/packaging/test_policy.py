@@ -26,8 +26,6 @@ ACCOUNT = "123456789012"
 # writing now (the contract promises all three). Delete a line once
 # `awscalls.scan_project()` finds the call; a grant nothing uses fails below.
 PLANNED = {
-    "s3:GetObject": "papers are read from S3 for the exam (PUT /api/admin/periods/{id}/paper)",
-    "s3:PutObject": "papers and the passers' CSV/XLSX exports are written to S3",
     "ses:SendRawEmail": "the export e-mail with attachments, and the outbox's confirmation e-mails",
 }
 # What every Lambda function needs to write its own logs.

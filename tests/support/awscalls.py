@@ -224,6 +224,16 @@ class Module:
         return False
 
     @property
+    def own_names(self) -> frozenset[str]:
+        """Names this module imports from our own package: `exam.start_session(...)` is a
+        call of our service, not SSM's StartSession."""
+        names: set[str] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("chalicelib"):
+                names.update(alias.asname or alias.name for alias in node.names)
+        return frozenset(names)
+
+    @property
     def uses_pynamodb(self) -> bool:
         for node in ast.walk(self.tree):
             if (
@@ -393,6 +403,8 @@ class _FunctionScan:
                 return ("transact_write_class",)
             if node.id == "TransactGet":
                 return ("transact_get_class",)
+            if node.id in self.module.own_names:
+                return ("opaque",)
             return None
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in self.attributes:
