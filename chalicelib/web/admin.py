@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import periods, qr
+from chalicelib.services import export, periods, qr
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -27,6 +27,15 @@ def create_period() -> Response:
 def list_periods() -> Response:
     """Every period, by exam date."""
     return json_response({"periods": periods.list_periods(runtime.current())})
+
+
+@route(bp, "/api/admin/periods/{id}/export", methods=["POST"])
+def export_period(id: str) -> Response:
+    """E-mail the period's passers not yet exported now; `{"full": true}` re-sends every passer."""
+    request = bp.current_request
+    body = json_body(request) if (request.raw_body or b"").strip() else {}
+    result = export.export_period(runtime.current(), id, full=export.full_option(body))
+    return json_response({"export": result.public()})
 
 
 @route(bp, "/api/admin/qr.svg", methods=["GET"])
