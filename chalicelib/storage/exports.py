@@ -14,7 +14,9 @@ holder of the period's export lease:
   consistent: a passer marked a moment ago may still be listed as pending,
   but never above the watermark, so it is never sent twice.
 - The passers up to the watermark are then marked exported (conditional
-  updates, so none is marked twice), and `marked_through` records that the
+  updates, so none is marked twice; one UpdateItem each, not transactions:
+  a mark needs no partner write, and moto copies the whole table for every
+  transaction), and `marked_through` records that the
   marking finished. A run that died between the two finishes the marking
   before anything else.
 """
@@ -24,12 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.domain.export import Passer
@@ -39,9 +41,8 @@ from chalicelib.storage.repository import _dynamodb
 
 log = logging.getLogger(__name__)
 
-# DynamoDB takes at most 100 actions in one transaction; a transaction is one
-# call however many passers it marks.
-MARK_BATCH = 100
+# Keys read (and marked) per round: bounds memory whatever the period's size.
+MARK_BATCH = 500
 PAGE_SIZE = 1000
 _PASSER_ATTRIBUTES = ["pk", "sk", "gsi2sk", "name", "id_number", "phone", "email", "score", "submitted_at"]
 _KEY_ATTRIBUTES = ["pk", "sk", "gsi2sk"]
@@ -86,7 +87,15 @@ def _passer(item: RegistrationItem) -> PasserRecord:
 
 
 class PasserStore:
-    """The export's reads and writes, each named for what it means."""
+    """The export's reads and writes, each named for what it means.
+
+    `workers`: how many marks run at once. An emulator takes one (moto is
+    not thread-safe); DynamoDB takes many, which keeps the marking of
+    thousands of passers to seconds.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
 
     # The watermark ----------------------------------------------------------
 
@@ -223,46 +232,34 @@ class PasserStore:
         after: str | None,
         through: str,
         now: dt.datetime,
-        on_batch: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> int:
         """Mark the pending passers in (after, through] exported; how many were marked.
 
-        Each update is conditional on the passer still being pending with the
-        key just read, so a passer is never marked twice; up to 100 go in one
-        transaction, and a refused transaction is replayed passer by passer."""
+        Each passer is one UpdateItem conditional on it still being pending
+        under the key just read, so none is ever marked twice. They run on
+        `self.workers` threads (botocore clients are thread-safe); a page of
+        keys is read, marked, then the next page is read."""
         stamp = clock.iso(now)
-        marked = 0
-        batch: list[tuple[str, str, str]] = []
-        for key in self._pending_keys(period_id, after, through):
-            batch.append(key)
-            if len(batch) == MARK_BATCH:
-                marked += self._mark(batch, stamp)
-                batch = []
-                if on_batch is not None:
-                    on_batch(marked)
-        if batch:
-            marked += self._mark(batch, stamp)
-        if on_batch is not None:
-            on_batch(marked)
-        return marked
 
-    def _mark(self, batch: list[tuple[str, str, str]], stamp: str) -> int:
-        connection = RegistrationItem._get_connection().connection
-        with _dynamodb():
-            try:
-                with TransactWrite(connection=connection) as transaction:
-                    for pk, sk, pending in batch:
-                        transaction.update(
-                            RegistrationItem(pk, sk),
-                            actions=_mark_actions(pending, stamp),
-                            condition=RegistrationItem.gsi2sk == pending,
-                        )
-                return len(batch)
-            except TransactWriteError as exc:
-                if exc.cause_response_code != "TransactionCanceledException":
-                    raise
-        # Some passer was marked already (or was being written): one by one.
-        return sum(self._mark_one(pk, sk, pending, stamp) for pk, sk, pending in batch)
+        def mark(key: tuple[str, str, str]) -> int:
+            pk, sk, pending = key
+            return self._mark_one(pk, sk, pending, stamp)
+
+        marked = 0
+        page: list[tuple[str, str, str]] = []
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for key in self._pending_keys(period_id, after, through):
+                page.append(key)
+                if len(page) == MARK_BATCH:
+                    marked += sum(pool.map(mark, page))
+                    page = []
+                    if on_progress is not None:
+                        on_progress(marked)
+            marked += sum(pool.map(mark, page))
+        if on_progress is not None:
+            on_progress(marked)
+        return marked
 
     @staticmethod
     def _mark_one(pk: str, sk: str, pending: str, stamp: str) -> int:

@@ -26,9 +26,6 @@ from chalicelib.storage.repository import _dynamodb, _registration
 
 log = logging.getLogger(__name__)
 
-# Two actions per reminder (the registration's mark and the entry): 50 fill a transaction.
-REMINDER_BATCH = 50
-
 
 @dataclass(frozen=True)
 class OutboxEntry:
@@ -108,9 +105,8 @@ class Outbox:
 
         Each registration is marked `reminded_at` in the same transaction as
         its entry, conditionally, so a reminder is queued once however often
-        the daily schedule runs."""
+        the daily schedule runs (or however many run at once)."""
         stamp = clock.iso(now)
-        batch: list[tuple[str, str]] = []
         queued = 0
         with _dynamodb():
             results = RegistrationItem.by_period.query(
@@ -118,40 +114,15 @@ class Outbox:
                 attributes_to_get=["pk", "sk", "reminded_at", "submitted_at"],
             )
             for item in results:
-                if item.reminded_at is not None or item.submitted_at is not None:
-                    continue
-                batch.append((item.pk, item.sk))
-                if len(batch) == REMINDER_BATCH:
-                    queued += self._queue(batch, period_id, stamp)
-                    batch = []
-            if batch:
-                queued += self._queue(batch, period_id, stamp)
-        return queued
-
-    def _queue(self, batch: list[tuple[str, str]], period_id: str, stamp: str) -> int:
-        try:
-            self._queue_transaction(batch, period_id, stamp)
-            return len(batch)
-        except TransactWriteError as exc:
-            if exc.cause_response_code != "TransactionCanceledException":
-                raise
-        # Someone was reminded (or submitted) meanwhile: one by one.
-        queued = 0
-        for target in batch:
-            try:
-                self._queue_transaction([target], period_id, stamp)
-                queued += 1
-            except TransactWriteError as exc:
-                if exc.cause_response_code != "TransactionCanceledException":
-                    raise
+                if item.reminded_at is None and item.submitted_at is None:
+                    queued += self._queue_reminder(item.pk, item.sk, period_id, stamp)
         return queued
 
     @staticmethod
-    def _queue_transaction(batch: list[tuple[str, str]], period_id: str, stamp: str) -> None:
+    def _queue_reminder(pk: str, sk: str, period_id: str, stamp: str) -> int:
         connection = RegistrationItem._get_connection().connection
-        with TransactWrite(connection=connection) as transaction:
-            for pk, sk in batch:
-                id_hash = keys.person_hash(pk)
+        try:
+            with TransactWrite(connection=connection) as transaction:
                 transaction.update(
                     RegistrationItem(pk, sk),
                     actions=[RegistrationItem.reminded_at.set(stamp)],
@@ -164,10 +135,15 @@ class Outbox:
                 transaction.save(
                     OutboxItem(
                         keys.OUTBOX_PK,
-                        keys.outbox_sk(stamp, "reminder", id_hash, period_id),
+                        keys.outbox_sk(stamp, "reminder", keys.person_hash(pk), period_id),
                         kind="reminder",
                         target_pk=pk,
                         target_sk=sk,
                         created_at=stamp,
                     )
                 )
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
+                return 0  # reminded (or submitted) meanwhile
+            raise
+        return 1
