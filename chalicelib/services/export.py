@@ -21,7 +21,7 @@ import json
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,7 @@ from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
-from chalicelib.storage.exports import PasserStore
+from chalicelib.storage.exports import PasserKey, PasserStore
 from chalicelib.storage.mail import Attachment, MailNotConfigured
 
 log = logging.getLogger("hr_exam.export")
@@ -153,20 +153,23 @@ def _export(
     state = store.state(period.id)
     if state.unmarked and state.through is not None:
         # An earlier run's e-mail was accepted, but that run died before marking all.
-        marked = store.mark_exported(period.id, state.marked_through, state.through, now)
+        marked = store.mark_pending_through(period.id, state.through, now)
         store.record_marked(period.id, state.through)
         _log("recovered", period_id=period.id, marked=marked)
 
-    total = store.count(period.id, state.through, full) if progress is not None else None
+    total = store.count(period.id, full) if progress is not None else None
     stem = f"passers-{period.id}-{now.strftime('%Y%m%dT%H%M%S')}"
     newest, new_count = state.through, 0
     with (
         tempfile.TemporaryDirectory(prefix="export-") as directory,
         rules.ExportFiles(period, Path(directory), stem) as files,
+        (Path(directory) / "marks.tsv").open("w+", encoding="ascii") as marks,
     ):
         for record in store.passers(period.id, state.through, full):
             files.add(record.passer)
-            if record.pending and (state.through is None or record.sort_key > state.through):
+            if record.new:
+                # The keys to mark once SES has accepted the e-mail: on disk, not in memory.
+                marks.write("\t".join(record.key) + "\n")
                 new_count += 1
                 newest = record.sort_key if newest is None else max(newest, record.sort_key)
             if progress is not None and files.count % 250 == 0:
@@ -180,18 +183,24 @@ def _export(
         csv_key, xlsx_key = _send(rt, period, files, full, recipients, now)
         sent = files.count
 
-    # SES has accepted the e-mail: from here on, these passers are exported.
-    marked = 0
-    if not store.record_sent(period.id, state.through, newest, new_count, sent, csv_key, xlsx_key, now):
-        log.error(
-            "export watermark of period %s moved during the run; its marks are left to that run", period.id
-        )
-    elif newest is not None and newest != state.through:
-        on_batch = None if progress is None else (lambda n: progress("mark", n, new_count))
-        marked = store.mark_exported(period.id, state.through, newest, now, on_batch)
-        store.record_marked(period.id, newest)
+        # SES has accepted the e-mail: from here on, these passers are exported.
+        marked = 0
+        if not store.record_sent(period.id, state.through, newest, new_count, sent, csv_key, xlsx_key, now):
+            log.error("export watermark of period %s moved during the run; marks left to that run", period.id)
+        elif new_count:
+            assert newest is not None
+            marks.seek(0)
+            on_progress = None if progress is None else (lambda n: progress("mark", n, new_count))
+            marked = store.mark(_read_keys(marks), now, on_progress)
+            store.record_marked(period.id, newest)
     _log("sent", period_id=period.id, full=full, count=sent, new=new_count, marked=marked)
     return ExportResult(period.id, sent, csv_key, xlsx_key, tuple(recipients), marked)
+
+
+def _read_keys(lines: Iterable[str]) -> Iterator[PasserKey]:
+    for line in lines:
+        pk, sk, sort_key = line.rstrip("\n").split("\t")
+        yield pk, sk, sort_key
 
 
 def _send(
@@ -232,8 +241,8 @@ def export_passers(rt: Runtime) -> RunSummary:
     for period in rt.repo.list_periods():
         if not rules.exam_has_ended(period, now):
             continue
-        state = store.state(period.id)
-        if not state.unmarked and not store.has_pending(period.id, state.through):
+        # One Query per ended period and day; a period with nothing pending costs nothing more.
+        if not store.has_pending(period.id):
             continue
         reason = ""
         try:
@@ -261,7 +270,7 @@ def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datet
     except CalendarUnknown:
         log.warning("calendar unknown for period %s: deadline warning not evaluated", period.id)
         return False
-    pending = store.count_pending(period.id, store.state(period.id).through)
+    pending = store.count_pending(period.id)
     if pending == 0:
         return False
     recipients = rt.settings.staff_alert_recipients

@@ -9,25 +9,29 @@ Exactly once rests on the period's export state item, written only by the
 holder of the period's export lease:
 
 - `through` (the watermark) is the newest pending key included in an e-mail
-  SES has accepted. It is written right after the send, in one UpdateItem,
-  so the next run starts after it. Global secondary indexes are eventually
-  consistent: a passer marked a moment ago may still be listed as pending,
-  but never above the watermark, so it is never sent twice.
-- The passers up to the watermark are then marked exported (conditional
-  updates, so none is marked twice; one UpdateItem each, not transactions:
-  a mark needs no partner write, and moto copies the whole table for every
-  transaction), and `marked_through` records that the
-  marking finished. A run that died between the two finishes the marking
-  before anything else.
+  SES has accepted, written right after the send in one UpdateItem.
+- Global secondary indexes are eventually consistent: a passer marked a
+  moment ago may still be listed as pending. Such a listing is at or below
+  the watermark, and only those are checked with a consistent GetItem before
+  being sent (normally there are none), so nobody is sent twice, and a
+  passer who is really still pending is never skipped.
+- The passers sent are then marked exported, each by one UpdateItem
+  conditional on it still being pending (so none is marked twice; not in
+  transactions: a mark needs no partner write, and moto copies the whole
+  table for every transaction), and `marked_through` records that the marks
+  are complete. A run that died between the send and the end of the marks
+  leaves `marked_through` behind `through`; the next run marks the pending
+  passers up to the watermark before anything else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
@@ -41,11 +45,14 @@ from chalicelib.storage.repository import _dynamodb
 
 log = logging.getLogger(__name__)
 
-# Keys read (and marked) per round: bounds memory whatever the period's size.
+# Keys marked per round (and so held in memory at once), whatever the period's size.
 MARK_BATCH = 500
 PAGE_SIZE = 1000
+# Only what the export's columns need: the answer sheets stay in the table.
 _PASSER_ATTRIBUTES = ["pk", "sk", "gsi2sk", "name", "id_number", "phone", "email", "score", "submitted_at"]
 _KEY_ATTRIBUTES = ["pk", "sk", "gsi2sk"]
+
+PasserKey = tuple[str, str, str]  # pk, sk, the pending index sort key
 
 
 @dataclass(frozen=True)
@@ -63,27 +70,37 @@ class ExportState:
 
 @dataclass(frozen=True)
 class PasserRecord:
-    sort_key: str
+    key: PasserKey
     passer: Passer
+    # Not exported yet: this run exports (and marks) it.
+    new: bool
 
     @property
-    def pending(self) -> bool:
-        return self.sort_key.startswith(keys.PASSERS_PENDING_FIRST)
+    def sort_key(self) -> str:
+        return self.key[2]
 
 
-def _passer(item: RegistrationItem) -> PasserRecord:
-    assert item.gsi2sk is not None and item.submitted_at is not None, "the index only holds passers"
-    return PasserRecord(
-        sort_key=item.gsi2sk,
-        passer=Passer(
-            name=item.name,
-            id_number=item.id_number,
-            phone=item.phone,
-            email=item.email,
-            score=int(item.score or 0),
-            submitted_at=clock.parse_iso(item.submitted_at),
-        ),
+def _passer(item: RegistrationItem) -> Passer:
+    assert item.submitted_at is not None, "the index only holds passers"
+    return Passer(
+        name=item.name,
+        id_number=item.id_number,
+        phone=item.phone,
+        email=item.email,
+        score=int(item.score or 0),
+        submitted_at=clock.parse_iso(item.submitted_at),
     )
+
+
+def _pending_range(upper: str | None = None) -> Condition:
+    return RegistrationItem.gsi2sk.between(keys.PASSERS_PENDING_FIRST, upper or keys.PASSERS_PENDING_LAST)
+
+
+def _mark_actions(pending: str, stamp: str) -> list[Action]:
+    return [
+        RegistrationItem.gsi2sk.set(keys.exported_sk(pending)),
+        RegistrationItem.exported_at.set(stamp),
+    ]
 
 
 class PasserStore:
@@ -129,7 +146,7 @@ class PasserStore:
         """Move the watermark after SES accepted an e-mail (one conditional UpdateItem).
 
         False when the watermark is no longer where this run found it: another
-        run went ahead (this one's lease had expired); it owns the marking."""
+        run went ahead (this one's lease had expired)."""
         item = ExportStateItem(keys.export_state_pk(period_id), keys.EXPORT_STATE_SK)
         actions: list[Action] = [
             ExportStateItem.last_run_at.set(clock.iso(now)),
@@ -169,119 +186,100 @@ class PasserStore:
 
     # Reading passers ------------------------------------------------------------
 
-    def passers(self, period_id: str, after: str | None, full: bool) -> Iterator[PasserRecord]:
-        """The period's passers in index order, streamed by Query pages.
+    def passers(self, period_id: str, through: str | None, full: bool) -> Iterator[PasserRecord]:
+        """The passers to send, in index order, streamed by Query pages.
 
-        Pending ones after the watermark; with `full`, every passer of the period."""
-        with _dynamodb():
-            if full:
-                results = RegistrationItem.passers.query(
-                    keys.passers_pk(period_id), attributes_to_get=_PASSER_ATTRIBUTES, page_size=PAGE_SIZE
-                )
-            else:
-                results = RegistrationItem.passers.query(
-                    keys.passers_pk(period_id),
-                    range_key_condition=_pending_after(after),
-                    attributes_to_get=_PASSER_ATTRIBUTES,
-                    page_size=PAGE_SIZE,
-                )
-            for item in results:
-                if item.gsi2sk == after:
-                    continue
-                yield _passer(item)
-
-    def count(self, period_id: str, after: str | None, full: bool) -> int:
-        """How many passers `passers` would give (Query with Select=COUNT; for progress bars)."""
-        condition = None if full else _pending_after(after)
-        with _dynamodb():
-            return int(RegistrationItem.passers.count(keys.passers_pk(period_id), condition))
-
-    def _pending_keys(
-        self, period_id: str, after: str | None, through: str | None, limit: int | None = None
-    ) -> Iterator[tuple[str, str, str]]:
-        upper = through or keys.PASSERS_PENDING_LAST
-        lower = after or keys.PASSERS_PENDING_FIRST
-        if lower > upper:
-            return
+        The ones not exported yet; with `full`, every passer of the period
+        (those not exported yet flagged `new`). `through` is the watermark."""
+        condition = None if full else _pending_range()
         with _dynamodb():
             results = RegistrationItem.passers.query(
                 keys.passers_pk(period_id),
-                range_key_condition=RegistrationItem.gsi2sk.between(lower, upper),
+                range_key_condition=condition,
+                attributes_to_get=_PASSER_ATTRIBUTES,
+                page_size=PAGE_SIZE,
+            )
+            for item in results:
+                sort_key = item.gsi2sk or ""
+                key = (item.pk, item.sk, sort_key)
+                new = sort_key.startswith(keys.PASSERS_PENDING_FIRST) and (
+                    through is None or sort_key > through or self._still_pending(key)
+                )
+                if new or full:
+                    yield PasserRecord(key, _passer(item), new)
+
+    def _still_pending(self, key: PasserKey) -> bool:
+        """A pending listing at or below the watermark: usually an index lagging behind a mark."""
+        pk, sk, sort_key = key
+        try:
+            item = RegistrationItem.get(pk, sk, consistent_read=True, attributes_to_get=["gsi2sk"])
+        except RegistrationItem.DoesNotExist:
+            return False
+        return item.gsi2sk == sort_key
+
+    def count(self, period_id: str, full: bool) -> int:
+        """About how many passers `passers` gives (Query with Select=COUNT; for progress bars)."""
+        with _dynamodb():
+            return int(
+                RegistrationItem.passers.count(keys.passers_pk(period_id), None if full else _pending_range())
+            )
+
+    def _pending_keys(
+        self, period_id: str, through: str | None = None, limit: int | None = None
+    ) -> Iterator[PasserKey]:
+        with _dynamodb():
+            results = RegistrationItem.passers.query(
+                keys.passers_pk(period_id),
+                range_key_condition=_pending_range(through),
                 attributes_to_get=_KEY_ATTRIBUTES,
                 limit=limit,
                 page_size=min(limit or PAGE_SIZE, PAGE_SIZE),
             )
             for item in results:
-                if item.gsi2sk is None or item.gsi2sk == after:
-                    continue
-                yield item.pk, item.sk, item.gsi2sk
+                if item.gsi2sk is not None:
+                    yield item.pk, item.sk, item.gsi2sk
 
-    def has_pending(self, period_id: str, after: str | None) -> bool:
-        """Whether any passer after the watermark awaits export (a Query of at most 2 keys)."""
-        # The watermark itself may come back (BETWEEN is inclusive): ask for two.
-        return any(True for _ in self._pending_keys(period_id, after, None, limit=2))
+    def has_pending(self, period_id: str) -> bool:
+        """Whether the index lists any passer as not exported (a Query for one key)."""
+        return any(True for _ in self._pending_keys(period_id, limit=1))
 
-    def count_pending(self, period_id: str, after: str | None) -> int:
-        return sum(1 for _ in self._pending_keys(period_id, after, None))
+    def count_pending(self, period_id: str) -> int:
+        return sum(1 for _ in self._pending_keys(period_id))
 
     # Marking --------------------------------------------------------------------
 
-    def mark_exported(
-        self,
-        period_id: str,
-        after: str | None,
-        through: str,
-        now: dt.datetime,
-        on_progress: Callable[[int], None] | None = None,
+    def mark(
+        self, passers: Iterable[PasserKey], now: dt.datetime, on_progress: Callable[[int], None] | None = None
     ) -> int:
-        """Mark the pending passers in (after, through] exported; how many were marked.
+        """Mark these passers exported; how many were (a passer marked already is skipped).
 
         Each passer is one UpdateItem conditional on it still being pending
-        under the key just read, so none is ever marked twice. They run on
-        `self.workers` threads (botocore clients are thread-safe); a page of
-        keys is read, marked, then the next page is read."""
+        under the key it was read with, run on `self.workers` threads
+        (botocore clients are thread-safe), `MARK_BATCH` at a time."""
         stamp = clock.iso(now)
 
-        def mark(key: tuple[str, str, str]) -> int:
+        def mark_one(key: PasserKey) -> int:
             pk, sk, pending = key
-            return self._mark_one(pk, sk, pending, stamp)
+            with _dynamodb():
+                try:
+                    RegistrationItem(pk, sk).update(
+                        actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
+                    )
+                except UpdateError as exc:
+                    if exc.cause_response_code == "ConditionalCheckFailedException":
+                        return 0
+                    raise
+            return 1
 
         marked = 0
-        page: list[tuple[str, str, str]] = []
+        remaining = iter(passers)
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for key in self._pending_keys(period_id, after, through):
-                page.append(key)
-                if len(page) == MARK_BATCH:
-                    marked += sum(pool.map(mark, page))
-                    page = []
-                    if on_progress is not None:
-                        on_progress(marked)
-            marked += sum(pool.map(mark, page))
-        if on_progress is not None:
-            on_progress(marked)
+            while batch := list(islice(remaining, MARK_BATCH)):
+                marked += sum(pool.map(mark_one, batch))
+                if on_progress is not None:
+                    on_progress(marked)
         return marked
 
-    @staticmethod
-    def _mark_one(pk: str, sk: str, pending: str, stamp: str) -> int:
-        with _dynamodb():
-            try:
-                RegistrationItem(pk, sk).update(
-                    actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
-                )
-            except UpdateError as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
-                    return 0
-                raise
-        return 1
-
-
-def _pending_after(after: str | None) -> Condition:
-    # BETWEEN is inclusive: the watermark itself may come back and is skipped by the caller.
-    return RegistrationItem.gsi2sk.between(after or keys.PASSERS_PENDING_FIRST, keys.PASSERS_PENDING_LAST)
-
-
-def _mark_actions(pending: str, stamp: str) -> list[Action]:
-    return [
-        RegistrationItem.gsi2sk.set(keys.exported_sk(pending)),
-        RegistrationItem.exported_at.set(stamp),
-    ]
+    def mark_pending_through(self, period_id: str, through: str, now: dt.datetime) -> int:
+        """After a run died mid-marks: mark every passer still pending up to the watermark."""
+        return self.mark(self._pending_keys(period_id, through), now)

@@ -20,7 +20,7 @@ from chalicelib.storage.exports import PasserStore
 from chalicelib.storage.mail import Mailer
 from tests.api.conftest import body
 from tests.conftest import PROJECT, beijing
-from tests.support import mailbox
+from tests.support import calls, mailbox
 from tests.support.export_data import (
     add_passers,
     add_result,
@@ -213,6 +213,7 @@ def test_a_run_that_died_after_sending_finishes_its_marks_without_resending(rt, 
     travel(EVENING)
     store = PasserStore()
     records = list(store.passers(period.id, None, full=False))
+    assert [r.new for r in records] == [True] * 3
     # As if a run's e-mail had been accepted and the run died before marking.
     assert store.record_sent(period.id, None, records[-1].sort_key, 3, 3, "k.csv", "k.xlsx", EVENING)
 
@@ -222,6 +223,23 @@ def test_a_run_that_died_after_sending_finishes_its_marks_without_resending(rt, 
     assert staff_emails(rt) == []
     assert all(exported_at(rt, p.id_number, period.id) == EVENING for p in people)
     assert not store.state(period.id).unmarked
+
+
+def test_a_passer_listed_below_the_watermark_is_checked_and_still_exported(rt, period, travel):
+    add_passers(rt, period, range(1, 3))
+    travel(EVENING)
+    export.export_passers(rt)
+    # A straggler: pending, but sorting before everyone already sent.
+    straggler = contact(0)
+    add_result(rt, period, straggler, offset_seconds=-60)
+
+    with calls.operations(calls.app_clients(rt)) as counted:
+        [result] = export.export_passers(rt).exported
+
+    assert result.count == 1 and result.marked == 1
+    rows = mailbox.csv_rows(mailbox.attachment(staff_emails(rt)[1], "csv")[1])
+    assert [row[2] for row in rows[1:]] == [straggler.id_number]
+    assert counted["dynamodb:GetItem"] == 2  # the state, and the consistent check of that one listing
 
 
 def test_route_exports_then_has_nothing_then_full_resends_without_marking_twice(rt, period, travel, api):
