@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import boto3
@@ -169,6 +170,37 @@ def test_ses_failure_marks_nothing_and_the_next_run_sends_everyone(rt, period, t
     [message] = staff_emails(rt)
     assert len(mailbox.csv_rows(mailbox.attachment(message, "csv")[1])) == 4
     assert all(exported_at(rt, p.id_number, period.id) is not None for p in people)
+
+
+def test_route_answers_503_when_ses_fails_and_marks_nothing(rt, period, travel, api):
+    people = add_passers(rt, period, range(2))
+    travel(EVENING)
+    failing_mailer(rt, 1)
+
+    response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
+
+    assert response.status_code == 503
+    assert body(response)["error"]["code"] == "mail_failed"
+    assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
+    del rt.extras["mailer"]
+    assert body(api.staff("POST", f"/api/admin/periods/{period.id}/export"))["export"]["count"] == 2
+
+
+def test_logs_carry_counts_and_no_personal_data(rt, period, travel, caplog):
+    people = add_passers(rt, period, range(3))
+    travel(EVENING)
+    failing_mailer(rt, 1)
+    with caplog.at_level(logging.DEBUG):
+        export.export_passers(rt)
+        del rt.extras["mailer"]
+        export.export_passers(rt)
+    # Our own loggers, at every level (botocore's DEBUG output is never enabled on Lambda).
+    ours = [r for r in caplog.records if r.name.startswith(("hr_exam", "chalicelib"))]
+    text = "\n".join(record.getMessage() for record in ours)
+    assert '"count":3' in text and '"marked":3' in text and "mail_failed" in text
+    for person in people:
+        for value in (person.id_number, person.phone, person.email, person.name):
+            assert value not in text
 
 
 def test_s3_failure_sends_nothing(rt, period, travel, monkeypatch):
