@@ -6,8 +6,8 @@ and XLSX this module writes. The rules here are the contract's: the columns
 and their order, the formats, formula neutralisation, and the deadline.
 
 The files are streamed: rows go to a CSV file on disk as they arrive, and the
-XLSX is then written from that file by openpyxl's write-only workbook, so the
-memory an export needs does not grow with the number of passers.
+XLSX is then written from that file by openpyxl's write-only workbook, so rows
+never pile up in memory (openpyxl keeps only its table of distinct strings).
 """
 
 from __future__ import annotations

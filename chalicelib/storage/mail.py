@@ -25,11 +25,22 @@ from chalicelib.storage import aws
 
 log = logging.getLogger(__name__)
 
+# SendRawEmail takes a message of at most 10 MB, attachments (base64) included.
+RAW_MESSAGE_LIMIT = 10 * 1024 * 1024
+
 
 class MailFailed(Unavailable):
     code = "mail_failed"
     default_message = (
         "邮件发送失败：邮件服务暂时不可用或拒绝了该邮件。没有任何记录被标记为已发送，请稍后重试。"
+    )
+
+
+class MailTooLarge(MailFailed):
+    code = "mail_too_large"
+    default_message = (
+        "导出邮件超过邮件服务 10 MB 的上限，无法发送。没有任何记录被标记为已发送；"
+        "请联系技术人员（可从存储桶 exports/ 目录取得本次生成的文件）。"
     )
 
 
@@ -50,10 +61,13 @@ class Attachment:
 class Mailer:
     """Sends through SES from the stage's sender; `client` may be injected (tests, faults)."""
 
-    def __init__(self, sender: str, region: str, client: Any | None = None) -> None:
+    def __init__(
+        self, sender: str, region: str, client: Any | None = None, raw_limit: int = RAW_MESSAGE_LIMIT
+    ) -> None:
         self.sender = sender
         self._region = region
         self._client = client
+        self._raw_limit = raw_limit
 
     def _ses(self) -> Any:
         if not self.sender:
@@ -68,6 +82,9 @@ class Mailer:
             raise MailNotConfigured()
         ses = self._ses()
         raw = _raw_message(self.sender, recipients, mail, attachments)
+        if len(raw) > self._raw_limit:
+            log.warning("export e-mail of %d bytes exceeds the SES limit", len(raw))
+            raise MailTooLarge()
         with _ses_errors("SendRawEmail"):
             response = ses.send_raw_email(
                 Source=self.sender, Destinations=list(recipients), RawMessage={"Data": raw}

@@ -366,3 +366,15 @@ def test_the_schedule_function_is_named_export_passers(rt, period, travel):
         client.lambda_.invoke("export_passers", event)
     [message] = staff_emails(rt)
     assert "1 人" in message["Subject"]
+
+
+def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing(rt, period, travel, api):
+    people = add_passers(rt, period, range(2))
+    travel(EVENING)
+    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=1000)
+
+    response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
+
+    assert response.status_code == 503 and body(response)["error"]["code"] == "mail_too_large"
+    assert staff_emails(rt) == []
+    assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
