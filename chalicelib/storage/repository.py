@@ -264,17 +264,9 @@ class Repository:
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
-            transaction.put(
-                "outbox",
-                OutboxItem(
-                    keys.OUTBOX_PK,
-                    keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
-                    kind="confirmation",
-                    target_pk=item.pk,
-                    target_sk=item.sk,
-                    created_at=stamp,
-                ),
-            )
+            transaction.put("outbox", OutboxItem(
+                keys.OUTBOX_PK, keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
+                kind="confirmation", target_pk=item.pk, target_sk=item.sk, created_at=stamp))
             person = PersonItem(keys.person_pk(id_hash), keys.PERSON_SK)
             transaction.update(
                 "already_passed",

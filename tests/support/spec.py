@@ -94,9 +94,7 @@ def check_response(method: str, path: str, status: int, headers: dict[str, str],
     assert content_type.startswith("application/json"), f"{method} {path}: {content_type}"
     document = json.loads(body)
     validator = jsonschema.Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{pointer}"},
-        registry=_registry(),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-    )
+        {"$ref": f"{SPEC_URI}#{pointer}"}, registry=_registry(),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
     assert not errors, f"{method} {path} {status}: {errors[0].message} at {list(errors[0].path)}"
