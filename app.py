@@ -4,8 +4,10 @@ Routes live in blueprints by audience (candidates, the exam, staff, pages);
 every request passes the middleware in `chalicelib.web.middleware`.
 """
 
-from chalice.app import Chalice
+from chalice.app import Chalice, CloudWatchEvent, Cron, Rate
 
+from chalicelib import runtime
+from chalicelib.services import export, mail
 from chalicelib.web import admin, candidate, exam, middleware, pages
 
 app = Chalice(app_name="hr-exam")
@@ -15,3 +17,24 @@ app.register_blueprint(candidate.bp)
 app.register_blueprint(exam.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(pages.bp)
+
+
+# Schedules. Cron expressions are in UTC; Beijing is UTC+8 all year.
+
+
+@app.schedule(Cron(0, 11, "*", "*", "?", "*"), name="export_passers")
+def export_passers(event: CloudWatchEvent) -> None:
+    """19:00 Beijing daily: e-mail staff the new passers of every period whose exam has ended."""
+    export.export_passers(runtime.current())
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="send_outbox")
+def send_outbox(event: CloudWatchEvent) -> None:
+    """Every minute: send the candidates' queued e-mails; failures wait for a later run."""
+    mail.send_outbox(runtime.current())
+
+
+@app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="queue_reminders")
+def queue_reminders(event: CloudWatchEvent) -> None:
+    """09:00 Beijing daily: queue reminders from the working day before each exam."""
+    mail.queue_reminders(runtime.current())

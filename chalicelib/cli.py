@@ -6,6 +6,7 @@
     staff-token create NAME           print a new staff bearer token (only its hash is stored)
     staff-token list | revoke NAME
     seed-demo                         a demo period open for registration and one examining today
+    export PERIOD [--full]            e-mail the period's passers now (--full: every passer again)
 
 The stage's settings come from `.chalice/config.json`, exactly as `chalice
 local` and the deployed Lambda get them; values already in the environment
@@ -151,6 +152,26 @@ def _seed_demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from chalicelib import runtime
+    from chalicelib.domain.errors import DomainError
+    from chalicelib.progress import ProgressBar
+    from chalicelib.services import export
+
+    bar = ProgressBar(sys.stderr)
+    try:
+        result = export.export_period(runtime.current(), args.period, full=args.full, progress=bar.update)
+    except DomainError as error:
+        bar.close()
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+    bar.close()
+    if result.count == 0:
+        print("没有需要发送的通过人员，未发送邮件。", file=sys.stderr)
+    print(json.dumps(result.public(), ensure_ascii=False))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m chalicelib.cli",
@@ -179,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff.add_argument("name", nargs="?")
     staff.set_defaults(run=_staff_token)
     command("seed-demo", "demo periods, paper and candidate (local only)").set_defaults(run=_seed_demo)
+    exporting = command("export", "e-mail a period's passers now, as the schedule does")
+    exporting.add_argument("period", help="the period id")
+    exporting.add_argument("--full", action="store_true", help="re-send every passer of the period")
+    exporting.set_defaults(run=_export)
     args: Any = parser.parse_args(argv)
     load_stage(args.stage)
     os.environ["STAGE"] = args.stage

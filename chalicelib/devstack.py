@@ -121,6 +121,24 @@ def prepare(moto_url: str) -> str:
     return runtime.current().secrets.add_staff_token("local-dev")
 
 
+def send_mail_periodically(stopping: threading.Event, every: float = 5.0) -> threading.Thread:
+    """What the `send_outbox` schedule does on AWS: candidates' e-mails reach moto's SES."""
+
+    def loop() -> None:
+        from chalicelib import runtime
+        from chalicelib.services import mail
+
+        while not stopping.wait(every):
+            try:
+                mail.send_outbox(runtime.current())
+            except Exception as exc:  # the dev server keeps running; the next round retries
+                print(f"outbox sender: {type(exc).__name__}", file=sys.stderr)
+
+    thread = threading.Thread(target=loop, name="outbox", daemon=True)
+    thread.start()
+    return thread
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     moto = MotoServer(int(os.environ.get("MOTO_PORT", "0"))).start()
@@ -135,6 +153,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    send_mail_periodically(stopping)
     try:
         wait_for(url + "api/today")
         from chalicelib.services import demo, qr

@@ -40,6 +40,11 @@ def person_pk(id_hash: str) -> str:
     return f"person#{id_hash}"
 
 
+def person_hash(pk: str) -> str:
+    """The ID number hash a `person#...` key carries."""
+    return pk.removeprefix("person#")
+
+
 def registration_sk(period_id: str) -> str:
     return f"reg#{period_id}"
 
@@ -93,3 +98,29 @@ def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str) -> str:
 def export_key(period_id: str, run_at: dt.datetime, extension: str) -> str:
     stamp = run_at.strftime("%Y%m%dT%H%M%S")
     return f"exports/{period_id}/{stamp}-passers.{extension}"
+
+
+# The export ------------------------------------------------------------------
+
+EXPORT_STATE_SK = "state"
+# Every pending passer key sorts between these two (inclusive): the index
+# sort key is `pending#<submitted_at>#<hash>`.
+PASSERS_PENDING_FIRST = f"{PASSER_PENDING}#"
+PASSERS_PENDING_LAST = f"{PASSER_PENDING}#\uffff"
+
+
+def export_state_pk(period_id: str) -> str:
+    return f"export#{period_id}"
+
+
+def export_lease(period_id: str) -> str:
+    """The lease name that lets one export of a period run at a time."""
+    return f"export#{period_id}"
+
+
+def exported_sk(pending_sk: str) -> str:
+    """The index sort key of a passer once exported: same order, other state."""
+    state, _, rest = pending_sk.partition("#")
+    if state != PASSER_PENDING:
+        raise ValueError("not a pending passer key")
+    return f"{PASSER_EXPORTED}#{rest}"

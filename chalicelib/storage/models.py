@@ -12,6 +12,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | registration  | `person#<id hash>`      | `reg#<period>`  |
 | outbox entry  | `outbox`                | due#kind#...    |
 | lock          | `lock#<name>`           | `lock`          |
+| export state  | `export#<period>`       | `state`         |
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -149,6 +150,23 @@ class LockItem(_TableItem):
     lease_until = UnicodeAttribute()
 
 
+class ExportStateItem(_TableItem):
+    """How far a period's export has gone: the watermark that makes it exactly once.
+
+    `through` is the newest pending-passer key included in an e-mail SES
+    accepted; `marked_through` how far those passers have been marked
+    exported. Written only by the holder of the period's export lease.
+    """
+
+    through = UnicodeAttribute(null=True)
+    marked_through = UnicodeAttribute(null=True)
+    exported = NumberAttribute(default=0)
+    last_run_at = UnicodeAttribute(null=True)
+    last_count = NumberAttribute(null=True)
+    last_csv_key = UnicodeAttribute(null=True)
+    last_xlsx_key = UnicodeAttribute(null=True)
+
+
 MODELS: tuple[type[_TableItem], ...] = (
     _TableItem,
     PeriodItem,
@@ -157,6 +175,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     RegistrationItem,
     OutboxItem,
     LockItem,
+    ExportStateItem,
 )
 
 _bound: tuple[str, str, str] | None = None

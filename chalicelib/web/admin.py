@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import papers, periods, qr, results
+from chalicelib.services import export, papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -65,6 +65,15 @@ def list_registrations(period_id: str) -> Response:
 def period_stats(period_id: str) -> Response:
     """Registered, started, submitted, passed, pass rate and each question's correct rate."""
     return json_response(results.stats(runtime.current(), period_id).public())
+
+
+@route(bp, "/api/admin/periods/{period_id}/export", methods=["POST"])
+def export_period(period_id: str) -> Response:
+    """E-mail the period's passers not yet exported now; `{"full": true}` re-sends every passer."""
+    request = bp.current_request
+    body = json_body(request) if (request.raw_body or b"").strip() else {}
+    result = export.export_period(runtime.current(), period_id, full=export.full_option(body))
+    return json_response({"export": result.public()})
 
 
 @route(bp, "/api/admin/qr.svg", methods=["GET"])

@@ -1,0 +1,1 @@
+"""Performance measurements, run with `make bench` (never as timed tests)."""

@@ -1,0 +1,206 @@
+"""What the system writes in its e-mails: short plain Chinese texts.
+
+Staff receive the passers' export (and a warning when the deadline nears
+with passers still unexported); candidates receive a confirmation after
+registering, a reminder the working day before the exam, and their result.
+A candidate's e-mail goes to their own address, yet it is still a
+candidate-facing surface: the ID number and phone appear masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from chalicelib.clock import BEIJING
+from chalicelib.domain.identity import Contact, mask_id_number, mask_phone
+from chalicelib.domain.periods import Period
+from chalicelib.domain.registrations import ExamResult
+
+SIGNATURE = "北京市人力资源服务行业协会"
+CONTACTS = "咨询电话：010-64400680（苑老师）、010-69554485（王老师），工作日 9:00–11:00、13:00–16:00。"
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+
+
+def chinese_date(day: dt.date) -> str:
+    """`2026年12月18日（星期五）`."""
+    return f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAYS[day.weekday()]}）"
+
+
+def _exam_time(period: Period) -> str:
+    start, end = period.exam_start.strftime("%H:%M"), period.exam_end.strftime("%H:%M")
+    return f"{chinese_date(period.exam_date)} {start}–{end}"
+
+
+def _deadline_text(deadline: dt.date | None) -> str:
+    if deadline is None:
+        return "考试后第 5 个工作日（该年节假日安排尚未录入系统，请自行核对日期）"
+    return f"{chinese_date(deadline)}（考试后第 5 个工作日）"
+
+
+def _lines(*parts: str) -> str:
+    return "\n".join(parts) + "\n"
+
+
+# Staff ---------------------------------------------------------------------
+
+
+def export_mail(
+    period: Period,
+    count: int,
+    deadline: dt.date | None,
+    full: bool,
+    attachments: tuple[str, str],
+    keys: tuple[str, str],
+) -> Mail:
+    """The export e-mail: period, count, deadline, and what is attached."""
+    what = "全部通过人员（重新发送）" if full else "新增通过人员"
+    csv_name, xlsx_name = attachments
+    due = deadline.isoformat() if deadline else "考试后第 5 个工作日"
+    return Mail(
+        subject=f"【考试通过人员】{period.name}：{what} {count} 人，请于 {due} 前录入",
+        body=_lines(
+            "各位老师好：",
+            "",
+            f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
+            f"本次发送：{what} {count} 人",
+            f"录入截止：{_deadline_text(deadline)}",
+            "",
+            "请将附件中的人员录入北京市人力资源市场管理信息系统。",
+            f"附件：{csv_name}（CSV，UTF-8）与 {xlsx_name}（Excel），内容相同；身份证号与手机号为文本格式。",
+            "以英文单引号 ' 开头的单元格是为防止公式注入而加的前缀，录入时请去掉该引号。",
+            f"存档：{keys[0]}、{keys[1]}",
+            "",
+            "本邮件包含个人信息，请勿转发，录入完成后请妥善删除附件。",
+            "",
+            f"{SIGNATURE} 培训考试系统（自动发送）",
+        ),
+    )
+
+
+def export_warning_mail(
+    period: Period, pending: int, deadline: dt.date | None, today: dt.date, reason: str
+) -> Mail:
+    """To staff: the deadline is near and some passers have not reached them."""
+    late = deadline is not None and today > deadline
+    headline = "已超过录入截止日期" if late else "录入截止日期临近"
+    return Mail(
+        subject=f"【提醒】{period.name}：尚有 {pending} 名通过人员未导出，{headline}",
+        body=_lines(
+            "各位老师好：",
+            "",
+            f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
+            f"尚未导出的通过人员：{pending} 人",
+            f"录入截止：{_deadline_text(deadline)}",
+            f"今天：{chinese_date(today)}",
+            f"原因：{reason}",
+            "",
+            "请检查发件设置与收件人配置，然后在管理接口 POST /api/admin/periods/{id}/export 或命令行",
+            f"python -m chalicelib.cli export {period.id} 手动导出。",
+            "",
+            f"{SIGNATURE} 培训考试系统（自动发送）",
+        ),
+    )
+
+
+# Candidates ----------------------------------------------------------------
+
+
+def _identity_lines(contact: Contact) -> tuple[str, ...]:
+    return (
+        f"姓名：{contact.name}",
+        f"身份证号：{mask_id_number(contact.id_number)}",
+        f"手机号：{mask_phone(contact.phone)}",
+    )
+
+
+def _links(public_url: str) -> tuple[str, ...]:
+    if not public_url:
+        return ("忘记考试时间可在报名页面的「查询报名」中查看。",)
+    root = public_url if public_url.endswith("/") else public_url + "/"
+    return (
+        f"考试入口（与报名为同一二维码）：{root}",
+        f"查询报名与成绩：{root}lookup",
+        f"常见问题：{root}faq",
+    )
+
+
+def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
+    """After registration: the exam's date, time and notes."""
+    notes = period.notes or "无"
+    return Mail(
+        subject=f"报名成功：{period.name}，考试时间 {_exam_time(period)}",
+        body=_lines(
+            f"{contact.name}，您好：",
+            "",
+            f"您已成功报名「{period.name}」。",
+            f"考试时间：{_exam_time(period)}",
+            f"注意事项：{notes}",
+            "",
+            *_identity_lines(contact),
+            "",
+            "考试当天请在考试时间内扫描报名时的二维码进入考试，输入身份证号即可开始答题。",
+            "考试为开卷考试，共 35 道单选题和 15 道多选题，60 分及格。",
+            *_links(public_url),
+            "",
+            CONTACTS,
+            SIGNATURE,
+        ),
+    )
+
+
+def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
+    """The working day before the exam."""
+    notes = period.notes or "无"
+    return Mail(
+        subject=f"考试提醒：{period.name} 将于 {_exam_time(period)} 举行",
+        body=_lines(
+            f"{contact.name}，您好：",
+            "",
+            f"您报名的「{period.name}」即将举行。",
+            f"考试时间：{_exam_time(period)}",
+            f"注意事项：{notes}",
+            "",
+            "请提前准备好课程资料，保持手机电量充足、网络畅通；",
+            "考试时间内扫描报名时的二维码，输入身份证号即可进入考试。答题过程会自动保存。",
+            *_links(public_url),
+            "",
+            CONTACTS,
+            SIGNATURE,
+        ),
+    )
+
+
+def result_mail(period: Period, contact: Contact, result: ExamResult, public_url: str) -> Mail:
+    """After submitting: the score and what happens next."""
+    if result.passed:
+        verdict = "通过"
+        next_step = (
+            "恭喜您通过考试。您的信息将在考试后 5 个工作日内"
+            "录入北京市人力资源市场管理信息系统，无需再次报名。"
+        )
+    else:
+        verdict = "未通过"
+        next_step = "请继续学习课程，并在下一期报名开放后（考试后的第一个工作日起）报名参加下一期考试。"
+    return Mail(
+        subject=f"考试成绩：{period.name} {result.score} 分，{verdict}",
+        body=_lines(
+            f"{contact.name}，您好：",
+            "",
+            f"您参加了「{period.name}」（{chinese_date(period.exam_date)}）。",
+            f"成绩：{result.score} 分（{result.pass_mark} 分及格），{verdict}。",
+            f"交卷时间：{result.submitted_at.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M:%S')}",
+            "",
+            next_step,
+            *_links(public_url),
+            "",
+            CONTACTS,
+            SIGNATURE,
+        ),
+    )

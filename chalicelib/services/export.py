@@ -1,0 +1,289 @@
+"""Export passers to staff by e-mail, exactly once: the scheduled run, the route and the CLI.
+
+One period's export, under the period's lease (so two runs never overlap):
+
+1. finish the marks of an earlier run that died after its e-mail was accepted;
+2. stream the passers after the watermark (every passer, with `full`) from a
+   Query into a CSV and an XLSX on disk;
+3. with nothing to send, stop: no e-mail;
+4. copy both files to S3, then send one raw e-mail with both attached;
+5. only once SES has accepted it, move the watermark and mark the passers.
+
+When S3 or SES fails nothing is marked and the watermark does not move: the
+next run sends the same passers again. Logs carry the period id and counts,
+never personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.domain import export as rules
+from chalicelib.domain.errors import CalendarUnknown, Conflict, DomainError, Invalid
+from chalicelib.domain.mails import export_mail, export_warning_mail
+from chalicelib.domain.periods import Period
+from chalicelib.runtime import Runtime
+from chalicelib.services.mail import mailer
+from chalicelib.storage import archive, keys
+from chalicelib.storage.exports import PasserKey, PasserStore
+from chalicelib.storage.mail import Attachment, MailNotConfigured
+
+log = logging.getLogger("hr_exam.export")
+# The run's counts are the operator's record of what was sent: keep them in the log.
+log.setLevel(logging.INFO)
+
+# Longer than any Lambda may run (15 minutes): a lease outlives its holder
+# only when the holder was killed, and then it expires by itself.
+LEASE = dt.timedelta(minutes=20)
+CSV_TYPE = "text/csv"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Concurrent marks on DynamoDB; emulators take one at a time.
+MARK_WORKERS = 8
+
+# progress(phase, done, total): phases are "read", "xlsx" and "mark".
+Progress = Callable[[str, int, int | None], None]
+
+
+class ExportRunning(Conflict):
+    code = "export_running"
+    default_message = "该期次的导出正在进行中，请稍后再试。"
+
+
+class ExamNotOver(Conflict):
+    code = "exam_not_over"
+    default_message = "本期考试尚未结束（含交卷宽限时间），考试结束后才能导出通过人员。"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    period_id: str
+    count: int
+    csv_key: str | None = None
+    xlsx_key: str | None = None
+    recipients: tuple[str, ...] = ()
+    marked: int = 0
+
+    def public(self) -> dict[str, Any]:
+        """The contract's `export` object."""
+        return {
+            "period_id": self.period_id,
+            "count": self.count,
+            "csv_key": self.csv_key,
+            "xlsx_key": self.xlsx_key,
+            "recipients": list(self.recipients),
+        }
+
+
+@dataclass
+class RunSummary:
+    exported: list[ExportResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)
+
+
+def _log(event: str, **counts: Any) -> None:
+    log.info(json.dumps({"type": "export", "event": event, **counts}, separators=(",", ":")))
+
+
+def passer_store(rt: Runtime) -> PasserStore:
+    emulated = rt.settings.is_emulated or rt.settings.stage == "local"
+    return PasserStore(workers=1 if emulated else MARK_WORKERS)
+
+
+@contextmanager
+def period_lease(rt: Runtime, period_id: str, now: dt.datetime) -> Iterator[str]:
+    """Hold the period's export lease for the block, or raise `ExportRunning`."""
+    holder = uuid.uuid4().hex
+    name = keys.export_lease(period_id)
+    if not rt.repo.acquire_lease(name, holder, now, LEASE):
+        raise ExportRunning()
+    try:
+        yield holder
+    finally:
+        rt.repo.release_lease(name, holder)
+
+
+def full_option(body: Mapping[str, object]) -> bool:
+    """The route's optional `full` flag: a boolean or nothing."""
+    full = body.get("full", False)
+    if not isinstance(full, bool):
+        raise Invalid("full", "full 应为 true（重新发送全部通过人员）或 false。")
+    return full
+
+
+def export_period(
+    rt: Runtime, period_id: str, full: bool = False, progress: Progress | None = None
+) -> ExportResult:
+    """Export one period now (the staff route and the CLI): new passers, or everyone with `full`."""
+    period = rt.periods.get(period_id)
+    now = clock.now()
+    if not rules.exam_has_ended(period, now):
+        raise ExamNotOver()
+    with period_lease(rt, period.id, now):
+        return _export(rt, period, full, now, progress)
+
+
+def _deadline(rt: Runtime, period: Period) -> dt.date | None:
+    try:
+        return rules.deadline(rt.calendar, period)
+    except CalendarUnknown:
+        return None
+
+
+def _export(
+    rt: Runtime, period: Period, full: bool, now: dt.datetime, progress: Progress | None
+) -> ExportResult:
+    """One period's export; the caller holds the period's lease."""
+    store = passer_store(rt)
+    recipients = rt.settings.export_recipients
+    if not recipients or not rt.settings.ses_sender:
+        raise MailNotConfigured()
+    state = store.state(period.id)
+    if state.unmarked and state.through is not None:
+        # An earlier run's e-mail was accepted, but that run died before marking all.
+        marked = store.mark_pending_through(period.id, state.through, now)
+        store.record_marked(period.id, state.through)
+        _log("recovered", period_id=period.id, marked=marked)
+
+    total = store.count(period.id, full) if progress is not None else None
+    stem = f"passers-{period.id}-{now.strftime('%Y%m%dT%H%M%S')}"
+    newest, new_count = state.through, 0
+    with (
+        tempfile.TemporaryDirectory(prefix="export-") as directory,
+        rules.ExportFiles(period, Path(directory), stem) as files,
+        (Path(directory) / "marks.tsv").open("w+", encoding="ascii") as marks,
+    ):
+        for record in store.passers(period.id, state.through, full):
+            files.add(record.passer)
+            if record.new:
+                # The keys to mark once SES has accepted the e-mail: on disk, not in memory.
+                marks.write("\t".join(record.key) + "\n")
+                new_count += 1
+                newest = record.sort_key if newest is None else max(newest, record.sort_key)
+            if progress is not None and files.count % 250 == 0:
+                progress("read", files.count, total)
+        if progress is not None:
+            progress("read", files.count, total)
+        if files.count == 0:
+            _log("nothing_new", period_id=period.id, full=full)
+            return ExportResult(period.id, 0)
+        files.finish(None if progress is None else lambda n: progress("xlsx", n, files.count))
+        csv_key, xlsx_key = _send(rt, period, files, full, recipients, now)
+        sent = files.count
+
+        # SES has accepted the e-mail: from here on, these passers are exported.
+        marked = 0
+        if not store.record_sent(period.id, state.through, newest, new_count, sent, csv_key, xlsx_key, now):
+            log.error("export watermark of period %s moved during the run; marks left to that run", period.id)
+        elif new_count:
+            assert newest is not None
+            marks.seek(0)
+            on_progress = None if progress is None else (lambda n: progress("mark", n, new_count))
+            marked = store.mark(_read_keys(marks), now, on_progress)
+            store.record_marked(period.id, newest)
+    _log("sent", period_id=period.id, full=full, count=sent, new=new_count, marked=marked)
+    return ExportResult(period.id, sent, csv_key, xlsx_key, tuple(recipients), marked)
+
+
+def _read_keys(lines: Iterable[str]) -> Iterator[PasserKey]:
+    for line in lines:
+        pk, sk, sort_key = line.rstrip("\n").split("\t")
+        yield pk, sk, sort_key
+
+
+def _send(
+    rt: Runtime,
+    period: Period,
+    files: rules.ExportFiles,
+    full: bool,
+    recipients: tuple[str, ...],
+    now: dt.datetime,
+) -> tuple[str, str]:
+    """Copy both files to S3, then e-mail them; raises (and nothing is marked) when either fails."""
+    csv_key = keys.export_key(period.id, now, "csv")
+    xlsx_key = keys.export_key(period.id, now, "xlsx")
+    bucket, region = rt.settings.bucket_name, rt.settings.region
+    archive.put_file(bucket, region, csv_key, files.csv_path, CSV_TYPE)
+    archive.put_file(bucket, region, xlsx_key, files.xlsx_path, XLSX_TYPE)
+    mail = export_mail(
+        period,
+        files.count,
+        _deadline(rt, period),
+        full,
+        (files.csv_path.name, files.xlsx_path.name),
+        (csv_key, xlsx_key),
+    )
+    attachments = [
+        Attachment(files.csv_path.name, files.csv_path, CSV_TYPE),
+        Attachment(files.xlsx_path.name, files.xlsx_path, XLSX_TYPE),
+    ]
+    mailer(rt).send_with_attachments(recipients, mail, attachments)
+    return csv_key, xlsx_key
+
+
+def export_passers(rt: Runtime) -> RunSummary:
+    """The scheduled run: every period whose exam has ended, its new passers; then the deadline check."""
+    now = clock.now()
+    store = passer_store(rt)
+    summary = RunSummary()
+    for period in rt.repo.list_periods():
+        if not rules.exam_has_ended(period, now):
+            continue
+        # One Query per ended period and day; a period with nothing pending costs nothing more.
+        if not store.has_pending(period.id):
+            continue
+        reason = ""
+        try:
+            with period_lease(rt, period.id, now):
+                summary.exported.append(_export(rt, period, False, now, None))
+            continue
+        except ExportRunning:
+            summary.skipped.append(period.id)
+            reason = "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
+            _log("skipped_running", period_id=period.id)
+        except DomainError as error:
+            summary.failed.append(period.id)
+            reason = f"导出失败（{error.code}）：{error.message}"
+            _log("failed", period_id=period.id, code=error.code)
+        if _warn_if_late(rt, store, period, now, reason):
+            summary.warned.append(period.id)
+    return summary
+
+
+def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
+    """From the 4th working day after the exam, tell staff about passers still unexported."""
+    try:
+        if not rules.warning_due(rt.calendar, period, now.date()):
+            return False
+    except CalendarUnknown:
+        log.warning("calendar unknown for period %s: deadline warning not evaluated", period.id)
+        return False
+    pending = store.count_pending(period.id)
+    if pending == 0:
+        return False
+    recipients = rt.settings.staff_alert_recipients
+    if not recipients:
+        log.error(
+            "period %s: %d passers unexported near the deadline and no staff to warn", period.id, pending
+        )
+        return False
+    mail = export_warning_mail(period, pending, _deadline(rt, period), now.date(), reason)
+    try:
+        mailer(rt).send_text(recipients, mail)
+    except DomainError as error:
+        log.error("period %s: deadline warning could not be sent (%s)", period.id, error.code)
+        return False
+    _log("warned", period_id=period.id, pending=pending)
+    return True

@@ -1,0 +1,151 @@
+"""Candidates' e-mails: the outbox sender and the reminders before an exam.
+
+Registration and submission queue their e-mail in the outbox within their
+own write; `send_outbox` (a frequent schedule) sends what is due. A failed
+send is logged with the kind of e-mail and the attempt, never the address,
+and is retried by a later run after a growing pause; after `MAX_ATTEMPTS`
+the entry is dropped with an error in the log for staff to see.
+`queue_reminders` (a daily schedule) queues a reminder for every candidate of
+a period from the working day before its exam until the exam.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from chalicelib import clock
+from chalicelib.domain.errors import CalendarUnknown, NotFound
+from chalicelib.domain.mails import Mail, confirmation_mail, reminder_mail, result_mail
+from chalicelib.domain.registrations import Registration
+from chalicelib.runtime import Runtime
+from chalicelib.storage.mail import Mailer, MailFailed
+from chalicelib.storage.outbox import Outbox, OutboxEntry
+
+log = logging.getLogger("hr_exam.mail")
+log.setLevel(logging.INFO)
+
+MAX_ATTEMPTS = 8
+BATCH = 25
+# A run stops taking new entries after this long, well inside its Lambda timeout.
+BUDGET_SECONDS = 40.0
+
+
+def mailer(rt: Runtime) -> Mailer:
+    """The container's mailer; a test may put its own (an injected SES client) in `rt.extras`."""
+    found = rt.extras.get("mailer")
+    if found is None:
+        found = rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region)
+    assert isinstance(found, Mailer)
+    return found
+
+
+def retry_pause(attempt: int) -> dt.timedelta:
+    """How long an entry is held on its n-th attempt: long enough to send, then a growing backoff."""
+    return dt.timedelta(minutes=min(2 ** (attempt - 1), 60))
+
+
+@dataclass
+class OutboxRun:
+    sent: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+
+def _compose(rt: Runtime, registration: Registration, kind: str, now: dt.datetime) -> Mail | None:
+    """The e-mail an entry stands for, or None when there is nothing (left) to say."""
+    try:
+        period = rt.periods.get(registration.period_id)
+    except NotFound:
+        return None
+    public_url = rt.settings.public_url
+    if kind == "confirmation":
+        return confirmation_mail(period, registration.contact, public_url)
+    if kind == "reminder":
+        if registration.result is not None or period.exam_is_over(now):
+            return None
+        return reminder_mail(period, registration.contact, public_url)
+    if kind == "result" and registration.result is not None:
+        return result_mail(period, registration.contact, registration.result, public_url)
+    return None
+
+
+def _send_one(rt: Runtime, outbox: Outbox, entry: OutboxEntry, now: dt.datetime, run: OutboxRun) -> None:
+    registration = outbox.registration(entry)
+    mail = _compose(rt, registration, entry.kind, now) if registration is not None else None
+    if registration is None or mail is None:
+        outbox.remove(entry)
+        run.dropped += 1
+        log.info("outbox entry dropped: kind=%s, nothing to send", entry.kind)
+        return
+    try:
+        mailer(rt).send_text([registration.contact.email], mail)
+    except MailFailed:
+        run.failed += 1
+        attempt = entry.attempts + 1
+        if attempt >= MAX_ATTEMPTS:
+            outbox.remove(entry)
+            run.dropped += 1
+            log.error("outbox entry dropped after %d failed attempts: kind=%s", attempt, entry.kind)
+        else:
+            log.warning("outbox send failed: kind=%s attempt=%d, retried later", entry.kind, attempt)
+        return
+    outbox.remove(entry)
+    run.sent += 1
+
+
+def send_outbox(
+    rt: Runtime, budget_seconds: float = BUDGET_SECONDS, monotonic: Callable[[], float] = time.monotonic
+) -> OutboxRun:
+    """Send the candidates' e-mails that are due; what fails waits for a later run."""
+    outbox = Outbox()
+    run = OutboxRun()
+    now = clock.now()
+    stop_at = monotonic() + budget_seconds
+    while monotonic() < stop_at:
+        entries = outbox.due(now, BATCH)
+        claimed = 0
+        for entry in entries:
+            if monotonic() >= stop_at:
+                break
+            if not outbox.claim(entry, now, retry_pause(entry.attempts + 1)):
+                continue
+            claimed += 1
+            _send_one(rt, outbox, entry, now, run)
+        # Claimed or failed entries are held, so the next Query moves on; nothing claimable: done.
+        if claimed == 0 or len(entries) < BATCH:
+            break
+    if run.sent or run.failed or run.dropped:
+        log.info(
+            json.dumps({"type": "outbox", "sent": run.sent, "failed": run.failed, "dropped": run.dropped})
+        )
+    return run
+
+
+def reminder_day(rt: Runtime, exam_date: dt.date) -> dt.date:
+    try:
+        return rt.calendar.last_working_day_before(exam_date)
+    except CalendarUnknown:
+        return exam_date - dt.timedelta(days=1)
+
+
+def queue_reminders(rt: Runtime) -> int:
+    """Queue reminders for the periods whose exam is after today, from the working day before it.
+
+    Later days up to the exam catch candidates who registered after the first
+    reminders went out (registration may stay open over a weekend)."""
+    now = clock.now()
+    today = now.date()
+    outbox = Outbox()
+    queued = 0
+    for period in rt.periods.all():
+        if period.exam_date <= today or today < reminder_day(rt, period.exam_date):
+            continue
+        count = outbox.queue_reminders(period.id, now)
+        queued += count
+        log.info(json.dumps({"type": "reminders", "period_id": period.id, "queued": count}))
+    return queued

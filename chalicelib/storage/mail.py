@@ -1,0 +1,143 @@
+"""SES: the export e-mail with its attachments, and candidates' plain-text e-mails.
+
+The only module that talks to SES. Every SES or network failure leaves it as
+`MailFailed` (503, safe to retry), never as a botocore error; callers decide
+what a failed send means (the export marks nothing, the outbox retries).
+MIME building is imported only when an e-mail with attachments is built.
+SES has its own region setting: it is not offered in every region the rest
+of the stack may run in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.mails import Mail
+from chalicelib.storage import aws
+
+log = logging.getLogger(__name__)
+
+# SendRawEmail takes a message of at most 10 MB, attachments (base64) included.
+RAW_MESSAGE_LIMIT = 10 * 1024 * 1024
+
+
+class MailFailed(Unavailable):
+    code = "mail_failed"
+    default_message = (
+        "邮件发送失败：邮件服务暂时不可用或拒绝了该邮件。没有任何记录被标记为已发送，请稍后重试。"
+    )
+
+
+class MailTooLarge(MailFailed):
+    code = "mail_too_large"
+    default_message = (
+        "导出邮件超过邮件服务 10 MB 的上限，无法发送。没有任何记录被标记为已发送；"
+        "请联系技术人员（可从存储桶 exports/ 目录取得本次生成的文件）。"
+    )
+
+
+class MailNotConfigured(Unavailable):
+    code = "mail_not_configured"
+    default_message = (
+        "邮件发送未配置：请在该环境的配置中设置发件人（SES_SENDER）与收件人（EXPORT_RECIPIENTS）。"
+    )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    path: Path
+    content_type: str
+
+
+class Mailer:
+    """Sends through SES from the stage's sender; `client` may be injected (tests, faults)."""
+
+    def __init__(
+        self, sender: str, region: str, client: Any | None = None, raw_limit: int = RAW_MESSAGE_LIMIT
+    ) -> None:
+        self.sender = sender
+        self._region = region
+        self._client = client
+        self._raw_limit = raw_limit
+
+    def _ses(self) -> Any:
+        if not self.sender:
+            raise MailNotConfigured()
+        return self._client if self._client is not None else aws.client("ses", self._region)
+
+    def send_with_attachments(
+        self, recipients: Sequence[str], mail: Mail, attachments: Sequence[Attachment]
+    ) -> str:
+        """One raw e-mail to all recipients; SES's message id once it has accepted it."""
+        if not recipients:
+            raise MailNotConfigured()
+        ses = self._ses()
+        raw = _raw_message(self.sender, recipients, mail, attachments)
+        if len(raw) > self._raw_limit:
+            log.warning("export e-mail of %d bytes exceeds the SES limit", len(raw))
+            raise MailTooLarge()
+        with _ses_errors("SendRawEmail"):
+            response = ses.send_raw_email(
+                Source=self.sender, Destinations=list(recipients), RawMessage={"Data": raw}
+            )
+        return str(response["MessageId"])
+
+    def send_text(self, recipients: Sequence[str], mail: Mail) -> str:
+        """A plain-text e-mail (UTF-8); SES's message id once it has accepted it."""
+        if not recipients:
+            raise MailNotConfigured()
+        ses = self._ses()
+        with _ses_errors("SendEmail"):
+            response = ses.send_email(
+                Source=self.sender,
+                Destination={"ToAddresses": list(recipients)},
+                Message={
+                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
+                    "Body": {"Text": {"Data": mail.body, "Charset": "UTF-8"}},
+                },
+            )
+        return str(response["MessageId"])
+
+
+@contextmanager
+def _ses_errors(operation: str) -> Iterator[None]:
+    """SES's refusals and network failures become `MailFailed`; the log names only the code."""
+    try:
+        yield
+    except ClientError as exc:
+        log.warning("ses %s refused: %s", operation, exc.response.get("Error", {}).get("Code", "unknown"))
+        raise MailFailed() from exc
+    except BotoCoreError as exc:
+        log.warning("ses %s failed: %s", operation, type(exc).__name__)
+        raise MailFailed() from exc
+
+
+def _raw_message(
+    sender: str, recipients: Sequence[str], mail: Mail, attachments: Sequence[Attachment]
+) -> bytes:
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import formatdate, make_msgid
+
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(mail.body, charset="utf-8", cte="base64")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.path.read_bytes(), maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
+    return message.as_bytes()

@@ -1,0 +1,149 @@
+"""The e-mail outbox: candidates' e-mails, queued with the change they report.
+
+A registration and a submission write their outbox entry in their own
+transaction (repository.py), so the candidate's request never waits for SES
+and never fails because of it. A scheduled sender works through the entries
+that are due: it claims one with a conditional update (a short lease, which
+also delays the retry after a failure), sends it, and deletes it. Entries
+live in one partition, ordered by when they are due, so finding the due ones
+is one Query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import clock
+from chalicelib.domain.registrations import Registration
+from chalicelib.storage import keys
+from chalicelib.storage.models import OutboxItem, RegistrationItem
+from chalicelib.storage.repository import _dynamodb, _registration
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    sk: str
+    kind: str
+    target_pk: str
+    target_sk: str
+    attempts: int
+
+
+class Outbox:
+    def due(self, now: dt.datetime, limit: int) -> list[OutboxEntry]:
+        """Entries due by `now` that nobody holds, oldest first (one Query, consistent)."""
+        stamp = clock.iso(now)
+        with _dynamodb():
+            results = OutboxItem.query(
+                keys.OUTBOX_PK,
+                # Every key due at `stamp` is `stamp#kind#...`, which sorts below `stamp#~`.
+                OutboxItem.sk <= f"{stamp}#~",
+                filter_condition=(OutboxItem.lease_until.does_not_exist() | (OutboxItem.lease_until < stamp)),
+                consistent_read=True,
+                limit=limit,
+            )
+            return [
+                OutboxEntry(
+                    sk=item.sk,
+                    kind=item.kind,
+                    target_pk=item.target_pk,
+                    target_sk=item.target_sk,
+                    attempts=int(item.attempts or 0),
+                )
+                for item in results
+            ]
+
+    def claim(self, entry: OutboxEntry, now: dt.datetime, hold: dt.timedelta) -> bool:
+        """Take an entry for `hold` (one conditional UpdateItem); False when someone else has it."""
+        stamp = clock.iso(now)
+        item = OutboxItem(keys.OUTBOX_PK, entry.sk)
+        condition = OutboxItem.pk.exists() & (
+            OutboxItem.lease_until.does_not_exist() | (OutboxItem.lease_until < stamp)
+        )
+        with _dynamodb():
+            try:
+                item.update(
+                    actions=[
+                        OutboxItem.lease_until.set(clock.iso(now + hold)),
+                        OutboxItem.attempts.add(1),
+                    ],
+                    condition=condition,
+                )
+            except UpdateError as exc:
+                if exc.cause_response_code == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
+    def remove(self, entry: OutboxEntry) -> None:
+        """Sent (or no longer sendable): the entry goes."""
+        with _dynamodb():
+            try:
+                OutboxItem(keys.OUTBOX_PK, entry.sk).delete()
+            except DeleteError as exc:
+                if exc.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+
+    def registration(self, entry: OutboxEntry) -> Registration | None:
+        """The registration an entry reports on, as it is now (one consistent GetItem)."""
+        with _dynamodb():
+            try:
+                item = RegistrationItem.get(entry.target_pk, entry.target_sk, consistent_read=True)
+            except RegistrationItem.DoesNotExist:
+                return None
+        return _registration(item)
+
+    def queue_reminders(self, period_id: str, now: dt.datetime) -> int:
+        """Queue a reminder for every registration of the period not yet reminded nor submitted.
+
+        Each registration is marked `reminded_at` in the same transaction as
+        its entry, conditionally, so a reminder is queued once however often
+        the daily schedule runs (or however many run at once)."""
+        stamp = clock.iso(now)
+        queued = 0
+        with _dynamodb():
+            results = RegistrationItem.by_period.query(
+                keys.by_period_pk(period_id),
+                attributes_to_get=["pk", "sk", "reminded_at", "submitted_at"],
+            )
+            for item in results:
+                if item.reminded_at is None and item.submitted_at is None:
+                    queued += self._queue_reminder(item.pk, item.sk, period_id, stamp)
+        return queued
+
+    @staticmethod
+    def _queue_reminder(pk: str, sk: str, period_id: str, stamp: str) -> int:
+        connection = RegistrationItem._get_connection().connection
+        try:
+            with TransactWrite(connection=connection) as transaction:
+                transaction.update(
+                    RegistrationItem(pk, sk),
+                    actions=[RegistrationItem.reminded_at.set(stamp)],
+                    condition=(
+                        RegistrationItem.pk.exists()
+                        & RegistrationItem.reminded_at.does_not_exist()
+                        & RegistrationItem.submitted_at.does_not_exist()
+                    ),
+                )
+                transaction.save(
+                    OutboxItem(
+                        keys.OUTBOX_PK,
+                        keys.outbox_sk(stamp, "reminder", keys.person_hash(pk), period_id),
+                        kind="reminder",
+                        target_pk=pk,
+                        target_sk=sk,
+                        created_at=stamp,
+                    )
+                )
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
+                return 0  # reminded (or submitted) meanwhile
+            raise
+        return 1

@@ -1,0 +1,65 @@
+"""The e-mail texts: what staff and candidates read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chalicelib.clock import BEIJING
+from chalicelib.domain import mails
+from chalicelib.domain.identity import Contact
+from chalicelib.domain.registrations import ExamResult
+from tests.unit.test_export_rules import PERIOD
+
+PERSON = Contact(name="李四", id_number="11010119900101123X", phone="13912345678", email="li@example.com")
+
+
+def test_chinese_date_names_the_weekday() -> None:
+    assert mails.chinese_date(dt.date(2026, 12, 18)) == "2026年12月18日（星期五）"
+
+
+def test_export_mail_states_period_count_and_deadline() -> None:
+    mail = mails.export_mail(
+        PERIOD, 12, dt.date(2026, 12, 25), False, ("a.csv", "a.xlsx"), ("exports/a.csv", "exports/a.xlsx")
+    )
+    assert "2026年12月考试" in mail.subject and "12 人" in mail.subject and "2026-12-25" in mail.subject
+    assert "2026年12月25日（星期五）" in mail.body
+    assert "a.csv" in mail.body and "a.xlsx" in mail.body
+
+
+def test_full_export_mail_says_it_is_a_resend() -> None:
+    mail = mails.export_mail(PERIOD, 3, None, True, ("a.csv", "a.xlsx"), ("k1", "k2"))
+    assert "重新发送" in mail.subject
+    assert "尚未录入" in mail.body  # an unknown calendar year is said, not guessed
+
+
+def test_warning_mail_says_how_many_and_how_to_resend() -> None:
+    mail = mails.export_warning_mail(PERIOD, 7, dt.date(2026, 12, 25), dt.date(2026, 12, 24), "邮件发送失败")
+    assert "7 名" in mail.subject and "临近" in mail.subject
+    assert f"python -m chalicelib.cli export {PERIOD.id}" in mail.body
+    late = mails.export_warning_mail(PERIOD, 7, dt.date(2026, 12, 25), dt.date(2026, 12, 28), "x")
+    assert "已超过" in late.subject
+
+
+def test_confirmation_has_exam_date_time_and_notes_and_masks_identity() -> None:
+    period = PERIOD.__class__(**{**PERIOD.__dict__, "notes": "请携带课程资料。"})
+    mail = mails.confirmation_mail(period, PERSON, "https://exam.example.org/")
+    assert "2026年12月18日（星期五） 09:00–11:00" in mail.body
+    assert "请携带课程资料。" in mail.body
+    assert "https://exam.example.org/lookup" in mail.body
+    assert PERSON.id_number not in mail.body and PERSON.phone not in mail.body
+    assert "110***********123X" in mail.body and "139****5678" in mail.body
+
+
+def test_reminder_names_the_exam_time() -> None:
+    mail = mails.reminder_mail(PERIOD, PERSON, "")
+    assert "考试提醒" in mail.subject and "09:00–11:00" in mail.subject
+    assert "查询报名" in mail.body  # without a public URL, the page is named instead
+
+
+def test_result_mail_for_a_pass_and_a_fail() -> None:
+    at = dt.datetime(2026, 12, 18, 1, 30, tzinfo=dt.UTC)
+    passed = mails.result_mail(PERIOD, PERSON, ExamResult(86, 60, True, at), "")
+    assert "86 分" in passed.subject and "通过" in passed.subject
+    assert "5 个工作日" in passed.body and "2026-12-18 09:30:00" in passed.body
+    failed = mails.result_mail(PERIOD, PERSON, ExamResult(40, 60, False, at.astimezone(BEIJING)), "")
+    assert "未通过" in failed.subject and "下一期" in failed.body
