@@ -357,9 +357,18 @@ def survey(modules: list[Module]) -> Package:
                 for inner in ast.walk(node):
                     where = f"{module.name}:{getattr(inner, 'lineno', 0)}"
                     if isinstance(inner, ast.Return) and inner.value is not None:
-                        service = _client_service(inner.value, where, passthrough)
-                        if service:
-                            package.getters[node.name] = service
+                        # `return self._client if self._client else aws.client("ses", ...)`:
+                        # an injected client or a built one, either way the service's.
+                        returned = inner.value
+                        branches = (
+                            [returned.body, returned.orelse]
+                            if isinstance(returned, ast.IfExp)
+                            else [returned]
+                        )
+                        for branch in branches:
+                            service = _client_service(branch, where, passthrough)
+                            if service:
+                                package.getters[node.name] = service
                     if isinstance(inner, ast.Call) and not module.operator_only:
                         service = _client_service(inner, where, passthrough)
                         if service:
