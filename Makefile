@@ -60,9 +60,13 @@ CHALICE := $(VENV)/bin/chalice
 PACKAGE_REGION = $${AWS_REGION:-$${AWS_DEFAULT_REGION:-ap-east-1}}
 
 ## make package STAGE=prod OUT=dir: the deployment.zip `make deploy` deploys, and a SAM template
+# The zip carries bytecode compiled by this Python (Lambda's runtime is Chalice's pick for it, 3.11):
+# Chalice ships none, and a read-only /var/task would compile every module on each cold start.
 # Chalice caches the zip under .chalice/deployments keyed on file contents only,
 # so a stale or half-built zip would be reused: every package starts clean.
 # `chalice deploy` then finds this very zip in the cache and uploads it as is.
+# A .pyc written into chalicelib/ while packaging would change the zip and Chalice's cache key.
+package deploy: export PYTHONDONTWRITEBYTECODE = 1
 package: install
 	rm -rf .chalice/deployments $(OUT)
 	find chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
@@ -70,6 +74,7 @@ package: install
 	AWS_DEFAULT_REGION=$(PACKAGE_REGION) $(CHALICE) package --stage $(STAGE) \
 	  --merge-template $(OUT).sam-overrides.json $(OUT)
 	rm -f $(OUT).sam-overrides.json
+	$(PY) -m chalicelib.cli --stage $(STAGE) precompile $(OUT)/deployment.zip
 	$(VENV)/bin/cfn-lint $(OUT)/sam.json
 
 ## make bootstrap STAGE=prod: create or check the table, bucket, secrets and SES identity

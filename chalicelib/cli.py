@@ -3,6 +3,7 @@
     bootstrap [--stage S]             create the table, indexes, bucket, secrets; check SES (idempotent)
     post-deploy [--stage S]           after `chalice deploy`: throttling, gateway responses, log retention
     sam-overrides [--stage S]         the SAM additions `make package` merges into the template
+    precompile [--stage S] ZIP        add 3.11 bytecode to the zip `chalice package` wrote (`make package`)
     staff-token create NAME           print a new staff bearer token (only its hash is stored)
     staff-token list | revoke NAME
     seed-demo                         a demo period open for registration and one examining today
@@ -118,6 +119,13 @@ def _sam_overrides(args: argparse.Namespace) -> int:
     return 0
 
 
+def _precompile(args: argparse.Namespace) -> int:
+    from chalicelib import deployment
+
+    print(deployment.precompile_package(args.stage, Path(args.zip)), flush=True)
+    return 0
+
+
 def _staff_token(args: argparse.Namespace) -> int:
     from chalicelib import runtime
 
@@ -195,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sam = command("sam-overrides", "the SAM template additions for `chalice package --merge-template`")
     sam.add_argument("--output", help="write here instead of stdout")
     sam.set_defaults(run=_sam_overrides)
+    precompile = command("precompile", "add bytecode to the deployment zip, so a cold start compiles nothing")
+    precompile.add_argument("zip", help="the deployment.zip `chalice package` wrote")
+    precompile.set_defaults(run=_precompile)
     staff = command("staff-token", "manage staff bearer tokens")
     staff.add_argument("action", choices=["create", "list", "revoke"])
     staff.add_argument("name", nargs="?")

@@ -155,3 +155,42 @@ def sam_overrides(stage: str, project: Path = PROJECT) -> dict[str, Any]:
             },
         }
     return {"Resources": resources}
+
+
+def cached_package(stage: str, project: Path = PROJECT) -> Path:
+    """The zip `chalice deploy` reuses, unbuilt, while the project's contents stay the same.
+
+    `chalice package` builds it there first and copies it out; `make package`
+    precompiles the copy and puts it back here, so the deploy uploads that very zip."""
+    from chalice.deploy.packager import LambdaDeploymentPackager
+    from chalice.utils import OSUtils
+
+    config = chalice_config(stage, project)
+    packager = LambdaDeploymentPackager(
+        osutils=OSUtils(),
+        dependency_builder=None,  # type: ignore[arg-type]
+        ui=None,  # type: ignore[arg-type]
+        architecture=config.lambda_architecture,
+    )
+    return Path(packager.deployment_package_filename(str(project), config.lambda_python_version))
+
+
+def precompile_package(stage: str, package: Path, project: Path = PROJECT) -> str:
+    """Add bytecode to the zip `chalice package` wrote, and to the copy `chalice deploy` will reuse."""
+    import shutil
+
+    from chalicelib import bytecode
+
+    runtime = str(chalice_config(stage, project).lambda_python_version)
+    if runtime != bytecode.runtime_of_this_interpreter():
+        raise SystemExit(
+            f"the functions run {runtime}: compile with that Python, not {sys.version.split()[0]}"
+        )
+    cached = cached_package(stage, project)
+    if not cached.is_file() or cached.read_bytes() != package.read_bytes():
+        raise SystemExit(
+            f"{package} is not the zip chalice deploy would reuse ({cached}): run chalice package"
+        )
+    count = bytecode.precompile_zip(package)
+    shutil.copyfile(package, cached)
+    return f"{package}: bytecode for {count} modules ({runtime}, unchecked hash); chalice deploy reuses it"

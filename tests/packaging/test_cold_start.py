@@ -34,6 +34,7 @@ HEAVY = [
     "chalice.deploy",
     "chalicelib.devstack",
     "chalicelib.deployment",
+    "chalicelib.bytecode",
     "chalicelib.storage.provision",
     "chalicelib.storage.postdeploy",
 ]

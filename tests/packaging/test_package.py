@@ -21,13 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import deployment
+from chalicelib import bytecode, deployment
 from tests.conftest import PROJECT
 
 STAGE = "prod"
 APP_ROOTS = ("app.py", "chalicelib/", "templates/")
 # Chalice ships its own runtime module beside the app.
 CHALICE_RUNTIME = {"chalice/__init__.py", "chalice/app.py"}
+# Lambda's runtime for this app; the bytecode in the zip must be for it.
+LAMBDA_RUNTIME = "python3.11"
+CACHE_TAG = "cpython-311"
 
 
 def tracked_files(project: Path) -> list[str]:
@@ -111,14 +114,16 @@ def test_zip_holds_the_app_its_templates_and_its_dependencies_and_nothing_else(
     # vendor/templates -> ../templates: the templates arrive at the top level of the zip.
     expected_templates = {n for n in tracked if n.startswith("templates/")}
     assert expected_templates, "templates/ is empty"
+    # The bytecode `make package` adds is checked below, beside the sources it was compiled from.
+    compiled = {bytecode.pyc_name(n, CACHE_TAG) for n in names if n.endswith(".py")}
+    app_files -= compiled
+    expected_app = {n for n in expected_app if "__pycache__" not in n}
     assert app_files == expected_app | expected_templates
-    others = set(names) - app_files - CHALICE_RUNTIME - dependency_files(out)
+    others = set(names) - app_files - compiled - CHALICE_RUNTIME - dependency_files(out)
     assert not others, f"files no dependency installed and the app does not own: {sorted(others)[:20]}"
     for name in names:
         top = name.split("/", 1)[0]
         assert top not in ("tests", "docs", "benchmarks", "vendor", ".chalice", "build"), name
-        if name.startswith(APP_ROOTS):
-            assert "__pycache__" not in name and not name.endswith(".pyc"), name
 
 
 def test_zip_carries_every_runtime_requirement(packaged: tuple[Path, Path]) -> None:
@@ -179,3 +184,60 @@ def test_sam_template_gives_each_function_the_reviewed_policy_limits_and_log_ret
     assert {"THROTTLED", "MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(
         api["GatewayResponses"]
     )
+
+
+def test_every_module_in_the_zip_has_unchecked_bytecode_for_python_3_11(packaged: tuple[Path, Path]) -> None:
+    """Chalice ships no .pyc: `make package` adds one beside each source, valid for Lambda's 3.11."""
+    checkout, out = packaged
+    assert deployment.chalice_config(STAGE, checkout).lambda_python_version == LAMBDA_RUNTIME
+    assert sys.version_info[:2] == (3, 11), "this check reads the bytecode with the runtime's own Python"
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        names = set(archive.namelist())
+        sources = sorted(n for n in names if n.endswith(".py"))
+        compiled = sorted(n for n in names if n.endswith(".pyc"))
+        assert {"app.py", "chalicelib/__init__.py", "botocore/session.py", "pynamodb/models.py"} <= set(
+            sources
+        )
+        assert compiled == sorted(bytecode.pyc_name(n, CACHE_TAG) for n in sources)
+        problems = {}
+        for name in sources:
+            found = bytecode.check_pyc(archive.read(name), archive.read(bytecode.pyc_name(name, CACHE_TAG)))
+            if found:
+                problems[name] = found
+    assert not problems, dict(list(problems.items())[:10])
+
+
+def test_a_cold_start_from_the_unzipped_package_compiles_nothing(
+    packaged: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """As in Lambda's read-only /var/task: every module of the package loads from its bytecode."""
+    _, out = packaged
+    task = tmp_path / "task"
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        archive.extractall(task)
+    for path in [task, *task.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
+        done = subprocess.run(
+            [sys.executable, "-S", "-v", "-c", "import app"],
+            cwd=task,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        for path in [task, *task.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | 0o200)
+    assert done.returncode == 0, done.stderr[-4000:]
+    loaded = [
+        line.split("code object from ", 1)[1].strip("'")
+        for line in done.stderr.splitlines()
+        if "code object from " in line and str(task) in line
+    ]
+    assert str(task / "__pycache__" / f"app.{CACHE_TAG}.pyc") in loaded
+    compiled_at_start = [path for path in loaded if not path.endswith(".pyc")]
+    assert not compiled_at_start, compiled_at_start[:10]
