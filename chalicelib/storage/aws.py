@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
-import boto3.session
 import botocore.config
+import botocore.session
 
 # Timeouts sized for a public form on Lambda: a stuck connection should turn
 # into a quick 503 the phone can retry, not a 29-second API Gateway timeout.
@@ -30,7 +30,7 @@ CLIENT_CONFIG = botocore.config.Config(
 
 _lock = threading.Lock()
 _clients: dict[tuple[str, str, str], Any] = {}
-_session: boto3.session.Session | None = None
+_session: botocore.session.Session | None = None
 _calls = threading.local()
 
 
@@ -57,13 +57,16 @@ def client(service: str, region: str) -> Any:
         found = _clients.get(key)
         if found is None:
             if _session is None:
-                _session = boto3.session.Session()
+                # botocore's own session: boto3's would add nothing a low-level
+                # client uses, and importing it (s3transfer, multiprocessing)
+                # costs every cold start about 25 ms (docs/benchmarks.md).
+                _session = botocore.session.Session()
             # botocore reads AWS_ENDPOINT_URL itself; passing it keeps the
             # cache key and the client in agreement.
             found = instrument(
-                _session.client(
+                _session.create_client(
                     service,
-                    region_name=region,  # type: ignore[call-overload]
+                    region_name=region,
                     endpoint_url=endpoint or None,
                     config=CLIENT_CONFIG,
                 )

@@ -27,6 +27,9 @@ HEAVY = [
     "dns",
     "jinja2",
     "markupsafe",
+    # boto3 (and its s3transfer, multiprocessing) adds nothing our low-level clients use.
+    "boto3",
+    "s3transfer",
     # Test and local tooling must never ride along.
     "moto",
     "pytest",

@@ -1,0 +1,174 @@
+"""Cold start of the deployment package itself, beside the floor any DynamoDB app has.
+
+    python -m benchmarks.cold_start [--cold-runs 21] [--package-dir DIR]
+
+Builds the zip `make deploy STAGE=prod` uploads (`make package STAGE=prod
+OUT=...`), unzips it into a read-only folder, as Lambda's /var/task, and
+times `python -S -c "import app"` with PYTHONDONTWRITEBYTECODE=1 in fresh
+processes. The floor is `import botocore.session` from this ordinary
+virtualenv, whose bytecode is cached: the best any Python app touching
+DynamoDB can do. The same zip with its .pyc files removed (what Chalice
+alone ships) shows what the precompiled bytecode saves. The three are run
+in turn, so a busy moment of the machine hits all of them alike.
+Target: package median / floor median <= 1.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks._table import PROJECT, Row, check, info, say, standalone
+
+NAME = "cold_start"
+TARGET_RATIO = 1.5
+FLOOR = "import botocore.session"
+
+
+def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument("--cold-runs", type=int, default=21, help="fresh processes per variant (>= 15)")
+    parser.add_argument("--package-dir", type=Path, help="a folder `make package` already filled")
+
+
+def build_package(out: Path) -> Path:
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "MAKEFLAGS", "MAKELEVEL")}
+    done = subprocess.run(
+        ["make", "-o", ".venv/.installed-dev", "package", "STAGE=prod", f"OUT={out}"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if done.returncode != 0:
+        raise RuntimeError("make package failed:\n" + done.stdout[-2000:] + done.stderr[-2000:])
+    return out / "deployment.zip"
+
+
+def unpack(package: Path, target: Path, bytecode: bool) -> Path:
+    with zipfile.ZipFile(package) as archive:
+        for name in archive.namelist():
+            if bytecode or not name.endswith(".pyc"):
+                archive.extract(name, target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)  # read-only, as /var/task
+    return target
+
+
+def writable_again(target: Path) -> None:
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+
+
+def lambda_env() -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LANG": "C.UTF-8",
+    }
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def importtime(task: Path, top: int = 8) -> list[tuple[str, int]]:
+    """The slowest top-level imports of `import app` from the package (cumulative microseconds)."""
+    done = subprocess.run(
+        [sys.executable, "-S", "-X", "importtime", "-c", "import app"],
+        cwd=task,
+        env=lambda_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = (part.strip() for part in line.split("|"))
+        if (
+            cumulative.isdigit()
+            and not name.startswith(" ")
+            and line.split("|")[2].startswith(" ")
+            and "." not in name
+        ):
+            # Depth is the indent of the name; keep the outermost packages.
+            indent = len(line.split("|")[2]) - len(line.split("|")[2].lstrip())
+            if indent <= 2:
+                found[name] = found.get(name, 0) + int(cumulative)
+    return sorted(found.items(), key=lambda item: -item[1])[:top]
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    runs = max(15, args.cold_runs)
+    with tempfile.TemporaryDirectory(prefix="cold-start-") as folder:
+        root = Path(folder)
+        if args.package_dir:
+            package = args.package_dir / "deployment.zip"
+        else:
+            say("building the prod package (make package STAGE=prod) ...")
+            package = build_package(root / "package")
+        task = unpack(package, root / "task", bytecode=True)
+        untreated = unpack(package, root / "untreated", bytecode=False)
+        try:
+            probe = [sys.executable, "-S", "-c", "import app"]
+            floor_probe = [sys.executable, "-c", FLOOR]
+            import botocore.session
+
+            assert botocore.session.__cached__ and Path(botocore.session.__cached__).is_file(), (
+                "the floor needs botocore's bytecode cached in this virtualenv"
+            )
+            times: dict[str, list[float]] = {"package": [], "untreated": [], "floor": []}
+            for n in range(runs + 1):
+                sample = {
+                    "package": timed(probe, task, lambda_env()),
+                    "untreated": timed(probe, untreated, lambda_env()),
+                    "floor": timed(floor_probe, PROJECT, dict(os.environ)),
+                }
+                if n:  # the first round warms the page cache
+                    for key, value in sample.items():
+                        times[key].append(value)
+            slowest = importtime(task)
+        finally:
+            writable_again(task)
+            writable_again(untreated)
+    median = {key: statistics.median(values) * 1000 for key, values in times.items()}
+    ratio = median["package"] / median["floor"]
+    say(
+        "slowest top-level imports of `import app` (cumulative ms): "
+        + ", ".join(f"{n} {t / 1000:.0f}" for n, t in slowest)
+    )
+    size = package.stat().st_size if package.exists() else 0
+    rows = [
+        info(NAME, "package `import app`, median (precompiled)", f"{median['package']:.0f} ms ({runs} runs)"),
+        info(NAME, "floor `import botocore.session`, median", f"{median['floor']:.0f} ms ({runs} runs)"),
+        check(NAME, "package / floor", f"{ratio:.2f}", f"<= {TARGET_RATIO}", ratio <= TARGET_RATIO),
+        info(
+            NAME,
+            "same zip without .pyc (Chalice alone)",
+            f"{median['untreated']:.0f} ms ({median['untreated'] / median['floor']:.2f} x floor)",
+        ),
+        info(NAME, "slowest imports", ", ".join(f"{n} {t / 1000:.0f} ms" for n, t in slowest[:5])),
+    ]
+    if size:
+        rows.append(info(NAME, "deployment.zip", f"{size / 2**20:.1f} MB"))
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
