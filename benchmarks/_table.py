@@ -73,7 +73,8 @@ def guarded(name: str, run: Callable[[argparse.Namespace], list[Row]], args: arg
         return run(args)
     except Exception as error:
         traceback.print_exc()
-        return [check(name, "ran to the end", f"{type(error).__name__}: {error}"[:120], "no error", False)]
+        message = " ".join(f"{type(error).__name__}: {error}".split())[:160]
+        return [check(name, "ran to the end", message, "no error", False)]
 
 
 def standalone(module: ModuleType, argv: Sequence[str] | None) -> int:
@@ -85,7 +86,7 @@ def standalone(module: ModuleType, argv: Sequence[str] | None) -> int:
     )
     module.add_arguments(parser)
     args = parser.parse_args(argv)
-    name = module.__name__.rsplit(".", 1)[-1]
+    name = module.NAME
     rows = guarded(name, module.run, args)
     save(name, rows)
     print(render(rows), flush=True)
