@@ -1,138 +1,218 @@
-"""Export 20,000 passers of one period: peak memory and AWS calls by operation.
+"""The passers' export at scale: time and peak memory beside a full-table Scan, and what it grows with.
 
-    python -m benchmarks.export_memory [--passers 20000] [--answer-sheets] [--no-tracemalloc]
+    python -m benchmarks.export_memory [--passers 100000] [--small-passers 1000]
+                                       [--non-passers-factor 10] [--answer-sheets] [--no-tracemalloc]
 
 The export runs in this process exactly as the scheduled Lambda runs it
 (`export_passers`), against a moto server in a child process, so the memory
-measured is the export's own and not the emulator's. It shows that memory
-does not grow with the number of passers (the files are streamed to disk,
-the passers read page by page) and stays far inside a 512 MB Lambda, and
-that passers are read by Query only: no Scan, no read per passer.
+measured is the export's own and not the emulator's.
 
-Reported: peak traced Python memory during the export (tracemalloc), the
-process's peak resident size before and after it (ru_maxrss), the calls by
-operation (botocore's before-call events) and the wall time. moto is much
-slower than DynamoDB (it serialises every item through Python), so the time
-is the emulator's, not AWS's. `--answer-sheets` gives every passer its 50
-answers, as real items have; the export never reads them (its Query projects
-the export's columns), but moto then takes several times longer.
-Exit status 1 when the budget is exceeded or a Scan (or a per-passer read) is seen.
+1. What it grows with: a period of `--small-passers` passers is exported in
+   full, then the same period gets `--non-passers-factor` times as many
+   candidates who failed, and is exported in full again. The export reads
+   the passers index by Query, so it costs the same reads both times; a Scan
+   of the table (the baseline) grows with the table.
+2. At scale: `--passers` passers in another period, exported by the
+   scheduled run: wall time, peak traced Python memory (tracemalloc), the
+   process's peak resident size (ru_maxrss), the calls by operation; then a
+   full-table Scan of the same table, its time and peak memory (pages read
+   and dropped, as the cheapest possible reader would).
+
+moto is much slower than DynamoDB (it serialises every item through
+Python), so times are the emulator's, not AWS's. SES takes one e-mail of at
+most 10 MB, attachments included: past about 45,000 passers one e-mail
+cannot carry a period's export, and the export refuses (nothing is marked);
+the table says so when that happens. Exit status 1 when memory exceeds the
+Lambda's, the export scans or reads passers one by one, or its reads grow
+with the table.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
-LAMBDA_MEMORY_MB = 512
+from benchmarks._table import Row, check, info, say, standalone
+
+NAME = "export_memory"
+LAMBDA_MEMORY_MB = 1024  # the export function's memory on dev and prod (.chalice/config.json)
+READS = ("dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchGetItem")
 
 
-def _rss_mb() -> float:
+def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--passers", type=int, default=100_000, help="passers of the period exported at scale"
+    )
+    parser.add_argument("--small-passers", type=int, default=1000, help="passers of the growth check")
+    parser.add_argument(
+        "--non-passers-factor", type=int, default=10, help="failed candidates per passer added"
+    )
+    parser.add_argument("--answer-sheets", action="store_true", help="every passer carries its 50 answers")
+    parser.add_argument("--no-tracemalloc", action="store_true", help="time without tracemalloc's overhead")
+
+
+def rss_mb() -> float:
     # Linux reports ru_maxrss in kilobytes.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _start_moto() -> tuple[subprocess.Popen[bytes], str]:
-    from chalicelib.devstack import free_port, wait_for
+def bulk_failed(rt: Any, period: Any, count: int, first_seq: int) -> None:
+    """`count` candidates of `period` who submitted and failed: registrations outside the passers index."""
+    from chalicelib.storage.models import RegistrationItem
+    from tests.support.export_data import _bulk_items
 
-    port = free_port()
-    code = (
-        "import sys, time; from chalicelib.devstack import MotoServer;"
-        "MotoServer(int(sys.argv[1])).start(); time.sleep(86400)"
-    )
-    child = subprocess.Popen([sys.executable, "-c", code, str(port)], start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/moto-api/")
-    return child, url
+    with RegistrationItem.batch_write() as batch:
+        for item in _bulk_items(rt, period, count, first_seq, {}, []):
+            item.score = item.score - 60 if item.score is not None else 0
+            item.passed = False
+            item.gsi2pk = None
+            item.gsi2sk = None
+            batch.save(item)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--passers", type=int, default=20_000)
-    parser.add_argument("--answer-sheets", action="store_true")
-    parser.add_argument("--no-tracemalloc", action="store_true")
-    args = parser.parse_args(argv)
+def scan_table(rt: Any, trace: bool) -> tuple[float, int, int, float | None]:
+    """A full-table Scan, page by page, each page dropped: (seconds, items, pages, traced peak MB)."""
+    from chalicelib.storage.models import RegistrationItem
 
-    child, url = _start_moto()
-    try:
-        os.environ["AWS_ENDPOINT_URL"] = url
-        from chalicelib.cli import load_stage
+    client = RegistrationItem._get_connection().connection.client
+    paginator = client.get_paginator("scan")
+    items = pages = 0
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    for page in paginator.paginate(TableName=rt.settings.table_name):
+        items += len(page["Items"])
+        pages += 1
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20 if tracemalloc.is_tracing() else None
+    tracemalloc.stop()
+    return seconds, items, pages, peak
 
-        load_stage("local")
-        import time_machine
 
-        from chalicelib import clock, runtime
-        from chalicelib.config import load_settings
-        from chalicelib.services import export
-        from chalicelib.storage import provision
-        from tests.support.calls import app_clients, operations
-        from tests.support.export_data import bulk_passers, make_period
+def reads(calls: Counter[str]) -> str:
+    found = {op.split(":")[1]: n for op, n in sorted(calls.items()) if op in READS}
+    return ", ".join(f"{n} {op}" for op, n in found.items()) or "none"
 
-        for _ in provision.bootstrap(load_settings()):
-            pass
+
+def run(args: argparse.Namespace) -> list[Row]:
+    import time_machine
+
+    from benchmarks._stack import moto_process
+    from chalicelib import clock, runtime
+    from chalicelib.services import export
+    from tests.support.calls import app_clients, operations
+    from tests.support.export_data import bulk_passers, make_period
+
+    rows: list[Row] = []
+    with moto_process():
         rt = runtime.current()
+        clients = app_clients(rt)
+
+        # 1. Reads grow with passers, not with the table.
+        small_day = dt.date(2026, 11, 20)
+        small = make_period(rt, small_day, name="增长测试期次")
+        bulk_passers(rt, small, args.small_passers, first_seq=0)
+        growth: list[tuple[int, Counter[str], int]] = []
+        with time_machine.travel(clock.beijing(small_day, dt.time(19)), tick=True):
+            for round_ in range(2):
+                if round_:
+                    bulk_failed(rt, small, args.small_passers * args.non_passers_factor, 1_000_000)
+                with operations(clients) as calls:
+                    result = export.export_period(rt, small.id, full=True)
+                assert result.count == args.small_passers, result
+                scan_pages = scan_table(rt, trace=False)[2]
+                table_items = scan_table(rt, trace=False)[1]
+                growth.append((table_items, Counter(calls), scan_pages))
+        (items_a, calls_a, scan_a), (items_b, calls_b, scan_b) = growth
+        same = {k: v for k, v in calls_a.items() if k in READS} == {
+            k: v for k, v in calls_b.items() if k in READS
+        }
+        rows.append(
+            check(
+                NAME,
+                f"export reads, {args.small_passers:,} passers",
+                f"table {items_a:,} items: {reads(calls_a)}; table {items_b:,} items: {reads(calls_b)}",
+                "same reads",
+                same,
+            )
+        )
+        rows.append(info(NAME, "full-table Scan of the same tables", f"{scan_a} pages; then {scan_b} pages"))
+
+        # 2. At scale.
         exam_day = dt.date(2026, 12, 18)
         period = make_period(rt, exam_day, name="基准测试期次")
         started = time.perf_counter()
-        bulk_passers(rt, period, args.passers, answer_sheets=args.answer_sheets)
-        seeded = time.perf_counter() - started
-        print(f"seeded {args.passers} passers in {seeded:.0f} s", flush=True)
-
+        bulk_passers(rt, period, args.passers, first_seq=2_000_000, answer_sheets=args.answer_sheets)
+        say(f"seeded {args.passers:,} passers in {time.perf_counter() - started:.0f} s")
         evening = clock.beijing(exam_day, dt.time(19))
-        rss_before = _rss_mb()
-        with time_machine.travel(evening, tick=True), operations(app_clients(rt)) as calls:
+        rss_before = rss_mb()
+        with time_machine.travel(evening, tick=True), operations(clients) as calls:
             if not args.no_tracemalloc:
                 tracemalloc.start()
             started = time.perf_counter()
             summary = export.export_passers(rt)
             elapsed = time.perf_counter() - started
-            traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if tracemalloc.is_tracing() else None
+            traced = tracemalloc.get_traced_memory()[1] / 2**20 if tracemalloc.is_tracing() else None
             tracemalloc.stop()
-        rss_after = _rss_mb()
-    finally:
-        child.terminate()
-        child.wait(10)
+        rss_after = rss_mb()
+        scan_seconds, scan_items, scan_pages, scan_peak = scan_table(rt, trace=not args.no_tracemalloc)
 
-    exported = summary.exported[0] if summary.exported else None
-    report = {
-        "passers": args.passers,
-        "answer_sheets": args.answer_sheets,
-        "exported": exported.count if exported else 0,
-        "marked": exported.marked if exported else 0,
-        "seconds": round(elapsed, 1),
-        "traced_peak_mb": round(traced_peak, 1) if traced_peak is not None else None,
-        "rss_peak_before_mb": round(rss_before, 1),
-        "rss_peak_after_mb": round(rss_after, 1),
-        "lambda_memory_mb": LAMBDA_MEMORY_MB,
-        "calls": dict(sorted(calls.items())),
-    }
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    exported = next((r for r in summary.exported if r.period_id == period.id), None)
+    refused = period.id in summary.failed
+    outcome = (
+        f"{exported.count:,} sent, {exported.marked:,} marked"
+        if exported
+        else (
+            "refused: the e-mail exceeds SES's 10 MB (mail_too_large); nothing marked"
+            if refused
+            else "nothing"
+        )
+    )
+    memory = f"{traced:.0f} MB traced, " if traced is not None else ""
+    scan_memory = f", {scan_peak:.0f} MB traced" if scan_peak is not None else ""
+    rows += [
+        check(
+            NAME,
+            f"export of {args.passers:,} passers",
+            outcome,
+            "all sent and marked",
+            bool(exported and exported.count == args.passers and exported.marked == args.passers),
+        ),
+        info(NAME, "export time (moto)", f"{elapsed:.0f} s"),
+        check(
+            NAME,
+            "export peak memory",
+            f"{memory}RSS {rss_before:.0f} -> {rss_after:.0f} MB",
+            f"<= {LAMBDA_MEMORY_MB} MB",
+            rss_after <= LAMBDA_MEMORY_MB,
+        ),
+        check(
+            NAME,
+            "export calls",
+            ", ".join(f"{n} {op.split(':')[1]}" for op, n in sorted(calls.items())),
+            "no Scan, no read per passer",
+            not calls.get("dynamodb:Scan")
+            and not calls.get("dynamodb:BatchGetItem")
+            and calls["dynamodb:GetItem"] <= 2,
+        ),
+        info(
+            NAME,
+            "baseline: full-table Scan (moto)",
+            f"{scan_seconds:.0f} s, {scan_items:,} items in {scan_pages} pages{scan_memory}",
+        ),
+    ]
+    return rows
 
-    problems = []
-    if report["exported"] != args.passers or report["marked"] != args.passers:
-        problems.append("not every passer was exported and marked")
-    if rss_after > LAMBDA_MEMORY_MB:
-        problems.append(f"peak RSS {rss_after:.0f} MB exceeds {LAMBDA_MEMORY_MB} MB")
-    if calls.get("dynamodb:Scan") or calls.get("dynamodb:BatchGetItem"):
-        problems.append("the export scanned or batch-read the table")
-    if calls.get("dynamodb:GetItem", 0) > 2:
-        problems.append("the export read passers one by one")
-    for problem in problems:
-        print(f"FAIL: {problem}")
-    if not problems:
-        peak = f"peak RSS {rss_after:.0f} MB of {LAMBDA_MEMORY_MB} MB"
-        print(f"OK: {args.passers} passers, {peak}, reads by Query only")
-    return 1 if problems else 0
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

@@ -93,14 +93,24 @@ def wait_for(url: str, seconds: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-def start_chalice_local(port: int, env: dict[str, str], autoreload: bool = True) -> subprocess.Popen[bytes]:
+def start_chalice_local(
+    port: int, env: dict[str, str], autoreload: bool = True, output: Any = None
+) -> subprocess.Popen[bytes]:
     """`chalice local` on loopback. Tests turn autoreload off: an edit elsewhere
-    in the tree must not restart the server under a running test."""
+    in the tree must not restart the server under a running test. `output`
+    (a file) takes its stdout and stderr: the app's log lines, which the benchmarks read."""
     chalice = Path(sys.executable).with_name("chalice")
     command = [str(chalice), "local", "--stage", "local", "--host", LOOPBACK, "--port", str(port)]
     if not autoreload:
         command.append("--no-autoreload")
-    return subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
+    return subprocess.Popen(
+        command,
+        cwd=PROJECT,
+        env=env,
+        start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
+    )
 
 
 def prepare(moto_url: str) -> str:

@@ -1,0 +1,100 @@
+"""What the emulator benchmarks share: a moto server in its own process, and bulk registrations.
+
+The moto server runs in a child process (one request at a time, as
+`make run`'s), so the benchmark's own threads and the emulator do not share
+one interpreter lock. Registrations are seeded with BatchWriteItem: the same
+items `Repository.register` writes (the registration, the phone and e-mail
+claims, the person, the queued confirmation), without one transaction each,
+which on moto would copy the whole table per registration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from chalicelib.domain.identity import Contact
+from chalicelib.domain.periods import Period
+
+
+@contextmanager
+def moto_process() -> Iterator[str]:
+    """A moto server in a child process; yields its URL, with AWS_ENDPOINT_URL set to it and the
+    local stage's settings in the environment, bootstrapped. Everything is put back afterwards."""
+    from chalicelib import runtime
+    from chalicelib.cli import load_stage
+    from chalicelib.config import load_settings
+    from chalicelib.devstack import free_port, wait_for
+    from chalicelib.storage import aws, provision
+
+    port = free_port()
+    code = (
+        "import sys, time; from chalicelib.devstack import MotoServer;"
+        "MotoServer(int(sys.argv[1])).start(); time.sleep(86400)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, str(port)], start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    saved = dict(os.environ)
+    try:
+        wait_for(url + "/moto-api/")
+        os.environ["AWS_ENDPOINT_URL"] = url
+        load_stage("local")
+        runtime.reset()
+        aws.reset_clients()
+        for _ in provision.bootstrap(load_settings()):
+            pass
+        yield url
+    finally:
+        child.terminate()
+        child.wait(10)
+        os.environ.clear()
+        os.environ.update(saved)
+        runtime.reset()
+        aws.reset_clients()
+
+
+def seed_registrations(rt: Any, period: Period, people: list[Contact], registered_at: dt.datetime) -> None:
+    """Register `people` for `period` with the items `register` writes, 25 to a BatchWriteItem."""
+    from chalicelib import clock
+    from chalicelib.domain.registrations import CONSENT_VERSION
+    from chalicelib.storage import keys
+    from chalicelib.storage.models import ClaimItem, OutboxItem, PersonItem, RegistrationItem
+    from chalicelib.storage.repository import _registration_item
+
+    stamp = clock.iso(registered_at)
+    repo = rt.repo
+    with (
+        RegistrationItem.batch_write() as registrations,
+        ClaimItem.batch_write() as claims,
+        PersonItem.batch_write() as persons,
+        OutboxItem.batch_write() as outbox,
+    ):
+        for person in people:
+            id_hash = repo.id_hash(person.id_number)
+            item = _registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
+            registrations.save(item)
+            for field, value_hash in (
+                ("phone", repo._phone_hash(person.phone)),
+                ("email", repo._email_hash(person.email)),
+            ):
+                claims.save(
+                    ClaimItem(
+                        keys.claim_pk(field, value_hash), keys.CLAIM_SK, owner=id_hash, claimed_at=stamp
+                    )
+                )
+            persons.save(PersonItem(keys.person_pk(id_hash), keys.PERSON_SK, last_registered_at=stamp))
+            outbox.save(
+                OutboxItem(
+                    keys.OUTBOX_PK,
+                    keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
+                    kind="confirmation",
+                    target_pk=item.pk,
+                    target_sk=item.sk,
+                    created_at=stamp,
+                )
+            )

@@ -1,0 +1,407 @@
+"""The exam-day spike: N candidates enter, read the paper, save three times and submit, at once.
+
+    python -m benchmarks.exam_spike [--candidates 2000] [--clients 8]
+
+`make run`'s stack: a moto server (its own process, one request at a time)
+and `chalice local`, driven over HTTP by a pool of `--clients` concurrent
+phones, each taking the next candidate: POST /api/exam/sessions, GET
+/api/exam/paper, PUT /api/exam/answers three times (a third of the sheet
+each), POST /api/exam/submit with the whole sheet. `chalice local` queues
+only 5 waiting connections, so the pool is modest, each phone keeps its
+connection, and a connection refused or reset before an answer is tried
+again, as a phone would (counted).
+
+Reported: throughput, p50/p95/p99 latency (overall and by route), errors
+(any unexpected status: must be 0), lost submissions (candidates without a
+scored attempt in the table afterwards: must be 0), and the app's throughput
+beside moto's own on the same DynamoDB calls, measured in the same run: for
+another N candidates the pool makes the very calls the routes make
+(UpdateItem, GetItem, 3 UpdateItem, GetItem, TransactWriteItems) straight
+through the repository, without HTTP or Chalice. Both phases see the same
+table. moto copies the whole table on every TransactWriteItems, so a
+submission costs more the more the table holds; what is slow here is the
+emulator, and the ratio says how much the app adds to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks._table import Row, check, info, say, standalone
+
+NAME = "exam_spike"
+ROUTES = ["sessions", "paper", "answers", "submit"]
+SAVES = 3
+MOTO_OPERATIONS = [
+    "UpdateItem (enter)",
+    "GetItem (paper)",
+    "UpdateItem (save)",
+    "TransactWriteItems (submit)",
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument("--candidates", type=int, default=2000, help="candidates sitting the exam at once")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent phones (chalice local backlog: 5)")
+
+
+@dataclass
+class Tally:
+    """What the phones saw, shared by the pool's threads."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {r: [] for r in ROUTES})
+    errors: Counter[str] = field(default_factory=Counter)
+    reconnects: int = 0
+    done: int = 0
+
+    def seen(self, route: str, seconds: float) -> None:
+        with self.lock:
+            self.latencies[route].append(seconds)
+
+    def error(self, what: str) -> None:
+        with self.lock:
+            self.errors[what] += 1
+
+
+class Phone:
+    """One keep-alive connection to `chalice local`, reopened when the server drops it."""
+
+    def __init__(self, host: str, port: int, tally: Tally) -> None:
+        self.host, self.port, self.tally = host, port, tally
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        payload = json.dumps(body).encode() if body is not None else None
+        for attempt in range(6):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            try:
+                self.connection.request(method, path, body=payload, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return response.status, json.loads(data) if data else None
+            except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest):
+                # Refused or reset before any answer: the phone tries again.
+                self.close()
+                with self.tally.lock:
+                    self.tally.reconnects += 1
+                time.sleep(0.05 * (attempt + 1))
+        raise ConnectionError(f"{method} {path}: no answer after 6 connections")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def sheets(candidate: int) -> tuple[list[dict[str, list[str]]], dict[str, list[str]]]:
+    """Three saves of a third of the sheet each, and the whole sheet: a score between 40 and 100."""
+    from tests.support.exam_data import key_of, question_ids, wrong_of
+
+    ids = question_ids()
+    right = 20 + candidate % 31
+    sheet = {qid: key_of(qid) if n < right else wrong_of(qid) for n, qid in enumerate(ids)}
+    thirds = [ids[i::SAVES] for i in range(SAVES)]
+    return [{qid: sheet[qid] for qid in part} for part in thirds], sheet
+
+
+def pool(count: int, clients: int, work: Callable[[int, Any], None], make_state: Callable[[], Any]) -> float:
+    """Run work(n, state) for n in range(count) on `clients` threads; returns the wall time."""
+    next_one = iter(range(count))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        state = make_state()
+        while True:
+            with lock:
+                n = next(next_one, None)
+            if n is None:
+                break
+            work(n, state)
+        if hasattr(state, "close"):
+            state.close()
+
+    threads = [threading.Thread(target=worker, name=f"phone-{i}") for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def ms(values: list[float], p: float) -> str:
+    return f"{1000 * percentile(values, p):.0f}"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    from benchmarks._stack import moto_process, seed_registrations
+    from chalicelib import clock, runtime
+    from chalicelib.devstack import LOOPBACK, free_port, start_chalice_local, wait_for
+    from chalicelib.services.papers import upload_paper
+    from chalicelib.storage import aws
+    from tests.support.exam_data import exam_today, paper_document
+    from tests.support.export_data import contact
+
+    n = args.candidates
+    with moto_process(), tempfile.TemporaryDirectory(prefix="exam-spike-") as folder:
+        rt = runtime.current()
+        period = exam_today(rt, suffix="spike")
+        upload_paper(rt, period.id, paper_document())
+        period = rt.periods.get(period.id)
+        app_people = [contact(seq) for seq in range(n)]
+        raw_people = [contact(seq) for seq in range(n, 2 * n)]
+        started = time.perf_counter()
+        seed_registrations(rt, period, app_people + raw_people, clock.now())
+        say(f"seeded {2 * n} registrations ({10 * n} items) in {time.perf_counter() - started:.0f} s")
+
+        # Phase 1: the same DynamoDB calls, straight from the repository (moto's own pace).
+        raw_calls = Counter[str]()
+        raw_errors = Counter[str]()
+        raw_lock = threading.Lock()
+
+        from chalicelib.domain.papers import grade
+        from chalicelib.services.papers import period_paper
+
+        paper = period_paper(rt, period)
+        assert period.paper_key is not None
+        paper_key = period.paper_key
+        moto_ms: dict[str, list[float]] = {op: [] for op in MOTO_OPERATIONS}
+
+        def timed(operation: str, call: Callable[[], Any]) -> Any:
+            began = time.perf_counter()
+            result = call()
+            with raw_lock:
+                moto_ms[operation].append(time.perf_counter() - began)
+            return result
+
+        def raw_flow(k: int, _: Any) -> None:
+            person = raw_people[k]
+            saves, sheet = sheets(k)
+            id_hash = rt.repo.id_hash(person.id_number)
+            try:
+                with aws.counting() as calls:
+                    registration = timed(
+                        "UpdateItem (enter)",
+                        lambda: rt.repo.start_attempt(period, person.id_number, clock.now()),
+                    )
+                    timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
+                    for part in saves:
+                        timed(
+                            "UpdateItem (save)",
+                            lambda part=part: rt.repo.save_answers(period.id, id_hash, part, clock.now()),
+                        )
+                    current = timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
+                    result = grade(paper, sheet, clock.now())
+                    timed(
+                        "TransactWriteItems (submit)",
+                        lambda: rt.repo.record_submission(
+                            period, current, registration.contact, sheet, result, paper_key
+                        ),
+                    )
+                with raw_lock:
+                    raw_calls["calls"] += calls[0]
+            except Exception as error:
+                with raw_lock:
+                    raw_errors[type(error).__name__] += 1
+
+        say(f"raw DynamoDB calls for {n} candidates, {args.clients} threads ...")
+        raw_seconds = pool(n, args.clients, raw_flow, lambda: None)
+        say(f"  {raw_seconds:.0f} s")
+
+        # Phase 2: the app, over HTTP.
+        port = free_port()
+        log_path = Path(folder) / "chalice-local.log"
+        with log_path.open("wb") as log:
+            server = start_chalice_local(port, dict(os.environ), autoreload=False, output=log)
+        try:
+            wait_for(f"http://{LOOPBACK}:{port}/api/today", seconds=300)
+            tally = Tally()
+
+            def app_flow(k: int, phone: Phone) -> None:
+                person = app_people[k]
+                saves, sheet = sheets(k)
+                try:
+                    token = _step(
+                        phone,
+                        tally,
+                        "sessions",
+                        201,
+                        "POST",
+                        "/api/exam/sessions",
+                        {"id_number": person.id_number},
+                    )["token"]
+                    _step(phone, tally, "paper", 200, "GET", "/api/exam/paper", token=token)
+                    for part in saves:
+                        _step(
+                            phone, tally, "answers", 204, "PUT", "/api/exam/answers", {"answers": part}, token
+                        )
+                    details = {"name": person.name, "phone": person.phone, "email": person.email}
+                    _step(
+                        phone,
+                        tally,
+                        "submit",
+                        200,
+                        "POST",
+                        "/api/exam/submit",
+                        {**details, "answers": sheet},
+                        token,
+                    )
+                except _Unexpected as error:
+                    tally.error(str(error))
+                except Exception as error:
+                    tally.error(type(error).__name__)
+                with tally.lock:
+                    tally.done += 1
+                    if tally.done % 250 == 0:
+                        say(f"  {tally.done}/{n} candidates")
+
+            say(f"the app: {n} candidates, {args.clients} phones ...")
+            app_seconds = pool(n, args.clients, app_flow, lambda: Phone(LOOPBACK, port, tally))
+            say(f"  {app_seconds:.0f} s")
+        finally:
+            import signal
+
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(10)
+        app_calls = _calls_from_log(log_path)
+
+        # Lost submissions: every app candidate must have a scored attempt in the table.
+        scored = scored_attempts(rt, period.id, {p.id_number for p in app_people})
+
+    requests = sum(len(v) for v in tally.latencies.values())
+    every = [s for values in tally.latencies.values() for s in values]
+    errors = sum(tally.errors.values())
+    lost = n - scored
+    app_rate = n / app_seconds
+    raw_rate = n / raw_seconds
+    per_route = ", ".join(
+        f"{route} {ms(tally.latencies[route], 50)}/{ms(tally.latencies[route], 95)}" for route in ROUTES
+    )
+    rows = [
+        info(
+            NAME,
+            "candidates x requests (phones)",
+            f"{n} x {requests // max(n, 1)} = {requests} requests ({args.clients} phones)",
+        ),
+        info(
+            NAME,
+            "app throughput",
+            f"{requests / app_seconds:.1f} requests/s, {app_rate:.2f} candidates/s ({app_seconds:.0f} s)",
+        ),
+        info(
+            NAME,
+            "latency p50 / p95 / p99",
+            " / ".join(f"{1000 * percentile(every, p):.0f} ms" for p in (50, 95, 99)),
+        ),
+        info(NAME, "latency p50/p95 by route (ms)", per_route),
+        check(NAME, "errors", f"{errors} {dict(tally.errors) if errors else ''}".strip(), "0", errors == 0),
+        check(
+            NAME, "lost submissions (scored in the table)", f"{lost} ({scored} of {n} scored)", "0", lost == 0
+        ),
+        info(NAME, "connections retried (refused or reset)", str(tally.reconnects)),
+        info(
+            NAME,
+            "moto alone, same DynamoDB calls",
+            f"{raw_rate:.2f} candidates/s ({raw_seconds:.0f} s, {raw_calls['calls'] / n:.1f} calls each,"
+            f" errors {sum(raw_errors.values())})",
+        ),
+        info(
+            NAME,
+            "app / moto throughput",
+            f"{app_rate / raw_rate:.2f} (app {app_calls / n:.1f} AWS calls per candidate)",
+        ),
+    ]
+    return rows
+
+
+class _Unexpected(Exception):
+    pass
+
+
+def _step(
+    phone: Phone,
+    tally: Tally,
+    route: str,
+    expect: int,
+    method: str,
+    path: str,
+    body: Any = None,
+    token: str | None = None,
+) -> Any:
+    started = time.perf_counter()
+    status, answer = phone.request(method, path, body, token)
+    tally.seen(route, time.perf_counter() - started)
+    if status != expect:
+        code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
+        raise _Unexpected(f"{route} {status} {code}")
+    return answer
+
+
+def scored_attempts(rt: Any, period_id: str, id_numbers: set[str]) -> int:
+    """How many of these candidates have a scored attempt in the table, read by Query on the
+    period's index with a patient client of its own (moto can take longer than the app's 5 s)."""
+    import botocore.config
+    import botocore.session
+
+    from chalicelib.storage import keys
+
+    client = botocore.session.Session().create_client(
+        "dynamodb",
+        region_name=rt.settings.region,
+        endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+        config=botocore.config.Config(read_timeout=900, retries={"max_attempts": 1}),
+    )
+    pages = client.get_paginator("query").paginate(
+        TableName=rt.settings.table_name,
+        IndexName=keys.BY_PERIOD_INDEX,
+        KeyConditionExpression="gsi1pk = :period",
+        ExpressionAttributeValues={":period": {"S": keys.by_period_pk(period_id)}},
+        ProjectionExpression="id_number, submitted_at",
+    )
+    return sum(
+        1
+        for page in pages
+        for item in page["Items"]
+        if "submitted_at" in item and item["id_number"]["S"] in id_numbers
+    )
+
+
+def _calls_from_log(path: Path) -> int:
+    """AWS calls the app made, summed from its one-line-per-request log."""
+    total = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("{") and '"type":"request"' in line:
+            total += int(json.loads(line).get("aws_calls", 0))
+    return total
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
