@@ -75,6 +75,21 @@ def client(service: str, region: str) -> Any:
     return found
 
 
+def error_code(error: BaseException) -> str | None:
+    """The AWS error code behind a failed call (`ConditionalCheckFailedException`), or None when
+    the call got no answer at all (a read timeout, a refused connection).
+
+    PynamoDB's own `cause_response_code` raises AttributeError for an error
+    without a response, which turned a DynamoDB timeout into a 500 instead of
+    the contract's 503."""
+    cause = getattr(error, "cause", None) or error
+    response = getattr(cause, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return str(code) if code is not None else None
+
+
 def reset_clients() -> None:
     """Forget every client (tests that switch between emulators)."""
     global _session

@@ -39,7 +39,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib import clock
 from chalicelib.domain.export import Passer
-from chalicelib.storage import keys
+from chalicelib.storage import aws, keys
 from chalicelib.storage.models import ExportStateItem, RegistrationItem
 from chalicelib.storage.repository import _dynamodb
 
@@ -166,7 +166,7 @@ class PasserStore:
             try:
                 item.update(actions=actions, condition=condition)
             except UpdateError as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
+                if aws.error_code(exc) == "ConditionalCheckFailedException":
                     return False
                 raise
         return True
@@ -180,7 +180,7 @@ class PasserStore:
                     condition=ExportStateItem.through == through,
                 )
             except UpdateError as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
+                if aws.error_code(exc) != "ConditionalCheckFailedException":
                     raise
                 log.warning("export watermark moved while marking; the newer run finishes the marks")
 
@@ -266,7 +266,7 @@ class PasserStore:
                         actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
                     )
                 except UpdateError as exc:
-                    if exc.cause_response_code == "ConditionalCheckFailedException":
+                    if aws.error_code(exc) == "ConditionalCheckFailedException":
                         return 0
                     raise
             return 1

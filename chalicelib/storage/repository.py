@@ -29,7 +29,7 @@ from chalicelib.domain.errors import Conflict, DomainError, Invalid, NotFound, U
 from chalicelib.domain.identity import Contact, email_identity
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import ExamResult, Registration
-from chalicelib.storage import keys
+from chalicelib.storage import aws, keys
 from chalicelib.storage.models import (
     ClaimItem,
     LockItem,
@@ -101,7 +101,7 @@ def _dynamodb() -> Iterator[None]:
     except DomainError:
         raise
     except PynamoDBException as exc:
-        log.warning("dynamodb call failed: %s", exc.cause_response_code or type(exc.cause).__name__)
+        log.warning("dynamodb call failed: %s", aws.error_code(exc) or type(exc.cause).__name__)
         raise Unavailable() from exc
 
 
@@ -183,7 +183,7 @@ class Repository:
                     transaction.commit(connection)
                     return set()
                 except TransactWriteError as exc:
-                    if exc.cause_response_code != "TransactionCanceledException":
+                    if aws.error_code(exc) != "TransactionCanceledException":
                         raise
                     failed, conflict = _failed_labels(exc, transaction.labels)
                     if failed:
@@ -238,7 +238,7 @@ class Repository:
             try:
                 item.update(actions=[PeriodItem.paper_key.set(paper_key)], condition=PeriodItem.pk.exists())
             except UpdateError as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
+                if aws.error_code(exc) == "ConditionalCheckFailedException":
                     raise NotFound("没有找到该期次。") from exc
                 raise
 
@@ -355,7 +355,7 @@ class Repository:
                     condition=RegistrationItem.pk.exists(),
                 )
             except UpdateError as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
+                if aws.error_code(exc) == "ConditionalCheckFailedException":
                     raise NotRegistered() from exc
                 raise
         registration = _registration(item)
@@ -386,7 +386,7 @@ class Repository:
             try:
                 item.update(actions=actions, condition=condition)
             except UpdateError as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
+                if aws.error_code(exc) == "ConditionalCheckFailedException":
                     stored = self.attempt(period_id, id_hash)
                     if stored.result is not None:
                         raise AlreadySubmitted(stored.result) from exc
@@ -497,7 +497,7 @@ class Repository:
             try:
                 item.save(condition=condition)
             except PynamoDBException as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
+                if aws.error_code(exc) == "ConditionalCheckFailedException":
                     return False
                 raise
         return True
@@ -508,7 +508,7 @@ class Repository:
             try:
                 item.delete(condition=LockItem.holder == holder)
             except PynamoDBException as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
+                if aws.error_code(exc) != "ConditionalCheckFailedException":
                     raise
 
 

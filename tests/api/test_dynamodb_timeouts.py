@@ -1,0 +1,36 @@
+"""A DynamoDB that does not answer in time is a 503 the phone may retry, never a 500.
+
+Found by the exam-day benchmark: on a busy emulator the app's 5-second read
+timeout fired, and PynamoDB's `cause_response_code` raised AttributeError on an
+error without a response, so candidates got 500s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import Api, body
+from tests.api.test_registration import FIRST_EXAM, IN_FIRST_WINDOW, create_period
+from tests.support.faults import dynamodb_times_out
+from tests.support.people import person
+
+
+def test_a_lookup_that_times_out_is_503(api: Api, travel: Any) -> None:
+    travel(IN_FIRST_WINDOW)
+    create_period(api, FIRST_EXAM)
+    with dynamodb_times_out() as tried:
+        response = api.post("/api/registrations/lookup", person(1).lookup())
+    assert "Query" in tried
+    assert response.status_code == 503
+    assert body(response)["error"]["code"] == "unavailable"
+
+
+def test_a_registration_that_times_out_is_503(api: Api, travel: Any) -> None:
+    travel(IN_FIRST_WINDOW)
+    create_period(api, FIRST_EXAM)
+    assert api.get("/api/today").status_code == 200  # the periods are cached: only the write times out
+    with dynamodb_times_out() as tried:
+        response = api.post("/api/registrations", person(2).registration())
+    assert tried and set(tried) == {"TransactWriteItems"}
+    assert response.status_code == 503
+    assert body(response)["error"]["code"] == "unavailable"
