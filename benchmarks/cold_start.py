@@ -8,9 +8,11 @@ times `python -S -c "import app"` with PYTHONDONTWRITEBYTECODE=1 in fresh
 processes. The floor is `import botocore.session` from this ordinary
 virtualenv, whose bytecode is cached: the best any Python app touching
 DynamoDB can do. The same zip with its .pyc files removed (what Chalice
-alone ships) shows what the precompiled bytecode saves. The three are run
-in turn, so a busy moment of the machine hits all of them alike.
-Target: package median / floor median <= 1.5.
+alone ships) shows what the precompiled bytecode saves, and the same
+modules imported in another order (`import botocore.session, app`) show
+what CPython 3.11's data-stack chunk thrashing costs the natural order
+(docs/benchmarks.md). All are run in turn, so a busy moment of the machine
+hits them alike. Target: package median / floor median <= 1.5.
 """
 
 from __future__ import annotations
@@ -123,27 +125,27 @@ def run(args: argparse.Namespace) -> list[Row]:
             assert botocore.session.__cached__ and Path(botocore.session.__cached__).is_file(), (
                 "the floor needs botocore's bytecode cached in this virtualenv"
             )
-            times: dict[str, list[float]] = {"package": [], "untreated": [], "floor": []}
+            # The same modules in another order: shows what CPython 3.11's data-stack chunk
+            # thrashing costs the natural order (docs/benchmarks.md, "Cold start").
+            reordered = [sys.executable, "-S", "-c", "import botocore.session, app"]
+            times: dict[str, list[float]] = {"package": [], "untreated": [], "floor": [], "reordered": []}
             for n in range(runs + 1):
                 sample = {
                     "package": timed(probe, task, lambda_env()),
                     "untreated": timed(probe, untreated, lambda_env()),
                     "floor": timed(floor_probe, PROJECT, dict(os.environ)),
+                    "reordered": timed(reordered, task, lambda_env()),
                 }
                 if n:  # the first round warms the page cache
                     for key, value in sample.items():
                         times[key].append(value)
             slowest = importtime(task)
+            size = package.stat().st_size
         finally:
             writable_again(task)
             writable_again(untreated)
     median = {key: statistics.median(values) * 1000 for key, values in times.items()}
     ratio = median["package"] / median["floor"]
-    say(
-        "slowest top-level imports of `import app` (cumulative ms): "
-        + ", ".join(f"{n} {t / 1000:.0f}" for n, t in slowest)
-    )
-    size = package.stat().st_size if package.exists() else 0
     rows = [
         info(NAME, "package `import app`, median (precompiled)", f"{median['package']:.0f} ms ({runs} runs)"),
         info(NAME, "floor `import botocore.session`, median", f"{median['floor']:.0f} ms ({runs} runs)"),
@@ -159,8 +161,14 @@ def run(args: argparse.Namespace) -> list[Row]:
             ", ".join(f"{n} {t / 1000:.0f} ms" for n, t in slowest),
         ),
     ]
-    if size:
-        rows.append(info(NAME, "deployment.zip", f"{size / 2**20:.1f} MB"))
+    rows.append(
+        info(
+            NAME,
+            "same modules, botocore imported first",
+            f"{median['reordered']:.0f} ms ({median['reordered'] / median['floor']:.2f} x floor)",
+        )
+    )
+    rows.append(info(NAME, "deployment.zip", f"{size / 2**20:.1f} MB"))
     return rows
 
 
