@@ -33,8 +33,10 @@ def moto_process() -> Iterator[str]:
     from chalicelib.storage import aws, provision
 
     port = free_port()
+    # The parent stops it (SIGTERM); an interrupt meant for something else must not.
     code = (
-        "import sys, time; from chalicelib.devstack import MotoServer;"
+        "import signal, sys, time; from chalicelib.devstack import MotoServer;"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN);"
         "MotoServer(int(sys.argv[1])).start(); time.sleep(86400)"
     )
     child = subprocess.Popen([sys.executable, "-c", code, str(port)], start_new_session=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
@@ -95,6 +97,20 @@ def standalone(module: ModuleType, argv: Sequence[str] | None) -> int:
 
 def fail_exit(rows: Sequence[Row]) -> int:
     return 1 if any(r.met is False for r in rows) else 0
+
+
+@contextmanager
+def children_print_to_stderr() -> Iterator[None]:
+    """Servers started inside (chalice local's log lines) write to stderr: stdout is the table's."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def say(text: str) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks._table import Row, check, info, say, standalone
+from benchmarks._table import Row, check, children_print_to_stderr, info, say, standalone
 
 NAME = "page_weight"
 EXAM_TARGET_GZIP = 60 * 1024
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> list[Row]:
     from tests.support.stack import local_stack
 
     weights: dict[str, Weight] = {}
-    with sync_playwright() as playwright:
+    with children_print_to_stderr(), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # Two stacks: a period examining today cannot be created beside one open for registration.
         with local_stack() as stack:
