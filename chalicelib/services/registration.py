@@ -22,7 +22,6 @@ from chalicelib.domain.identity import normalise_id_number, normalise_phone
 from chalicelib.domain.periods import Period, today_mode
 from chalicelib.domain.registrations import (
     CONSENT_VERSION,
-    Registration,
     period_open_for_registration,
     registration_form,
 )
@@ -63,7 +62,7 @@ def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
         raise NotFound(LOOKUP_NOT_FOUND)
     entries = []
     for registration in registrations:
-        period = _period_of(rt, registration)
+        period = rt.periods.find(registration.period_id)
         if period is not None:
             entries.append((period, registration))
     entries.sort(key=lambda entry: entry[0].exam_date, reverse=True)
@@ -77,17 +76,6 @@ def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
             for period, registration in entries
         ]
     }
-
-
-def _period_of(rt: Runtime, registration: Registration) -> Period | None:
-    """The registration's period from the cache; reloaded once when missing (created elsewhere)."""
-    for attempt in range(2):
-        for period in rt.periods.all():
-            if period.id == registration.period_id:
-                return period
-        if attempt == 0:
-            rt.periods.invalidate()
-    return None
 
 
 def exam_time(period: Period) -> str:
