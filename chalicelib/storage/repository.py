@@ -63,6 +63,12 @@ class AlreadyPassed(Conflict):
     )
 
 
+class PeriodChanged(Conflict):
+    """The cached period no longer matches the table (changed or gone): read again."""
+
+    code = "registration_closed"
+
+
 class AlreadySubmitted(Conflict):
     code = "already_submitted"
     default_message = "您已交卷，成绩如下，无需重复提交。"
@@ -132,6 +138,9 @@ class _Transaction:
         self._puts: list[tuple[str, Any]] = []
         self._updates: list[tuple[str, Any]] = []
 
+    def check(self, label: str, model: Any, hash_key: str, range_key: str, condition: Condition) -> None:
+        self._checks.append((label, (model, hash_key, range_key, condition)))
+
     def put(self, label: str, item: Any, condition: Condition | None = None) -> None:
         self._puts.append((label, (item, condition)))
 
@@ -147,6 +156,8 @@ class _Transaction:
 
     def commit(self, connection: Any) -> None:
         with TransactWrite(connection=connection) as transaction:
+            for _, (model, hash_key, range_key, condition) in self._checks:
+                transaction.condition_check(model, hash_key, range_key, condition=condition)
             for _, (item, condition) in self._deletes:
                 transaction.delete(item, condition=condition)
             for _, (item, condition) in self._puts:
@@ -267,14 +278,24 @@ class Repository:
           already holds them (the same person registering for a later period);
         - the person record refuses anyone who has passed before;
         - the confirmation e-mail is queued in the outbox, sent by a schedule,
-          so the candidate's request never waits for (or fails with) SES.
+          so the candidate's request never waits for (or fails with) SES;
+        - the period must still be in the table with the registration window the
+          caller saw: the caller decided "open today" from a per-container
+          cache, which may be stale.
         """
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
         item = _registration_item(period, contact, id_hash, now, consent_version)
 
+        as_seen = (
+            PeriodItem.pk.exists()
+            & (PeriodItem.registration_opens == period.registration_opens.isoformat())
+            & (PeriodItem.registration_closes == period.registration_closes.isoformat())
+        )
+
         def build() -> _Transaction:
             transaction = _Transaction()
+            transaction.check("period", PeriodItem, keys.PERIOD_PK, keys.period_sk(period.id), as_seen)
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
@@ -299,6 +320,8 @@ class Repository:
             return transaction
 
         failed = self._run(build)
+        if "period" in failed:
+            raise PeriodChanged()
         if "already_passed" in failed:
             raise AlreadyPassed()
         for field in ("id_number", "phone", "email"):
