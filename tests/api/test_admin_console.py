@@ -121,3 +121,15 @@ def test_the_paper_template_needs_staff(api: Api) -> None:
     response = api.get("/api/admin/paper-template.json")
     assert response.status_code == 401
     assert body(response)["error"]["code"] == "unauthorized"
+
+
+def test_behind_the_gateway_the_console_works_under_the_stage_prefix(aws_env: None) -> None:
+    from tests.api.test_stage_prefix import STAGE, invoke
+
+    response = invoke("/admin")
+    assert response["statusCode"] == 200
+    html = response["body"]
+    # admin.js calls the API relative to data-root, so the prefix reaches every call.
+    assert f'data-root="/{STAGE}/"' in html
+    assert f'src="/{STAGE}/static/admin.js"' in html
+    assert f'href="/{STAGE}/static/admin.css"' in html
