@@ -207,7 +207,8 @@
     });
   });
 
-  /* Forgets the token and wipes everything drawn with it: the lists hold personal data. */
+  /* Forgets the token and wipes everything drawn with it: the lists hold personal data.
+     A refused token (message given) keeps the address, so signing in again returns there. */
   function signOut(message) {
     generation += 1;
     token = null;
@@ -225,7 +226,10 @@
     $("paper-result").hidden = true;
     $("export-result").hidden = true;
     $("periods-flash").hidden = true;
-    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    $("stats-questions").hidden = true;
+    closePeriodForm();
+    document.title = "工作人员控制台 · 北京市人力资源服务行业协会";
+    if (!message && location.hash) history.replaceState(null, "", location.pathname + location.search);
     showSignIn(message);
   }
 
@@ -378,7 +382,13 @@
     });
   }
 
+  /* Another period: nothing of the previous one may show while this one's figures load. */
   function resetPeriodTabs() {
+    clear($("stats-tiles"));
+    $("stats-questions").hidden = true;
+    clear($("registrations-table").querySelector("tbody"));
+    $("registrations-table").hidden = true;
+    $("registrations-more").hidden = true;
     $("paper-result").hidden = true;
     $("export-result").hidden = true;
     HR.clearErrors($("paper-form"));
