@@ -172,6 +172,7 @@ def main() -> int:
         print(qr.terminal(url))
         print(f"Candidates (the QR code above): {url}")
         print(f"Lookup / FAQ:                  {url}lookup  {url}faq")
+        print(f"Staff console:                 {url}admin  (sign in with the staff token below)")
         print(f"Demo candidate (today's exam): ID number {demo.DEMO_CANDIDATE.id_number}")
         print(f"Staff token (Authorization: Bearer ...):\n{token}")
         print(f"Emulated AWS (moto):           {moto.url}/moto-api/")

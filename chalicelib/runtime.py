@@ -52,16 +52,22 @@ class PeriodCache:
             self._periods, self._loaded_at = periods, now
         return periods
 
+    def find(self, period_id: str) -> Period | None:
+        """A period by id, or None. A miss reloads once: it may have been created
+        in another container moments ago."""
+        for attempt in range(2):
+            for period in self.all():
+                if period.id == period_id:
+                    return period
+            if attempt == 0:
+                self.invalidate()
+        return None
+
     def get(self, period_id: str) -> Period:
-        for period in self.all():
-            if period.id == period_id:
-                return period
-        # Created in another container moments ago? Look once more before refusing.
-        self.invalidate()
-        for period in self.all():
-            if period.id == period_id:
-                return period
-        raise NotFound("没有找到该期次。", code="period_not_found")
+        period = self.find(period_id)
+        if period is None:
+            raise NotFound("没有找到该期次。", code="period_not_found")
+        return period
 
     def invalidate(self) -> None:
         with self._lock:

@@ -8,11 +8,19 @@ fraction of the submitted attempts, so absentees do not drag it down.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.domain.registrations import Registration
+
+
+@dataclass(frozen=True)
+class QuestionLabel:
+    """What staff need beside a correct rate to see what the question was."""
+
+    type: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,8 @@ class PeriodStats:
     passed: int
     # (question id, submissions that answered it right), in the paper's order.
     correct_counts: tuple[tuple[str, int], ...]
+    # Each question's type and text, by id, when the paper is at hand.
+    labels: Mapping[str, QuestionLabel] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -32,10 +42,14 @@ class PeriodStats:
             "passed": self.passed,
             "pass_rate": _rate(self.passed, self.submitted),
             "questions": [
-                {"id": qid, "correct_rate": _rate(count, self.submitted)}
+                {"id": qid, "correct_rate": _rate(count, self.submitted), **self._label(qid)}
                 for qid, count in self.correct_counts
             ],
         }
+
+    def _label(self, question_id: str) -> dict[str, str]:
+        label = self.labels.get(question_id)
+        return {"type": label.type, "text": label.text} if label else {}
 
 
 def _rate(part: int, whole: int) -> float:

@@ -27,7 +27,9 @@ def create_period(rt: Runtime, body: Mapping[str, object]) -> Period:
 
 
 def list_periods(rt: Runtime) -> list[dict[str, Any]]:
-    return [period.public() for period in rt.repo.list_periods()]
+    """Every period as staff see it: the contract's Period, and whether its paper is uploaded
+    (the console warns about a period heading for its exam without one)."""
+    return [{**period.public(), "has_paper": bool(period.paper_key)} for period in rt.repo.list_periods()]
 
 
 def today(rt: Runtime) -> Today:

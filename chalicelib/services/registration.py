@@ -12,22 +12,26 @@ says the same thing whichever of the two was wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain.errors import NotFound
-from chalicelib.domain.identity import normalise_id_number, normalise_phone
+from chalicelib.domain.identity import Contact, normalise_id_number, normalise_phone
 from chalicelib.domain.periods import Period, today_mode
 from chalicelib.domain.registrations import (
     CONSENT_VERSION,
+    ExamDay,
     Registration,
+    RegistrationClosed,
+    closed_message,
     period_open_for_registration,
     registration_form,
 )
 from chalicelib.runtime import Runtime
-from chalicelib.storage.repository import DUPLICATE_MESSAGES, Duplicate
+from chalicelib.storage.repository import DUPLICATE_MESSAGES, Duplicate, PeriodChanged
 
 LOOKUP_NOT_FOUND = (
     "没有找到与该身份证号和手机号对应的报名记录。请核对两项是否与报名时填写的一致；"
@@ -39,17 +43,37 @@ def register(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
     """Register the candidate for the period open today; the receipt shows only masked details."""
     now = clock.now()
     contact = registration_form(body, now.date())
-    period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
     try:
+        period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
         registration = rt.repo.register(period, contact, now, CONSENT_VERSION)
+    except (ExamDay, RegistrationClosed, PeriodChanged):
+        # The periods came from this container's cache. Before refusing, or when
+        # the table says the period changed, read them afresh and decide again:
+        # one more call, on this rare path only.
+        rt.periods.invalidate()
+        period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
+        registration = _register_or_explain(rt, period, contact, now)
     except Duplicate as refused:
-        if refused.field != "id_number":
-            raise
-        # The FAQ's advice is "note the exam time": give it right here.
-        raise Duplicate(
-            f"{DUPLICATE_MESSAGES['id_number']}本期考试时间：{exam_time(period)}。", field="id_number"
-        ) from refused
+        raise _with_exam_time(refused, period) from refused
     return {"registration": {**registration.masked_candidate(), "period": period.public()}}
+
+
+def _register_or_explain(rt: Runtime, period: Period, contact: Contact, now: dt.datetime) -> Registration:
+    try:
+        return rt.repo.register(period, contact, now, CONSENT_VERSION)
+    except PeriodChanged as changed:
+        raise RegistrationClosed(closed_message(None)) from changed
+    except Duplicate as refused:
+        raise _with_exam_time(refused, period) from refused
+
+
+def _with_exam_time(refused: Duplicate, period: Period) -> Duplicate:
+    """The FAQ's advice on a registered ID number is "note the exam time": give it right here."""
+    if refused.field != "id_number":
+        return refused
+    return Duplicate(
+        f"{DUPLICATE_MESSAGES['id_number']}本期考试时间：{exam_time(period)}。", field="id_number"
+    )
 
 
 def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
@@ -63,7 +87,7 @@ def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
         raise NotFound(LOOKUP_NOT_FOUND)
     entries = []
     for registration in registrations:
-        period = _period_of(rt, registration)
+        period = rt.periods.find(registration.period_id)
         if period is not None:
             entries.append((period, registration))
     entries.sort(key=lambda entry: entry[0].exam_date, reverse=True)
@@ -77,17 +101,6 @@ def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
             for period, registration in entries
         ]
     }
-
-
-def _period_of(rt: Runtime, registration: Registration) -> Period | None:
-    """The registration's period from the cache; reloaded once when missing (created elsewhere)."""
-    for attempt in range(2):
-        for period in rt.periods.all():
-            if period.id == registration.period_id:
-                return period
-        if attempt == 0:
-            rt.periods.invalidate()
-    return None
 
 
 def exam_time(period: Period) -> str:

@@ -7,11 +7,12 @@ the period, not of the table.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain.errors import Invalid
-from chalicelib.domain.stats import PeriodStats, period_stats
+from chalicelib.domain.stats import PeriodStats, QuestionLabel, period_stats
 from chalicelib.runtime import Runtime
 from chalicelib.services.papers import period_paper
 
@@ -42,5 +43,7 @@ def registrations_page(
 def stats(rt: Runtime, period_id: str) -> PeriodStats:
     """Counts, pass rate and each question's correct rate over the submitted attempts."""
     period = rt.periods.get(period_id)
-    question_ids = [q.id for q in period_paper(rt, period).questions] if period.paper_key else []
-    return period_stats(rt.repo.iter_period_registrations(period.id), question_ids)
+    questions = period_paper(rt, period).questions if period.paper_key else ()
+    counted = period_stats(rt.repo.iter_period_registrations(period.id), [q.id for q in questions])
+    # Staff read a rate beside its question: "s17: 23%" alone would send them to the file.
+    return replace(counted, labels={q.id: QuestionLabel(q.type, q.text) for q in questions})

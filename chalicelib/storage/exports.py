@@ -33,7 +33,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
@@ -41,7 +40,7 @@ from chalicelib import clock
 from chalicelib.domain.export import Passer
 from chalicelib.storage import aws, keys
 from chalicelib.storage.models import ExportStateItem, RegistrationItem
-from chalicelib.storage.repository import _dynamodb
+from chalicelib.storage.repository import applied, dynamodb_errors
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +117,7 @@ class PasserStore:
 
     def state(self, period_id: str) -> ExportState:
         """The period's export state, read consistently (one GetItem)."""
-        with _dynamodb():
+        with dynamodb_errors():
             try:
                 item = ExportStateItem.get(
                     keys.export_state_pk(period_id), keys.EXPORT_STATE_SK, consistent_read=True
@@ -162,27 +161,17 @@ class PasserStore:
             if previous is None
             else ExportStateItem.through == previous
         )
-        with _dynamodb():
-            try:
-                item.update(actions=actions, condition=condition)
-            except UpdateError as exc:
-                if aws.error_code(exc) == "ConditionalCheckFailedException":
-                    return False
-                raise
-        return True
+        return applied(lambda: item.update(actions=actions, condition=condition))
 
     def record_marked(self, period_id: str, through: str) -> None:
         item = ExportStateItem(keys.export_state_pk(period_id), keys.EXPORT_STATE_SK)
-        with _dynamodb():
-            try:
-                item.update(
-                    actions=[ExportStateItem.marked_through.set(through)],
-                    condition=ExportStateItem.through == through,
-                )
-            except UpdateError as exc:
-                if aws.error_code(exc) != "ConditionalCheckFailedException":
-                    raise
-                log.warning("export watermark moved while marking; the newer run finishes the marks")
+        if not applied(
+            lambda: item.update(
+                actions=[ExportStateItem.marked_through.set(through)],
+                condition=ExportStateItem.through == through,
+            )
+        ):
+            log.warning("export watermark moved while marking; the newer run finishes the marks")
 
     # Reading passers ------------------------------------------------------------
 
@@ -192,7 +181,7 @@ class PasserStore:
         The ones not exported yet; with `full`, every passer of the period
         (those not exported yet flagged `new`). `through` is the watermark."""
         condition = None if full else _pending_range()
-        with _dynamodb():
+        with dynamodb_errors():
             results = RegistrationItem.passers.query(
                 keys.passers_pk(period_id),
                 range_key_condition=condition,
@@ -219,7 +208,7 @@ class PasserStore:
 
     def count(self, period_id: str, full: bool) -> int:
         """About how many passers `passers` gives (Query with Select=COUNT; for progress bars)."""
-        with _dynamodb():
+        with dynamodb_errors():
             return int(
                 RegistrationItem.passers.count(keys.passers_pk(period_id), None if full else _pending_range())
             )
@@ -227,7 +216,7 @@ class PasserStore:
     def _pending_keys(
         self, period_id: str, through: str | None = None, limit: int | None = None
     ) -> Iterator[PasserKey]:
-        with _dynamodb():
+        with dynamodb_errors():
             results = RegistrationItem.passers.query(
                 keys.passers_pk(period_id),
                 range_key_condition=_pending_range(through),
@@ -260,16 +249,12 @@ class PasserStore:
 
         def mark_one(key: PasserKey) -> int:
             pk, sk, pending = key
-            with _dynamodb():
-                try:
-                    RegistrationItem(pk, sk).update(
-                        actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
-                    )
-                except UpdateError as exc:
-                    if aws.error_code(exc) == "ConditionalCheckFailedException":
-                        return 0
-                    raise
-            return 1
+            written = applied(
+                lambda: RegistrationItem(pk, sk).update(
+                    actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
+                )
+            )
+            return 1 if written else 0
 
         marked = 0
         remaining = iter(passers)

@@ -15,14 +15,15 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.domain.registrations import Registration
-from chalicelib.storage import keys
+from chalicelib.storage import aws, keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
-from chalicelib.storage.repository import _dynamodb, _registration
+from chalicelib.storage.repository import applied, dynamodb_errors, registration_from_item
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Outbox:
     def due(self, now: dt.datetime, limit: int) -> list[OutboxEntry]:
         """Entries due by `now` that nobody holds, oldest first (one Query, consistent)."""
         stamp = clock.iso(now)
-        with _dynamodb():
+        with dynamodb_errors():
             results = OutboxItem.query(
                 keys.OUTBOX_PK,
                 # Every key due at `stamp` is `stamp#kind#...`, which sorts below `stamp#~`.
@@ -67,38 +68,24 @@ class Outbox:
         condition = OutboxItem.pk.exists() & (
             OutboxItem.lease_until.does_not_exist() | (OutboxItem.lease_until < stamp)
         )
-        with _dynamodb():
-            try:
-                item.update(
-                    actions=[
-                        OutboxItem.lease_until.set(clock.iso(now + hold)),
-                        OutboxItem.attempts.add(1),
-                    ],
-                    condition=condition,
-                )
-            except UpdateError as exc:
-                if exc.cause_response_code == "ConditionalCheckFailedException":
-                    return False
-                raise
-        return True
+        actions: list[Action] = [
+            OutboxItem.lease_until.set(clock.iso(now + hold)),
+            OutboxItem.attempts.add(1),
+        ]
+        return applied(lambda: item.update(actions=actions, condition=condition))
 
     def remove(self, entry: OutboxEntry) -> None:
         """Sent (or no longer sendable): the entry goes."""
-        with _dynamodb():
-            try:
-                OutboxItem(keys.OUTBOX_PK, entry.sk).delete()
-            except DeleteError as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
-                    raise
+        applied(lambda: OutboxItem(keys.OUTBOX_PK, entry.sk).delete())
 
     def registration(self, entry: OutboxEntry) -> Registration | None:
         """The registration an entry reports on, as it is now (one consistent GetItem)."""
-        with _dynamodb():
+        with dynamodb_errors():
             try:
                 item = RegistrationItem.get(entry.target_pk, entry.target_sk, consistent_read=True)
             except RegistrationItem.DoesNotExist:
                 return None
-        return _registration(item)
+        return registration_from_item(item)
 
     def queue_reminders(self, period_id: str, now: dt.datetime) -> int:
         """Queue a reminder for every registration of the period not yet reminded nor submitted.
@@ -108,7 +95,7 @@ class Outbox:
         the daily schedule runs (or however many run at once)."""
         stamp = clock.iso(now)
         queued = 0
-        with _dynamodb():
+        with dynamodb_errors():
             results = RegistrationItem.by_period.query(
                 keys.by_period_pk(period_id),
                 attributes_to_get=["pk", "sk", "reminded_at", "submitted_at"],
@@ -143,7 +130,7 @@ class Outbox:
                     )
                 )
         except TransactWriteError as exc:
-            if exc.cause_response_code == "TransactionCanceledException":
+            if aws.error_code(exc) == "TransactionCanceledException":
                 return 0  # reminded (or submitted) meanwhile
             raise
         return 1

@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
@@ -62,6 +63,12 @@ class AlreadyPassed(Conflict):
     )
 
 
+class PeriodChanged(Conflict):
+    """The cached period no longer matches the table (changed or gone): read again."""
+
+    code = "registration_closed"
+
+
 class AlreadySubmitted(Conflict):
     code = "already_submitted"
     default_message = "您已交卷，成绩如下，无需重复提交。"
@@ -94,7 +101,7 @@ class Page:
 
 
 @contextmanager
-def _dynamodb() -> Iterator[None]:
+def dynamodb_errors() -> Iterator[None]:
     """Any failure of DynamoDB itself becomes a 503 the client may retry."""
     try:
         yield
@@ -103,6 +110,19 @@ def _dynamodb() -> Iterator[None]:
     except PynamoDBException as exc:
         log.warning("dynamodb call failed: %s", aws.error_code(exc) or type(exc.cause).__name__)
         raise Unavailable() from exc
+
+
+def applied(write: Callable[[], object]) -> bool:
+    """Run one conditional write: True when DynamoDB applied it, False when its
+    condition refused it. Any other failure is `Unavailable`."""
+    with dynamodb_errors():
+        try:
+            write()
+        except PynamoDBException as exc:
+            if aws.error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
 
 
 class _Transaction:
@@ -117,6 +137,9 @@ class _Transaction:
         self._deletes: list[tuple[str, Any]] = []
         self._puts: list[tuple[str, Any]] = []
         self._updates: list[tuple[str, Any]] = []
+
+    def check(self, label: str, model: Any, hash_key: str, range_key: str, condition: Condition) -> None:
+        self._checks.append((label, (model, hash_key, range_key, condition)))
 
     def put(self, label: str, item: Any, condition: Condition | None = None) -> None:
         self._puts.append((label, (item, condition)))
@@ -133,6 +156,8 @@ class _Transaction:
 
     def commit(self, connection: Any) -> None:
         with TransactWrite(connection=connection) as transaction:
+            for _, (model, hash_key, range_key, condition) in self._checks:
+                transaction.condition_check(model, hash_key, range_key, condition=condition)
             for _, (item, condition) in self._deletes:
                 transaction.delete(item, condition=condition)
             for _, (item, condition) in self._puts:
@@ -178,7 +203,7 @@ class Repository:
         connection = RegistrationItem._get_connection().connection
         for attempt in range(TRANSACTION_ATTEMPTS):
             transaction = build()
-            with _dynamodb():
+            with dynamodb_errors():
                 try:
                     transaction.commit(connection)
                     return set()
@@ -197,7 +222,7 @@ class Repository:
     # Periods ---------------------------------------------------------------
 
     def list_periods(self) -> list[Period]:
-        with _dynamodb():
+        with dynamodb_errors():
             items = list(PeriodItem.query(keys.PERIOD_PK, consistent_read=True))
         return sorted((_period(item) for item in items), key=lambda p: p.exam_date)
 
@@ -234,13 +259,12 @@ class Repository:
 
     def set_period_paper(self, period_id: str, paper_key: str) -> None:
         item = PeriodItem(keys.PERIOD_PK, keys.period_sk(period_id))
-        with _dynamodb():
-            try:
-                item.update(actions=[PeriodItem.paper_key.set(paper_key)], condition=PeriodItem.pk.exists())
-            except UpdateError as exc:
-                if aws.error_code(exc) == "ConditionalCheckFailedException":
-                    raise NotFound("没有找到该期次。") from exc
-                raise
+        if not applied(
+            lambda: item.update(
+                actions=[PeriodItem.paper_key.set(paper_key)], condition=PeriodItem.pk.exists()
+            )
+        ):
+            raise NotFound("没有找到该期次。")
 
     # Registration ----------------------------------------------------------
 
@@ -254,14 +278,24 @@ class Repository:
           already holds them (the same person registering for a later period);
         - the person record refuses anyone who has passed before;
         - the confirmation e-mail is queued in the outbox, sent by a schedule,
-          so the candidate's request never waits for (or fails with) SES.
+          so the candidate's request never waits for (or fails with) SES;
+        - the period must still be in the table with the registration window the
+          caller saw: the caller decided "open today" from a per-container
+          cache, which may be stale.
         """
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
         item = _registration_item(period, contact, id_hash, now, consent_version)
 
+        as_seen = (
+            PeriodItem.pk.exists()
+            & (PeriodItem.registration_opens == period.registration_opens.isoformat())
+            & (PeriodItem.registration_closes == period.registration_closes.isoformat())
+        )
+
         def build() -> _Transaction:
             transaction = _Transaction()
+            transaction.check("period", PeriodItem, keys.PERIOD_PK, keys.period_sk(period.id), as_seen)
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
@@ -286,12 +320,14 @@ class Repository:
             return transaction
 
         failed = self._run(build)
+        if "period" in failed:
+            raise PeriodChanged()
         if "already_passed" in failed:
             raise AlreadyPassed()
         for field in ("id_number", "phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
-        return _registration(item)
+        return registration_from_item(item)
 
     @staticmethod
     def _claim(
@@ -308,31 +344,31 @@ class Repository:
     def registrations_of(self, id_number: str) -> list[Registration]:
         """Every registration of one ID number, across periods (one Query)."""
         id_hash = self.id_hash(id_number)
-        with _dynamodb():
+        with dynamodb_errors():
             items = list(
                 RegistrationItem.query(
                     keys.person_pk(id_hash),
                     RegistrationItem.sk.startswith(keys.REGISTRATION_SK_PREFIX),
                 )
             )
-        return [_registration(item) for item in items]
+        return [registration_from_item(item) for item in items]
 
     def period_registrations(self, period_id: str, cursor: str | None, limit: int = 100) -> Page:
         """One page of a period's registrations, in order of registration (staff only)."""
         start = _decode_cursor(cursor, period_id) if cursor else None
-        with _dynamodb():
+        with dynamodb_errors():
             results = RegistrationItem.by_period.query(
                 keys.by_period_pk(period_id), limit=limit, last_evaluated_key=start
             )
-            items = [_registration(item) for item in results]
+            items = [registration_from_item(item) for item in results]
             last = results.last_evaluated_key
         return Page(items, _encode_cursor(last) if last else None)
 
     def iter_period_registrations(self, period_id: str) -> Iterator[Registration]:
         """Every registration of a period, streamed page by page (a Query on the index)."""
-        with _dynamodb():
+        with dynamodb_errors():
             for item in RegistrationItem.by_period.query(keys.by_period_pk(period_id)):
-                yield _registration(item)
+                yield registration_from_item(item)
 
     # The exam attempt ------------------------------------------------------
 
@@ -345,34 +381,27 @@ class Repository:
         id_hash = self.id_hash(id_number)
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
         stamp = clock.iso(now)
-        with _dynamodb():
-            try:
-                item.update(
-                    actions=[
-                        RegistrationItem.started_at.set(RegistrationItem.started_at | stamp),
-                        RegistrationItem.answers.set(RegistrationItem.answers | {}),
-                    ],
-                    condition=RegistrationItem.pk.exists(),
-                )
-            except UpdateError as exc:
-                if aws.error_code(exc) == "ConditionalCheckFailedException":
-                    raise NotRegistered() from exc
-                raise
-        registration = _registration(item)
+        actions: list[Action] = [
+            RegistrationItem.started_at.set(RegistrationItem.started_at | stamp),
+            RegistrationItem.answers.set(RegistrationItem.answers | {}),
+        ]
+        if not applied(lambda: item.update(actions=actions, condition=RegistrationItem.pk.exists())):
+            raise NotRegistered()
+        registration = registration_from_item(item)
         if registration.result is not None:
             raise AlreadySubmitted(registration.result)
         return registration
 
     def attempt(self, period_id: str, id_hash: str) -> Registration:
         """The attempt an exam token stands for (one consistent GetItem)."""
-        with _dynamodb():
+        with dynamodb_errors():
             try:
                 item = RegistrationItem.get(
                     keys.person_pk(id_hash), keys.registration_sk(period_id), consistent_read=True
                 )
             except RegistrationItem.DoesNotExist as exc:
                 raise NotRegistered() from exc
-        return _registration(item)
+        return registration_from_item(item)
 
     def save_answers(
         self, period_id: str, id_hash: str, answers: dict[str, list[str]], now: dt.datetime
@@ -382,16 +411,11 @@ class Repository:
         actions = [RegistrationItem.answers[qid].set(chosen) for qid, chosen in answers.items()]
         actions.append(RegistrationItem.answers_saved_at.set(clock.iso(now)))
         condition = RegistrationItem.answers.exists() & RegistrationItem.submitted_at.does_not_exist()
-        with _dynamodb():
-            try:
-                item.update(actions=actions, condition=condition)
-            except UpdateError as exc:
-                if aws.error_code(exc) == "ConditionalCheckFailedException":
-                    stored = self.attempt(period_id, id_hash)
-                    if stored.result is not None:
-                        raise AlreadySubmitted(stored.result) from exc
-                    raise NotRegistered() from exc
-                raise
+        if not applied(lambda: item.update(actions=actions, condition=condition)):
+            stored = self.attempt(period_id, id_hash)
+            if stored.result is not None:
+                raise AlreadySubmitted(stored.result)
+            raise NotRegistered()
 
     def record_submission(
         self,
@@ -493,23 +517,12 @@ class Repository:
             keys.lock_pk(name), keys.LOCK_SK, holder=holder, lease_until=clock.iso(now + duration)
         )
         condition = LockItem.pk.does_not_exist() | (LockItem.lease_until < clock.iso(now))
-        with _dynamodb():
-            try:
-                item.save(condition=condition)
-            except PynamoDBException as exc:
-                if aws.error_code(exc) == "ConditionalCheckFailedException":
-                    return False
-                raise
-        return True
+        return applied(lambda: item.save(condition=condition))
 
     def release_lease(self, name: str, holder: str) -> None:
         item = LockItem(keys.lock_pk(name), keys.LOCK_SK)
-        with _dynamodb():
-            try:
-                item.delete(condition=LockItem.holder == holder)
-            except PynamoDBException as exc:
-                if aws.error_code(exc) != "ConditionalCheckFailedException":
-                    raise
+        # Refused when the lease expired and someone else took it: theirs to release.
+        applied(lambda: item.delete(condition=LockItem.holder == holder))
 
 
 # Conversions ---------------------------------------------------------------
@@ -565,7 +578,7 @@ def _registration_item(
     )
 
 
-def _registration(item: RegistrationItem) -> Registration:
+def registration_from_item(item: RegistrationItem) -> Registration:
     result = None
     if item.submitted_at is not None and item.score is not None:
         result = ExamResult(

@@ -93,3 +93,19 @@ def qr_png() -> Response:
     return Response(
         body=body, status_code=200, headers={"Content-Type": "image/png", "Cache-Control": "no-store"}
     )
+
+
+@route(bp, "/api/admin/paper-template.json", methods=["GET"])
+def paper_template() -> Response:
+    """A valid paper to start from (the demo paper): staff download it, replace the questions, upload it."""
+    from chalicelib.services.demo import DEMO_PAPER
+
+    return Response(
+        body=DEMO_PAPER.read_text(encoding="utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="paper-template.json"',
+            "Cache-Control": "no-store",
+        },
+    )

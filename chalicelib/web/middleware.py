@@ -27,9 +27,11 @@ ADMIN_PREFIX = "/api/admin/"
 CANDIDATE_BODY_LIMIT = 16 * 1024
 ADMIN_BODY_LIMIT = 1024 * 1024
 
+# `img-src blob:`: the staff console shows the QR code it fetched with the
+# staff token, since an <img src> cannot send an Authorization header.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
         "form-action 'self'; frame-ancestors 'none'"
     ),

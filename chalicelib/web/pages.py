@@ -1,4 +1,4 @@
-"""The candidates' pages, rendered from `templates/` through one Jinja2 environment.
+"""The pages (the candidates' and the staff console), rendered through one Jinja2 environment.
 
 Autoescape is always on, and data handed to scripts goes through `|tojson`.
 Links are written against `root`, the path prefix the page was requested
@@ -103,6 +103,13 @@ def lookup() -> Response:
 def faq() -> Response:
     """The association's answers to the common questions, and whom to call."""
     return render("faq.html", bp.current_request)
+
+
+@route(bp, "/admin", methods=["GET"])
+def admin() -> Response:
+    """The staff console. The page holds no data and needs no token: every
+    figure on it comes from the staff API, called with the token staff paste in."""
+    return render("admin.html", bp.current_request)
 
 
 @route(bp, "/static/{name}", methods=["GET"])

@@ -5,8 +5,9 @@ where careless code would log it (query strings, paths, headers, malformed
 and oversized bodies, invalid fields, exception messages and AWS error
 messages), through success, 400, 401, 404, 405, 413, 422, 500 and 503. Every
 line any logger or stream writes is captured (tests/support/logcapture.py).
-Registration and the exam join the same flow when they merge: send their
-requests inside `everything_written()` with the same `PERSON`.
+A second flow takes the same person through registration, lookup, the exam
+(with a phone change and a duplicate at submit), the schedules that send the
+candidate e-mails, the reminders and the passers' export.
 """
 
 from __future__ import annotations
@@ -22,10 +23,20 @@ from chalice.test import Client
 from app import app
 from chalicelib import runtime
 from chalicelib.runtime import PeriodCache
+from chalicelib.services import demo, export, mail
 from chalicelib.storage import models
 from chalicelib.storage.secrets import SecretStore
 from tests.conftest import PROJECT, beijing
 from tests.support.logcapture import PersonalData, Written, everything_written
+
+
+def ses_messages() -> int:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    settings = runtime.current().settings
+    return len(ses_backends[DEFAULT_ACCOUNT_ID][settings.ses_region].sent_messages)
+
 
 PERSON = PersonalData(id_number="11010519491231002X", phone="13912345678", email="Zhang.Wei@example.cn")
 ACCESS_FIELDS = {"type", "request_id", "method", "route", "status", "latency_ms", "aws_calls"}
@@ -146,6 +157,63 @@ def fail_in_dynamodb(flow: Flow) -> None:
         stubber.assert_no_pending_responses()
 
 
+def drive_the_candidate_journey(flow: Flow, travel: Any) -> None:
+    """Registration to export, for PERSON, with refusals on the way."""
+    # The period drive_every_route created, examining on 2026-12-18.
+    listed = json.loads(flow.staff("GET", "/api/admin/periods").body)["periods"]
+    period_id = next(p["id"] for p in listed if p["exam_date"] == "2026-12-18")
+    flow.staff("PUT", f"/api/admin/periods/{period_id}/paper", demo.demo_paper())
+    other = PersonalData(id_number="110105198806150120", phone="13800138000", email="li.na@example.cn")
+    form = {
+        "name": "张伟",
+        "id_number": PERSON.id_number,
+        "phone": PERSON.phone,
+        "email": PERSON.email,
+        "consent": True,
+    }
+    flow.send("POST", "/api/registrations", form)  # 201
+    flow.send("POST", "/api/registrations", form)  # 409 duplicate id_number
+    flow.send("POST", "/api/registrations", {**form, "id_number": other.id_number})  # 409 duplicate phone
+    flow.send("POST", "/api/registrations", {**form, "id_number": PERSON.id_number[:-1] + "0"})  # 422
+    flow.send(
+        "POST",
+        "/api/registrations",
+        {
+            "name": "李娜",
+            "id_number": other.id_number,
+            "phone": other.phone,
+            "email": other.email,
+            "consent": True,
+        },
+    )
+    flow.send("POST", "/api/registrations/lookup", {"id_number": PERSON.id_number, "phone": PERSON.phone})
+    flow.send("POST", "/api/registrations/lookup", {"id_number": PERSON.id_number, "phone": other.phone})
+    rt = runtime.current()
+    mail.send_outbox(rt)  # the confirmations
+    travel(beijing(2026, 12, 17, 9, 30))
+    mail.queue_reminders(rt)
+    mail.send_outbox(rt)
+    travel(beijing(2026, 12, 18, 9, 30))
+    session = flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number})
+    token = json.loads(session.body)["token"]
+    flow.send("POST", "/api/exam/sessions", {"id_number": "110101199003070011"})  # 404 not registered
+    flow.send("GET", "/api/exam/paper", token=token)
+    key = {q["id"]: q["answer"] for q in demo.demo_paper()["questions"]}
+    first = next(iter(key))
+    flow.send("PUT", "/api/exam/answers", {"answers": {first: key[first]}}, token=token)
+    flow.send("PUT", "/api/exam/answers", {"answers": {"nope": ["A"]}}, token=token)  # 422
+    details = {"name": "张伟", "phone": other.phone, "email": PERSON.email, "answers": key}
+    flow.send("POST", "/api/exam/submit", details, token=token)  # 409 duplicate phone
+    flow.send("POST", "/api/exam/submit", {**details, "phone": "13700137000"}, token=token)  # 200
+    flow.send("POST", "/api/exam/submit", {**details, "phone": "13700137000"}, token=token)  # 409 again
+    mail.send_outbox(rt)  # the result
+    travel(beijing(2026, 12, 18, 20, 0))
+    export.export_passers(rt)
+    flow.staff("POST", f"/api/admin/periods/{period_id}/export", {"full": True})
+    flow.staff("GET", f"/api/admin/periods/{period_id}/stats")
+    flow.staff("GET", f"/api/admin/periods/{period_id}/registrations")
+
+
 @pytest.fixture
 def written(flow: Flow, travel: Any) -> Written:
     travel(beijing(2026, 12, 1, 9))
@@ -153,13 +221,25 @@ def written(flow: Flow, travel: Any) -> Written:
         drive_every_route(flow)
         fail_in_dynamodb(flow)
         fail_unexpectedly(flow)
+        drive_the_candidate_journey(flow, travel)
     return captured
 
 
 def test_full_flow_logs_no_id_number_phone_or_email(flow: Flow, written: Written) -> None:
-    assert {200, 201, 400, 401, 404, 405, 413, 422, 500, 503} <= flow.statuses(), flow.statuses()
+    assert {200, 201, 204, 400, 401, 404, 405, 409, 413, 422, 500, 503} <= flow.statuses(), flow.statuses()
     assert written.requests(), "nothing captured: the capture itself is broken"
     PERSON.assert_absent(written)
+    for spelling in ("110105198806150120", "13800138000", "13700137000", "li.na@example.cn"):
+        assert spelling not in written.text.lower(), spelling
+
+
+def test_the_journey_really_ran(flow: Flow, written: Written) -> None:
+    # The check above means little unless the journey reached every step.
+    by_route = {(method, path.split("?")[0]): status for method, path, status, _ in flow.answers}
+    assert by_route[("POST", "/api/exam/submit")] == 409  # the last submit: already submitted
+    assert 200 in {status for method, path, status, _ in flow.answers if path == "/api/exam/submit"}
+    assert any(path.endswith("/export") and status == 200 for _, path, status, _ in flow.answers)
+    assert ses_messages() >= 4  # confirmations, reminder, result, export
 
 
 def test_each_request_that_reaches_the_app_logs_one_json_line(flow: Flow, written: Written) -> None:

@@ -35,10 +35,11 @@ class Stack:
 
 
 @contextmanager
-def local_stack() -> Iterator[Stack]:
+def emulated_stage() -> Iterator[MotoServer]:
+    """A fresh moto server with the local stage bootstrapped on it, and this
+    process's environment and runtime pointed at it (all undone afterwards)."""
     saved = dict(os.environ)
     moto = MotoServer().start()
-    server: subprocess.Popen[Any] | None = None
     try:
         # moto keeps its state in this process, not in the server: without a
         # reset, a second stack would start with the first one's tables and items.
@@ -50,18 +51,27 @@ def local_stack() -> Iterator[Stack]:
         aws.reset_clients()
         for _ in provision.bootstrap(load_settings()):
             pass
-        token = runtime.current().secrets.add_staff_token("tests")
-        port = free_port()
-        server = start_chalice_local(port, dict(os.environ), autoreload=False)
-        url = f"http://127.0.0.1:{port}/"
-        wait_for(url + "api/today")
-        yield Stack(moto, url, token)
+        yield moto
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(10)
         moto.stop()
         os.environ.clear()
         os.environ.update(saved)
         runtime.reset()
         aws.reset_clients()
+
+
+@contextmanager
+def local_stack() -> Iterator[Stack]:
+    """`emulated_stage()` plus `chalice local` serving the app from it, with a staff token."""
+    with emulated_stage() as moto:
+        token = runtime.current().secrets.add_staff_token("tests")
+        port = free_port()
+        server: subprocess.Popen[Any] = start_chalice_local(port, dict(os.environ), autoreload=False)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            wait_for(url + "api/today")
+            yield Stack(moto, url, token)
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(10)

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from chalicelib import runtime
-from chalicelib.cli import load_stage
-from chalicelib.config import load_settings
-from chalicelib.devstack import MotoServer
 from chalicelib.services import demo, exam
-from chalicelib.storage import aws, provision
 from tests.conftest import beijing
+from tests.support.stack import emulated_stage
 
 
 @pytest.fixture
 def emulator() -> Iterator[None]:
     """A moto server, as `make run` uses (the seed refuses to run anywhere else)."""
-    saved = dict(os.environ)
-    with MotoServer() as moto:
-        os.environ["AWS_ENDPOINT_URL"] = moto.url
-        load_stage("local")
-        runtime.reset()
-        aws.reset_clients()
-        for _ in provision.bootstrap(load_settings()):
-            pass
+    with emulated_stage():
         yield
-    os.environ.clear()
-    os.environ.update(saved)
-    runtime.reset()
-    aws.reset_clients()
 
 
 def test_the_seed_opens_todays_exam_to_the_demo_candidate(emulator: None, travel: Any) -> None:
