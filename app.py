@@ -4,11 +4,17 @@ Routes live in blueprints by audience (candidates, the exam, staff, pages);
 every request passes the middleware in `chalicelib.web.middleware`.
 """
 
-from chalice.app import Chalice, CloudWatchEvent, Cron, Rate
+from chalicelib.coldstart import import_on_fresh_stack
 
-from chalicelib import runtime
-from chalicelib.services import export, mail
-from chalicelib.web import admin, candidate, exam, middleware, pages
+# First, and on a stack of known depth: AWS, PynamoDB and the storage layer,
+# which are most of a cold start (chalicelib/coldstart.py says why).
+import_on_fresh_stack("chalicelib.runtime")
+
+from chalice.app import Chalice, CloudWatchEvent, Cron, Rate  # noqa: E402
+
+from chalicelib import runtime  # noqa: E402
+from chalicelib.services import export, mail  # noqa: E402
+from chalicelib.web import admin, candidate, exam, middleware, pages  # noqa: E402
 
 app = Chalice(app_name="hr-exam")
 app.api.binary_types.append("image/png")

@@ -38,7 +38,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib import clock
 from chalicelib.domain.export import Passer
-from chalicelib.storage import aws, keys
+from chalicelib.storage import keys
 from chalicelib.storage.models import ExportStateItem, RegistrationItem
 from chalicelib.storage.repository import applied, dynamodb_errors
 
