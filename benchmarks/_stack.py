@@ -11,7 +11,6 @@ which on moto would copy the whole table per registration.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,11 +25,8 @@ from chalicelib.domain.periods import Period
 def moto_process() -> Iterator[str]:
     """A moto server in a child process; yields its URL, with AWS_ENDPOINT_URL set to it and the
     local stage's settings in the environment, bootstrapped. Everything is put back afterwards."""
-    from chalicelib import runtime
-    from chalicelib.cli import load_stage
-    from chalicelib.config import load_settings
     from chalicelib.devstack import free_port, wait_for
-    from chalicelib.storage import aws, provision
+    from tests.support.stack import stage_on
 
     port = free_port()
     # The parent stops it (SIGTERM); an interrupt meant for something else must not.
@@ -41,23 +37,13 @@ def moto_process() -> Iterator[str]:
     )
     child = subprocess.Popen([sys.executable, "-c", code, str(port)], start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    saved = dict(os.environ)
     try:
         wait_for(url + "/moto-api/")
-        os.environ["AWS_ENDPOINT_URL"] = url
-        load_stage("local")
-        runtime.reset()
-        aws.reset_clients()
-        for _ in provision.bootstrap(load_settings()):
-            pass
-        yield url
+        with stage_on(url):
+            yield url
     finally:
         child.terminate()
         child.wait(10)
-        os.environ.clear()
-        os.environ.update(saved)
-        runtime.reset()
-        aws.reset_clients()
 
 
 @contextmanager
@@ -89,7 +75,7 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
     from chalicelib.domain.registrations import CONSENT_VERSION
     from chalicelib.storage import keys
     from chalicelib.storage.models import ClaimItem, OutboxItem, PersonItem, RegistrationItem
-    from chalicelib.storage.repository import _registration_item
+    from chalicelib.storage.repository import _confirmation_entry, _registration_item
 
     stamp = clock.iso(registered_at)
     repo = rt.repo
@@ -113,13 +99,4 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
                     )
                 )
             persons.save(PersonItem(keys.person_pk(id_hash), keys.PERSON_SK, last_registered_at=stamp))
-            outbox.save(
-                OutboxItem(
-                    keys.OUTBOX_PK,
-                    keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
-                    kind="confirmation",
-                    target_pk=item.pk,
-                    target_sk=item.sk,
-                    created_at=stamp,
-                )
-            )
+            outbox.save(_confirmation_entry(item, id_hash, period.id, stamp))

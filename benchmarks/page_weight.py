@@ -16,7 +16,6 @@ Target: the exam at most 60 KB gzip.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gzip
 import json
 import sys
@@ -109,21 +108,10 @@ def exam_today(stack: Any) -> Any:
     """A period examining today all day, created through the staff API (so the server's period
     cache learns of it at once), with the demo paper (50 real-length questions) and one
     registered candidate, who is returned."""
-    from chalicelib import clock
     from chalicelib.services.demo import demo_paper
-    from tests.support.exam_data import person, register, wait_out_midnight
+    from tests.support.exam_data import exam_today_body, person, register
 
-    wait_out_midnight()
-    today = clock.today()
-    body = {
-        "name": "页面体积测试期次",
-        "exam_date": today.isoformat(),
-        "exam_start": "00:00",
-        "exam_end": "23:59",
-        "notes": "开卷考试",
-        "registration_opens": (today - dt.timedelta(days=20)).isoformat(),
-        "registration_closes": (today - dt.timedelta(days=1)).isoformat(),
-    }
+    body = exam_today_body("页面体积测试期次")
     period_id = staff(stack.url, stack.staff_token, "POST", "api/admin/periods", body)["period"]["id"]
     staff(stack.url, stack.staff_token, "PUT", f"api/admin/periods/{period_id}/paper", demo_paper())
     rt = stack.runtime()

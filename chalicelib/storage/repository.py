@@ -299,17 +299,7 @@ class Repository:
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
-            transaction.put(
-                "outbox",
-                OutboxItem(
-                    keys.OUTBOX_PK,
-                    keys.outbox_sk(stamp, "confirmation", id_hash, period.id),
-                    kind="confirmation",
-                    target_pk=item.pk,
-                    target_sk=item.sk,
-                    created_at=stamp,
-                ),
-            )
+            transaction.put("outbox", _confirmation_entry(item, id_hash, period.id, stamp))
             person = PersonItem(keys.person_pk(id_hash), keys.PERSON_SK)
             transaction.update(
                 "already_passed",
@@ -555,6 +545,18 @@ def _period(item: PeriodItem) -> Period:
         registration_closes=dt.date.fromisoformat(item.registration_closes),
         notes=item.notes or "",
         paper_key=item.paper_key,
+    )
+
+
+def _confirmation_entry(item: RegistrationItem, id_hash: str, period_id: str, stamp: str) -> OutboxItem:
+    """The outbox entry that has the schedule send a new registration its confirmation."""
+    return OutboxItem(
+        keys.OUTBOX_PK,
+        keys.outbox_sk(stamp, "confirmation", id_hash, period_id),
+        kind="confirmation",
+        target_pk=item.pk,
+        target_sk=item.sk,
+        created_at=stamp,
     )
 
 

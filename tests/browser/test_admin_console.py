@@ -21,7 +21,13 @@ from playwright.sync_api import expect
 from chalicelib import clock
 from chalicelib.domain.papers import parse_paper
 from chalicelib.services.demo import demo_paper
-from tests.support.exam_data import answers_scoring, paper_document, register, wait_out_midnight, wrong_of
+from tests.support.exam_data import (
+    answers_scoring,
+    exam_today_body,
+    paper_document,
+    register,
+    wrong_of,
+)
 from tests.support.exam_data import person as candidate
 from tests.support.people import person
 from tests.support.stack import Stack
@@ -215,21 +221,11 @@ def test_a_refused_token_mid_session_returns_to_sign_in_with_the_servers_message
 
 def exam_today_with_results(stack: Stack) -> tuple[str, list[str]]:
     """Today's exam, four registered, three submitted: nobody gets m15 right, one of three s2."""
-    wait_out_midnight()
-    today = clock.today()
     created = send(
         stack,
         "POST",
         "api/admin/periods",
-        {
-            "name": "统计测试期次",
-            "exam_date": today.isoformat(),
-            "exam_start": "00:00",
-            "exam_end": "23:59",
-            "notes": "开卷考试",
-            "registration_opens": (today - dt.timedelta(days=20)).isoformat(),
-            "registration_closes": (today - dt.timedelta(days=1)).isoformat(),
-        },
+        exam_today_body("统计测试期次"),
         stack.staff_token,
     )
     period_id: str = created["period"]["id"]

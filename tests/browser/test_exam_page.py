@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import urllib.request
 from typing import Any
 
 import pytest
 
-from chalicelib import clock
 from chalicelib.domain.identity import Contact
-from tests.support.exam_data import key_of, paper_document, person, question_ids, register, wait_out_midnight
+from tests.support.exam_data import (
+    exam_today_body,
+    key_of,
+    paper_document,
+    person,
+    question_ids,
+    register,
+)
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -42,21 +47,11 @@ def saved_answers(stack: Stack, token: str) -> dict[str, list[str]]:
 def exam_today(stack: Stack) -> str:
     """Today's period, created through the staff API so the server's period cache
     learns of it at once, with its paper; registrations go straight to the table."""
-    wait_out_midnight()
-    today = clock.today()
     created = staff(
         stack,
         "POST",
         "api/admin/periods",
-        {
-            "name": "浏览器测试期次",
-            "exam_date": today.isoformat(),
-            "exam_start": "00:00",
-            "exam_end": "23:59",
-            "notes": "开卷考试",
-            "registration_opens": (today - dt.timedelta(days=20)).isoformat(),
-            "registration_closes": (today - dt.timedelta(days=1)).isoformat(),
-        },
+        exam_today_body("浏览器测试期次"),
     )
     period_id: str = created["period"]["id"]
     staff(stack, "PUT", f"api/admin/periods/{period_id}/paper", paper_document())

@@ -128,3 +128,20 @@ def exam_today(rt: Runtime, suffix: str = "today") -> Period:
     """A period examining today (real Beijing time) all day long."""
     wait_out_midnight()
     return exam_period(rt, clock.today(), start=dt.time(0, 0), end=dt.time(23, 59), suffix=suffix)
+
+
+def exam_today_body(name: str) -> dict[str, Any]:
+    """The staff's `POST /api/admin/periods` body for a period examining today (real
+    Beijing time) all day, its registration closed since yesterday: what a test
+    against `chalice local` creates through the API."""
+    wait_out_midnight()
+    today = clock.today()
+    return {
+        "name": name,
+        "exam_date": today.isoformat(),
+        "exam_start": "00:00",
+        "exam_end": "23:59",
+        "notes": "开卷考试",
+        "registration_opens": (today - dt.timedelta(days=20)).isoformat(),
+        "registration_closes": (today - dt.timedelta(days=1)).isoformat(),
+    }

@@ -35,29 +35,39 @@ class Stack:
 
 
 @contextmanager
+def stage_on(url: str) -> Iterator[None]:
+    """This process's environment and runtime pointed at the moto server at `url`, with
+    the local stage bootstrapped on it (all undone afterwards)."""
+    saved = dict(os.environ)
+    try:
+        os.environ["AWS_ENDPOINT_URL"] = url
+        load_stage("local")
+        runtime.reset()
+        aws.reset_clients()
+        for _ in provision.bootstrap(load_settings()):
+            pass
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        runtime.reset()
+        aws.reset_clients()
+
+
+@contextmanager
 def emulated_stage() -> Iterator[MotoServer]:
     """A fresh moto server with the local stage bootstrapped on it, and this
     process's environment and runtime pointed at it (all undone afterwards)."""
-    saved = dict(os.environ)
     moto = MotoServer().start()
     try:
         # moto keeps its state in this process, not in the server: without a
         # reset, a second stack would start with the first one's tables and items.
         reset = urllib.request.Request(moto.url + "/moto-api/reset", method="POST")
         urllib.request.urlopen(reset, timeout=10).close()
-        os.environ["AWS_ENDPOINT_URL"] = moto.url
-        load_stage("local")
-        runtime.reset()
-        aws.reset_clients()
-        for _ in provision.bootstrap(load_settings()):
-            pass
-        yield moto
+        with stage_on(moto.url):
+            yield moto
     finally:
         moto.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        runtime.reset()
-        aws.reset_clients()
 
 
 @contextmanager
