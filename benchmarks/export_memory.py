@@ -22,9 +22,8 @@ moto is much slower than DynamoDB (it serialises every item through
 Python, and answers a Query on an index by reading the whole table), so
 times are the emulator's, not AWS's, and the export's DynamoDB client gets a
 long read timeout here instead of the Lambda's 5 seconds. SES takes one e-mail of at
-most 10 MB, attachments included: past about 45,000 passers one e-mail
-cannot carry a period's export, and the export refuses (nothing is marked);
-the table says so when that happens. Exit status 1 when memory exceeds the
+most 10 MB, attachments included: past about 45,000 passers the export goes
+out as several e-mails (SendRawEmail in the calls row counts them). Exit status 1 when memory exceeds the
 Lambda's, the export scans or reads passers one by one, or its reads grow
 with the table.
 """

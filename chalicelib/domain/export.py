@@ -117,6 +117,27 @@ def display_width(text: str) -> int:
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True)
+class ExportPart:
+    """One e-mail's share of an export too large for one: rows `first` to `last` (1-based,
+    as numbered in the whole export) in a CSV and an XLSX of their own."""
+
+    number: int
+    of: int
+    first: int
+    last: int
+    csv_path: Path
+    xlsx_path: Path
+
+
+def parts_for(message_bytes: int, limit: int) -> int:
+    """Into how many e-mails a message of `message_bytes` is split so that each stays under
+    `limit` bytes: a tenth of the limit is kept for each e-mail's headers and text, and for
+    parts whose rows are longer than the average."""
+    budget = limit * 9 // 10
+    return max(2, -(-message_bytes // budget))
+
+
 class ExportFiles:
     """The CSV and XLSX of one export, streamed to files in `directory`.
 
@@ -150,6 +171,31 @@ class ExportFiles:
         """Close the CSV and write the XLSX from it."""
         self._close_csv()
         _write_xlsx(self.csv_path, self.xlsx_path, self._widths, self.count, progress)
+
+    def split(self, parts: int) -> list[ExportPart]:
+        """After `finish`: the same rows, in order, as `parts` CSV and XLSX pairs of about
+        equal size (fewer when there are fewer rows), written beside the whole files."""
+        assert self._csv is None, "split() reads the finished CSV"
+        per_part = -(-self.count // max(1, parts))
+        total = -(-self.count // per_part) if self.count else 0
+        found: list[ExportPart] = []
+        with self.csv_path.open(encoding="utf-8-sig", newline="") as source:
+            reader = csv.reader(source)
+            next(reader)
+            for number in range(1, total + 1):
+                first = (number - 1) * per_part + 1
+                last = min(number * per_part, self.count)
+                stem = f"{self.csv_path.stem}-part{number}of{total}"
+                csv_path = self.csv_path.with_name(f"{stem}.csv")
+                with csv_path.open("w", encoding="utf-8-sig", newline="") as target:
+                    writer = csv.writer(target, lineterminator="\r\n")
+                    writer.writerow(COLUMNS)
+                    for _ in range(last - first + 1):
+                        writer.writerow(next(reader))
+                xlsx_path = self.xlsx_path.with_name(f"{stem}.xlsx")
+                _write_xlsx(csv_path, xlsx_path, self._widths, last - first + 1, None)
+                found.append(ExportPart(number, total, first, last, csv_path, xlsx_path))
+        return found
 
     def _close_csv(self) -> None:
         if self._csv is not None:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from chalicelib.clock import BEIJING
+from chalicelib.domain.export import ExportPart
 from chalicelib.domain.identity import Contact, mask_id_number, mask_phone
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import ExamResult
@@ -58,18 +59,32 @@ def export_mail(
     full: bool,
     attachments: tuple[str, str],
     keys: tuple[str, str],
+    part: ExportPart | None = None,
 ) -> Mail:
-    """The export e-mail: period, count, deadline, and what is attached."""
+    """The export e-mail: period, count, deadline, and what is attached.
+
+    An export too large for one e-mail goes out in parts, each naming its rows;
+    the archive keys are always those of the whole export."""
     what = "全部通过人员（重新发送）" if full else "新增通过人员"
     csv_name, xlsx_name = attachments
     due = deadline.isoformat() if deadline else "考试后第 5 个工作日"
+    subject = f"【考试通过人员】{period.name}：{what} {count} 人，请于 {due} 前录入"
+    share: tuple[str, ...] = ()
+    if part is not None:
+        subject += f"（第 {part.number}/{part.of} 封）"
+        share = (
+            f"本次导出人数较多，分 {part.of} 封邮件发送，这是第 {part.number} 封："
+            f"第 {part.first}–{part.last} 人，共 {part.last - part.first + 1} 人。"
+            f"请确认 {part.of} 封均已收到。",
+        )
     return Mail(
-        subject=f"【考试通过人员】{period.name}：{what} {count} 人，请于 {due} 前录入",
+        subject=subject,
         body=_lines(
             "各位老师好：",
             "",
             f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
             f"本次发送：{what} {count} 人",
+            *share,
             f"录入截止：{_deadline_text(deadline)}",
             "",
             "请将附件中的人员录入北京市人力资源市场管理信息系统。",

@@ -6,7 +6,9 @@ One period's export, under the period's lease (so two runs never overlap):
 2. stream the passers after the watermark (every passer, with `full`) from a
    Query into a CSV and an XLSX on disk;
 3. with nothing to send, stop: no e-mail;
-4. copy both files to S3, then send one raw e-mail with both attached;
+4. copy both files to S3, then send one raw e-mail with both attached (an export
+   too large for SES's 10 MB goes out as several e-mails, each with a CSV and an
+   XLSX of its share of the rows, all built before the first is sent);
 5. only once SES has accepted it, move the watermark and mark the passers.
 
 When S3 or SES fails nothing is marked and the watermark does not move: the
@@ -36,7 +38,7 @@ from chalicelib.runtime import Runtime
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
 from chalicelib.storage.exports import PasserKey, PasserStore
-from chalicelib.storage.mail import Attachment, MailNotConfigured
+from chalicelib.storage.mail import Attachment, Mailer, MailNotConfigured, MailTooLarge
 
 log = logging.getLogger("hr_exam.export")
 # The run's counts are the operator's record of what was sent: keep them in the log.
@@ -214,20 +216,68 @@ def _send(
     bucket, region = rt.settings.bucket_name, rt.settings.region
     archive.put_file(bucket, region, csv_key, files.csv_path, CSV_TYPE)
     archive.put_file(bucket, region, xlsx_key, files.xlsx_path, XLSX_TYPE)
-    mail = export_mail(
-        period,
-        files.count,
-        _deadline(rt, period),
-        full,
-        (files.csv_path.name, files.xlsx_path.name),
-        (csv_key, xlsx_key),
+    deadline = _deadline(rt, period)
+    archived = (csv_key, xlsx_key)
+    sender = mailer(rt)
+    whole = export_mail(
+        period, files.count, deadline, full, (files.csv_path.name, files.xlsx_path.name), archived
     )
-    attachments = [
-        Attachment(files.csv_path.name, files.csv_path, CSV_TYPE),
-        Attachment(files.xlsx_path.name, files.xlsx_path, XLSX_TYPE),
-    ]
-    mailer(rt).send_with_attachments(recipients, mail, attachments)
+    try:
+        messages = [sender.compose(recipients, whole, _attachments(files.csv_path, files.xlsx_path))]
+    except MailTooLarge as too_large:
+        messages = _messages_in_parts(
+            sender, period, files, deadline, full, recipients, archived, too_large.size
+        )
+    # Every message is built (and fits) before the first is sent. A failure after some
+    # were accepted marks nothing: the next run sends every part again.
+    for message in messages:
+        sender.send_raw(recipients, message)
+    if len(messages) > 1:
+        _log("split", period_id=period.id, count=files.count, emails=len(messages))
     return csv_key, xlsx_key
+
+
+def _attachments(csv_path: Path, xlsx_path: Path) -> list[Attachment]:
+    return [Attachment(csv_path.name, csv_path, CSV_TYPE), Attachment(xlsx_path.name, xlsx_path, XLSX_TYPE)]
+
+
+def _messages_in_parts(
+    sender: Mailer,
+    period: Period,
+    files: rules.ExportFiles,
+    deadline: dt.date | None,
+    full: bool,
+    recipients: tuple[str, ...],
+    archived: tuple[str, str],
+    size: int,
+) -> list[bytes]:
+    """An export too large for one e-mail (SES takes 10 MB): its rows over as many e-mails as
+    it takes, each with a CSV and an XLSX of its own. `MailTooLarge` when not even one
+    passer per e-mail would fit."""
+    parts = rules.parts_for(size, sender.raw_limit)
+    while True:
+        pieces = files.split(parts)
+        try:
+            return [
+                sender.compose(
+                    recipients,
+                    export_mail(
+                        period,
+                        files.count,
+                        deadline,
+                        full,
+                        (piece.csv_path.name, piece.xlsx_path.name),
+                        archived,
+                        part=piece,
+                    ),
+                    _attachments(piece.csv_path, piece.xlsx_path),
+                )
+                for piece in pieces
+            ]
+        except MailTooLarge:
+            if len(pieces) >= files.count:
+                raise
+            parts = min(parts * 2, files.count)
 
 
 def export_passers(rt: Runtime) -> RunSummary:

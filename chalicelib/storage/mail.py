@@ -37,11 +37,20 @@ class MailFailed(Unavailable):
 
 
 class MailTooLarge(MailFailed):
+    """A message SES would refuse for its size; `size` is its length in bytes.
+
+    The export splits its files over several e-mails instead, so staff see
+    this only when not even one passer per e-mail would fit."""
+
     code = "mail_too_large"
     default_message = (
         "导出邮件超过邮件服务 10 MB 的上限，无法发送。没有任何记录被标记为已发送；"
         "请联系技术人员（可从存储桶 exports/ 目录取得本次生成的文件）。"
     )
+
+    def __init__(self, size: int = 0) -> None:
+        super().__init__()
+        self.size = size
 
 
 class MailNotConfigured(Unavailable):
@@ -74,22 +83,36 @@ class Mailer:
             raise MailNotConfigured()
         return self._client if self._client is not None else aws.client("ses", self._region)
 
-    def send_with_attachments(
-        self, recipients: Sequence[str], mail: Mail, attachments: Sequence[Attachment]
-    ) -> str:
-        """One raw e-mail to all recipients; SES's message id once it has accepted it."""
+    @property
+    def raw_limit(self) -> int:
+        return self._raw_limit
+
+    def compose(self, recipients: Sequence[str], mail: Mail, attachments: Sequence[Attachment]) -> bytes:
+        """The raw e-mail, checked against SES's size limit (`MailTooLarge` when over it)."""
         if not recipients:
             raise MailNotConfigured()
-        ses = self._ses()
+        if not self.sender:
+            raise MailNotConfigured()
         raw = _raw_message(self.sender, recipients, mail, attachments)
         if len(raw) > self._raw_limit:
             log.warning("export e-mail of %d bytes exceeds the SES limit", len(raw))
-            raise MailTooLarge()
+            raise MailTooLarge(len(raw))
+        return raw
+
+    def send_raw(self, recipients: Sequence[str], raw: bytes) -> str:
+        """Send a message `compose` built; SES's message id once it has accepted it."""
+        ses = self._ses()
         with _ses_errors("SendRawEmail"):
             response = ses.send_raw_email(
                 Source=self.sender, Destinations=list(recipients), RawMessage={"Data": raw}
             )
         return str(response["MessageId"])
+
+    def send_with_attachments(
+        self, recipients: Sequence[str], mail: Mail, attachments: Sequence[Attachment]
+    ) -> str:
+        """One raw e-mail to all recipients; SES's message id once it has accepted it."""
+        return self.send_raw(recipients, self.compose(recipients, mail, attachments))
 
     def send_text(self, recipients: Sequence[str], mail: Mail) -> str:
         """A plain-text e-mail (UTF-8); SES's message id once it has accepted it."""

@@ -25,6 +25,7 @@ from tests.support import calls, mailbox
 from tests.support.export_data import (
     add_passers,
     add_result,
+    bulk_passers,
     contact,
     id_number_ending_in_x,
     make_period,
@@ -388,3 +389,60 @@ def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing
     assert response.status_code == 503 and body(response)["error"]["code"] == "mail_too_large"
     assert staff_emails(rt) == []
     assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
+
+
+def test_an_export_too_large_for_one_email_goes_out_in_parts_that_each_fit(rt, period, travel, api):
+    bulk_passers(rt, period, 400)
+    travel(EVENING)
+    limit = 70_000  # the whole export's e-mail is about 100 KB
+    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit)
+
+    response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
+
+    assert response.status_code == 200 and body(response)["export"]["count"] == 400
+    messages = staff_emails(rt)
+    assert len(messages) >= 2
+    assert all(len(message.as_bytes()) <= limit for message in messages)
+    assert [message["Subject"].rsplit("（", 1)[1] for message in messages] == [
+        f"第 {n}/{len(messages)} 封）" for n in range(1, len(messages) + 1)
+    ]
+    csv_rows: list[list[str]] = []
+    xlsx_ids: list[str] = []
+    for message in messages:
+        _, csv_data = mailbox.attachment(message, "csv")
+        header, *rows = mailbox.csv_rows(csv_data)
+        assert header == list(COLUMNS)
+        csv_rows += rows
+        _, xlsx_data = mailbox.attachment(message, "xlsx")
+        xlsx_ids += [row[2].value for row in list(mailbox.xlsx_sheet(xlsx_data).iter_rows())[1:]]
+    # Every passer once, in the order of the whole file kept in S3.
+    s3 = aws.client("s3", rt.settings.region)
+    key = body(response)["export"]["csv_key"]
+    _, *whole = mailbox.csv_rows(s3.get_object(Bucket=rt.settings.bucket_name, Key=key)["Body"].read())
+    assert csv_rows == whole and len(whole) == 400
+    assert xlsx_ids == [row[2] for row in whole]
+    assert PasserStore().count_pending(period.id) == 0
+
+
+def test_when_one_part_of_a_split_export_fails_nothing_is_marked_and_the_next_run_sends_all(
+    rt, period, travel
+):
+    bulk_passers(rt, period, 400)
+    travel(EVENING)
+    client = boto3.client("ses", region_name=rt.settings.ses_region)
+    stubber = Stubber(client)
+    stubber.add_response("send_raw_email", {"MessageId": "part-1"})
+    stubber.add_client_error("send_raw_email", service_error_code="Throttling", http_status_code=400)
+    stubber.activate()
+    rt.extras["mailer"] = Mailer(
+        rt.settings.ses_sender, rt.settings.ses_region, client=client, raw_limit=70_000
+    )
+
+    summary = export.export_passers(rt)
+
+    assert summary.failed == [period.id] and summary.exported == []
+    assert PasserStore().count_pending(period.id) == 400
+    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=70_000)
+    [result] = export.export_passers(rt).exported
+    assert (result.count, result.marked) == (400, 400)
+    assert PasserStore().count_pending(period.id) == 0

@@ -182,6 +182,54 @@ def test_empty_export_has_only_the_header(tmp_path) -> None:
     assert files.csv_path.read_bytes() == "\ufeff".encode() + ",".join(rules.COLUMNS).encode() + b"\r\n"
 
 
+@pytest.mark.parametrize(
+    ("count", "parts", "sizes"), [(7, 3, [3, 3, 1]), (6, 2, [3, 3]), (2, 5, [1, 1]), (1, 2, [1])]
+)
+def test_split_keeps_every_row_in_order_over_parts_of_their_own(tmp_path, count, parts, sizes) -> None:
+    people = [passer(name=f"考生{n}", id_number=id_number(n), phone=f"139{n:08d}") for n in range(count)]
+    with rules.ExportFiles(PERIOD, tmp_path, "passers") as files:
+        for person in people:
+            files.add(person)
+        files.finish()
+
+    pieces = files.split(parts)
+
+    assert [piece.last - piece.first + 1 for piece in pieces] == sizes
+    assert [piece.number for piece in pieces] == list(range(1, len(sizes) + 1))
+    assert {piece.of for piece in pieces} == {len(sizes)}
+    csv_rows: list[list[str]] = []
+    xlsx_rows: list[list[object]] = []
+    for piece in pieces:
+        assert piece.csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+        with piece.csv_path.open(encoding="utf-8-sig", newline="") as stream:
+            header, *rows = list(csv.reader(stream))
+        assert header == list(rules.COLUMNS) and len(rows) == piece.last - piece.first + 1
+        csv_rows += rows
+        header_cells, *cells = list(load_workbook(piece.xlsx_path).worksheets[0].iter_rows())
+        assert [cell.value for cell in header_cells] == list(rules.COLUMNS)
+        assert all(row[2].data_type == "s" and row[2].number_format == "@" for row in cells)
+        xlsx_rows += [[cell.value for cell in row] for row in cells]
+    assert csv_rows == [[str(cell) for cell in rules.row(PERIOD, person)] for person in people]
+    assert xlsx_rows == [list(rules.row(PERIOD, person)) for person in people]
+    # The whole files stay as they were, beside the parts.
+    with files.csv_path.open(encoding="utf-8-sig", newline="") as stream:
+        assert len(list(csv.reader(stream))) == count + 1
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "parts"),
+    [
+        (23_000_000, 10_485_760, 3),
+        (10_485_761, 10_485_760, 2),
+        (9_437_185, 10_485_760, 2),
+        (47_185_921, 10_485_760, 6),
+    ],
+)
+def test_parts_for_keeps_a_tenth_of_the_limit_spare(size: int, limit: int, parts: int) -> None:
+    assert rules.parts_for(size, limit) == parts
+    assert size / parts <= limit * 0.9
+
+
 def test_domain_modules_import_no_aws_and_load_openpyxl_lazily() -> None:
     code = (
         "import sys, chalicelib.domain.export, chalicelib.domain.mails;"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain import mails
+from chalicelib.domain.export import ExportPart
 from chalicelib.domain.identity import Contact
 from chalicelib.domain.registrations import ExamResult
 from tests.unit.test_export_rules import PERIOD
@@ -30,6 +31,16 @@ def test_full_export_mail_says_it_is_a_resend() -> None:
     mail = mails.export_mail(PERIOD, 3, None, True, ("a.csv", "a.xlsx"), ("k1", "k2"))
     assert "重新发送" in mail.subject
     assert "尚未录入" in mail.body  # an unknown calendar year is said, not guessed
+
+
+def test_a_part_of_a_split_export_names_its_share_and_how_many_to_expect(tmp_path) -> None:
+    part = ExportPart(2, 3, 40_001, 80_000, tmp_path / "p-part2of3.csv", tmp_path / "p-part2of3.xlsx")
+    mail = mails.export_mail(
+        PERIOD, 100_000, None, False, ("p-part2of3.csv", "p-part2of3.xlsx"), ("k1", "k2"), part=part
+    )
+    assert mail.subject.endswith("（第 2/3 封）") and "100000 人" in mail.subject
+    assert "分 3 封邮件发送，这是第 2 封：第 40001–80000 人，共 40000 人" in mail.body
+    assert "p-part2of3.csv" in mail.body and "k1" in mail.body
 
 
 def test_warning_mail_says_how_many_and_how_to_resend() -> None:
