@@ -85,5 +85,15 @@ def api(aws_env: None) -> Iterator[Api]:
         yield wrapper
 
 
+@pytest.fixture
+def rt(api: Api) -> runtime.Runtime:
+    """The app's runtime on the in-process moto, its SES sender verified (as bootstrap does on emulators)."""
+    current = runtime.current()
+    aws.client("ses", current.settings.ses_region).verify_email_identity(
+        EmailAddress=current.settings.ses_sender
+    )
+    return current
+
+
 def body(response: Any) -> Any:
     return json.loads(response.body)

@@ -36,16 +36,6 @@ EVENING = beijing(2026, 12, 18, 19)
 
 
 @pytest.fixture
-def rt(api: Any) -> Runtime:
-    """The app's runtime on the in-process moto, its SES sender verified (as bootstrap does on emulators)."""
-    current = runtime.current()
-    aws.client("ses", current.settings.ses_region).verify_email_identity(
-        EmailAddress=current.settings.ses_sender
-    )
-    return current
-
-
-@pytest.fixture
 def period(rt: Runtime, travel: Any) -> Any:
     travel(beijing(2026, 12, 18, 12))
     return make_period(rt, EXAM_DAY)

@@ -9,10 +9,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib import runtime
 from chalicelib.runtime import Runtime
 from chalicelib.services import mail
-from chalicelib.storage import aws, keys
+from chalicelib.storage import keys
 from chalicelib.storage.mail import Mailer
 from chalicelib.storage.models import OutboxItem
 from tests.conftest import beijing
@@ -20,15 +19,6 @@ from tests.support import mailbox
 from tests.support.export_data import add_result, contact, make_period, register
 
 EXAM_DAY = dt.date(2026, 12, 21)  # a Monday: the working day before is Friday 18th
-
-
-@pytest.fixture
-def rt(api: Any) -> Runtime:
-    current = runtime.current()
-    aws.client("ses", current.settings.ses_region).verify_email_identity(
-        EmailAddress=current.settings.ses_sender
-    )
-    return current
 
 
 @pytest.fixture

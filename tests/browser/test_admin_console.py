@@ -291,21 +291,20 @@ def test_on_a_phone_stats_put_the_hardest_questions_first(stack: Stack, phone: A
     fits(phone, 360)
 
 
+def next_week_period(stack: Stack, name: str) -> Any:
+    """A period examining a week from today, made through the staff API."""
+    body = {
+        "name": name,
+        "exam_date": (clock.today() + dt.timedelta(days=7)).isoformat(),
+        "exam_start": "09:00",
+        "exam_end": "11:00",
+        "notes": "",
+    }
+    return send(stack, "POST", "api/admin/periods", body, stack.staff_token)["period"]
+
+
 def test_registrations_come_page_by_page_with_load_more(stack: Stack, desk: Any) -> None:
-    today = clock.today()
-    period = send(
-        stack,
-        "POST",
-        "api/admin/periods",
-        {
-            "name": "分页测试期次",
-            "exam_date": (today + dt.timedelta(days=7)).isoformat(),
-            "exam_start": "09:00",
-            "exam_end": "11:00",
-            "notes": "",
-        },
-        stack.staff_token,
-    )["period"]
+    period = next_week_period(stack, "分页测试期次")
     people = [person(4200 + n) for n in range(3)]
     for someone in people:
         send(stack, "POST", "api/registrations", someone.registration())
@@ -332,20 +331,7 @@ def test_export_sends_now_and_says_when_there_is_nothing_new(stack: Stack, desk:
 
     The answers are the contract's shapes, fulfilled in the browser: the route's own
     behaviour (who is sent, exactly once) is the export's tests' business."""
-    today = clock.today()
-    period = send(
-        stack,
-        "POST",
-        "api/admin/periods",
-        {
-            "name": "导出测试期次",
-            "exam_date": (today + dt.timedelta(days=7)).isoformat(),
-            "exam_start": "09:00",
-            "exam_end": "11:00",
-            "notes": "",
-        },
-        stack.staff_token,
-    )["period"]
+    period = next_week_period(stack, "导出测试期次")
     sent: list[Any] = []
     answers = [
         (
