@@ -89,14 +89,10 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
             id_hash = repo.id_hash(person.id_number)
             item = _registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
             registrations.save(item)
-            for field, value_hash in (
-                ("phone", repo._phone_hash(person.phone)),
-                ("email", repo._email_hash(person.email)),
+            for claim in (
+                keys.claim_pk("phone", repo._phone_hash(person.phone)),
+                keys.claim_pk("email", repo._email_hash(person.email)),
             ):
-                claims.save(
-                    ClaimItem(
-                        keys.claim_pk(field, value_hash), keys.CLAIM_SK, owner=id_hash, claimed_at=stamp
-                    )
-                )
+                claims.save(ClaimItem(claim, keys.CLAIM_SK, owner=id_hash, claimed_at=stamp))
             persons.save(PersonItem(keys.person_pk(id_hash), keys.PERSON_SK, last_registered_at=stamp))
             outbox.save(_confirmation_entry(item, id_hash, period.id, stamp))

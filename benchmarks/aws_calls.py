@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> list[Row]:
                     headers = {"Content-Type": "application/json"}
                     if token:
                         headers["Authorization"] = f"Bearer {token}"
-                    payload = json.dumps(body) if body is not None else None
+                    payload = json.dumps(body).encode() if body is not None else b""
                     return client.http.request(method, path, headers=headers, body=payload)
 
                 def twice(route: str, request: Callable[[int], Any], expect: int) -> None:
@@ -128,7 +128,11 @@ def run(args: argparse.Namespace) -> list[Row]:
                 twice("GET /api/today", lambda n: call("GET", "/api/today"), 200)
                 for page in PAGES:
                     path = page.split()[1]
-                    twice(page, lambda n, path=path: call("GET", path), 200)
+
+                    def get(n: int, path: str = path) -> Any:
+                        return call("GET", path)
+
+                    twice(page, get, 200)
                 twice(
                     "POST /api/registrations",
                     lambda n: call("POST", "/api/registrations", people[n].registration()),

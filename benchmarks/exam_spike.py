@@ -246,10 +246,11 @@ def run(args: argparse.Namespace) -> list[Row]:
                     )
                     timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
                     for part in saves:
-                        timed(
-                            "UpdateItem (save)",
-                            lambda part=part: rt.repo.save_answers(period.id, id_hash, part, clock.now()),
-                        )
+
+                        def save(part: dict[str, list[str]] = part) -> None:
+                            rt.repo.save_answers(period.id, id_hash, part, clock.now())
+
+                        timed("UpdateItem (save)", save)
                     current = timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
                     result = grade(paper, sheet, clock.now())
                     # AlreadySubmitted: scored by the try that timed out, as a phone's retry would find.
