@@ -173,16 +173,21 @@
     show("exam-details");
   }
 
-  function onDetails(event) {
-    event.preventDefault();
-    var form = $("exam-details");
+  // Keep the name, phone and e-mail confirmed in `form` with the attempt; false (with the
+  // error shown on the form) when they are not valid.
+  function keepDetails(form) {
     HR.clearErrors(form);
     var details = readDetails(form);
     var problem = detailsProblem(details);
-    if (problem) { HR.showError(form, problem); return; }
+    if (problem) { HR.showError(form, problem); return false; }
     state.details = details;
     persist();
-    openPaper();
+    return true;
+  }
+
+  function onDetails(event) {
+    event.preventDefault();
+    if (keepDetails($("exam-details"))) openPaper();
   }
 
   // --- the paper ------------------------------------------------------------
@@ -485,14 +490,7 @@
   function submitExam(automatic) {
     if (submitting || state.result) return;
     var form = $("exam-review");
-    if (!automatic) {
-      HR.clearErrors(form);
-      var details = readDetails(form);
-      var problem = detailsProblem(details);
-      if (problem) { HR.showError(form, problem); return; }
-      state.details = details;
-      persist();
-    }
+    if (!automatic && !keepDetails(form)) return;
     submitting = true;
     var button = $("exam-submit");
     button.disabled = true;

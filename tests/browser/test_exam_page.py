@@ -63,6 +63,16 @@ def enroll(stack: Stack, period_id: str, contact: Contact) -> None:
     register(rt, rt.periods.get(period_id), contact)
 
 
+def enter_exam(stack: Stack, phone: Any, contact: Contact) -> None:
+    """From the QR code's page to the paper: ID number, then the phone and e-mail to confirm."""
+    phone.goto(stack.url)
+    phone.fill("#exam-id", contact.id_number)
+    phone.click("#exam-entry button[type=submit]")
+    phone.fill("#exam-phone", contact.phone)
+    phone.fill("#exam-email", contact.email)
+    phone.click("#exam-details button[type=submit]")
+
+
 def answer(phone: Any, qid: str) -> None:
     for key in key_of(qid):
         phone.locator("#exam-q-options label", has_text=f"{key}. {OPTION_TEXT[key]}").click()
@@ -144,12 +154,7 @@ def test_answers_made_offline_reach_the_server_when_the_connection_returns(stack
     period_id = exam_today(stack)
     alice = person(3)
     enroll(stack, period_id, alice)
-    phone.goto(stack.url)
-    phone.fill("#exam-id", alice.id_number)
-    phone.click("#exam-entry button[type=submit]")
-    phone.fill("#exam-phone", alice.phone)
-    phone.fill("#exam-email", alice.email)
-    phone.click("#exam-details button[type=submit]")
+    enter_exam(stack, phone, alice)
     phone.locator("#exam-q-meta", has_text="第 1 题").wait_for()
 
     phone.context.set_offline(True)
@@ -165,12 +170,7 @@ def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, p
     period_id = exam_today(stack)
     alice = person(4)
     enroll(stack, period_id, alice)
-    phone.goto(stack.url)
-    phone.fill("#exam-id", alice.id_number)
-    phone.click("#exam-entry button[type=submit]")
-    phone.fill("#exam-phone", alice.phone)
-    phone.fill("#exam-email", alice.email)
-    phone.click("#exam-details button[type=submit]")
+    enter_exam(stack, phone, alice)
     answer(phone, "s1")
     phone.click('#exam-paper [data-action="review"]')
     assert "还有 49 道题未作答" in phone.locator("#exam-unanswered-summary").inner_text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from stdnum.cn import ric
@@ -145,3 +146,15 @@ def exam_today_body(name: str) -> dict[str, Any]:
         "registration_opens": (today - dt.timedelta(days=20)).isoformat(),
         "registration_closes": (today - dt.timedelta(days=1)).isoformat(),
     }
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every dict key and every value of a JSON document, recursively."""
+    yield node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)

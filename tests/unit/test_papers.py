@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,22 +14,10 @@ from hypothesis import strategies as st
 from chalicelib import clock
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.papers import PaperInvalid, final_answers, grade, parse_answers, parse_paper, score
-from tests.support.exam_data import answers_scoring, key_of, paper_document, question_ids
+from tests.support.exam_data import answers_scoring, key_of, paper_document, question_ids, walk
 
 SUBMITTED = dt.datetime(2026, 12, 18, 9, 40, tzinfo=clock.BEIJING)
 PAPER = parse_paper(paper_document())
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Every dict key and every value, recursively."""
-    yield node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield key
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 # --- validation -------------------------------------------------------------

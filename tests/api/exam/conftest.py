@@ -85,15 +85,3 @@ class DynamoOperations:
 
     def _seen(self, model: Any, **_: Any) -> None:
         self.names.append(model.name)
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Every dict key and every value of a JSON document, recursively."""
-    yield node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield key
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)

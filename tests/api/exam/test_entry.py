@@ -10,9 +10,9 @@ import pytest
 
 from chalicelib import runtime
 from tests.api.conftest import Api, body
-from tests.api.exam.conftest import EXAM_DAY, ExamDay, walk
+from tests.api.exam.conftest import EXAM_DAY, ExamDay
 from tests.conftest import beijing
-from tests.support.exam_data import answers_scoring, exam_period, person, register
+from tests.support.exam_data import answers_scoring, exam_period, person, register, walk
 
 
 def code(response: object) -> tuple[int, str]:
