@@ -94,3 +94,14 @@ class CalendarUnknown(Conflict):
             field=field,
         )
         self.year = year
+
+
+class CalendarInvalid(DomainError):
+    """422: a pasted holiday notice or a ticked list of days could not be read."""
+
+    status = 422
+    code = "calendar_invalid"
+    default_message = "节假日安排无法识别，请粘贴国务院办公厅通知的原文，或逐日勾选。"
+
+    def __init__(self, message: str | None = None, field: str | None = "notice") -> None:
+        super().__init__(message, field=field)
