@@ -23,8 +23,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from chalicelib.domain.calendar import YearDays
 from chalicelib.domain.errors import CalendarInvalid
 
 ONE_DAY = dt.timedelta(days=1)
@@ -52,19 +52,6 @@ _TOKEN = re.compile(
 _CLOSING = re.compile(r"节假日期间|国务院办公厅")
 _ASIDE = re.compile(r"(?<!日)\s*\([^()]*\)")
 _WEEKDAY_NOTE = re.compile(r"(?:星期|周)([一二三四五六日天])")
-
-
-@dataclass(frozen=True)
-class YearDays:
-    """One year's exceptions to the Monday-to-Friday week.
-
-    `holidays` are weekdays off, `workdays` weekend days worked. A notice may
-    name days of the neighbouring years (a make-up workday in the previous
-    December); they are kept, since they belong to this year's arrangement."""
-
-    year: int
-    holidays: tuple[dt.date, ...] = ()
-    workdays: tuple[dt.date, ...] = ()
 
 
 def parse_notice(text: str, year: int) -> YearDays:
