@@ -8,7 +8,10 @@ Messages are written for the candidate and say what to do next.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.domain.registrations import ExamResult
 
 
 class DomainError(Exception):
@@ -106,3 +109,119 @@ class CalendarInvalid(DomainError):
 
     def __init__(self, message: str | None = None, field: str | None = "notice") -> None:
         super().__init__(message, field=field)
+
+
+# Registration, the exam, papers, export and mail ------------------------------
+
+
+class Duplicate(Conflict):
+    """A unique value belongs to someone else (or this ID number is registered already)."""
+
+    code = "duplicate"
+
+
+class AlreadyPassed(Conflict):
+    code = "already_passed"
+    default_message = (
+        "您已通过此前的考试，无需再次报名。通过人员的信息会在考试后 5 个工作日内"
+        "录入北京市人力资源市场管理信息系统；成绩可在「查询报名与成绩」中查看。"
+    )
+
+
+class PeriodChanged(Conflict):
+    """The cached period no longer matches the table (changed or gone): read again."""
+
+    code = "registration_closed"
+
+
+class AlreadySubmitted(Conflict):
+    code = "already_submitted"
+    default_message = "您已交卷，成绩如下，无需重复提交。"
+
+    def __init__(self, result: ExamResult) -> None:
+        super().__init__(extra={"result": result.public()})
+        self.result = result
+
+
+class NotRegistered(NotFound):
+    code = "not_registered"
+    default_message = (
+        "没有找到您本期考试的报名记录。请核对身份证号；如未报名，请在下一个工作日起报名下一期考试。"
+    )
+
+
+class PaperLocked(Conflict):
+    code = "paper_locked"
+    default_message = (
+        "本期考试即将开始或已经开始，试卷不能再更换：考生作答的试卷和评分所用的试卷必须一致。"
+        "如确需更换，请在考试开始前至少 1 分钟完成上传。"
+    )
+
+
+class PaperNotReady(Conflict):
+    code = "paper_not_ready"
+    default_message = "本期试卷尚未发布，请稍候片刻后刷新页面；如长时间无法开始，请联系工作人员。"
+
+
+class ExportRunning(Conflict):
+    code = "export_running"
+    default_message = "该期次的导出正在进行中，请稍后再试。"
+
+
+class NotExamTime(Conflict):
+    code = "not_exam_time"
+    default_message = "今天没有安排考试。请在「查询报名与成绩」中查看您的考试日期和时间。"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    default_message = "提交的内容过大，请检查后重试。"
+
+
+class MailFailed(Unavailable):
+    code = "mail_failed"
+    default_message = (
+        "邮件发送失败：邮件服务暂时不可用或拒绝了该邮件。没有任何记录被标记为已发送，请稍后重试。"
+    )
+
+
+class MailTooLarge(MailFailed):
+    """A message SES would refuse for its size; `size` is its length in bytes.
+
+    The export splits its files over several e-mails instead, so staff see
+    this only when not even one passer per e-mail would fit."""
+
+    code = "mail_too_large"
+    default_message = (
+        "导出邮件超过邮件服务 10 MB 的上限，无法发送。没有任何记录被标记为已发送；"
+        "请联系技术人员（可从存储桶 exports/ 目录取得本次生成的文件）。"
+    )
+
+    def __init__(self, size: int = 0) -> None:
+        super().__init__()
+        self.size = size
+
+
+class MailNotConfigured(Unavailable):
+    code = "mail_not_configured"
+    default_message = (
+        "邮件发送未配置：请在该环境的配置中设置发件人（SES_SENDER）与收件人（EXPORT_RECIPIENTS）。"
+    )
+
+
+class PaperInvalid(DomainError):
+    status = 422
+    code = "paper_invalid"
+
+
+class ExamDay(Conflict):
+    code = "exam_day"
+    default_message = (
+        "今天是考试日，不办理报名。请在下一个工作日再来报名下一期考试；"
+        "已报名今天考试的学员，请返回首页进入考试。"
+    )
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
-from chalicelib.domain.errors import DomainError, Invalid
+from chalicelib.domain.errors import Invalid, PaperInvalid
 from chalicelib.domain.registrations import ExamResult
 
 SINGLE_COUNT = 35
@@ -22,17 +22,13 @@ MULTIPLE_COUNT = 15
 TOTAL_POINTS = 100
 DEFAULT_PASS_MARK = 60
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
+
 _QUESTION_ID = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
 _OPTION_KEY = re.compile(r"^[A-Za-z0-9]{1,4}$")
 TEXT_MAX = 2000
 TITLE_MAX = 200
 
 QuestionType = Literal["single", "multiple"]
-
-
-class PaperInvalid(DomainError):
-    status = 422
-    code = "paper_invalid"
 
 
 @dataclass(frozen=True)

@@ -12,28 +12,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from chalicelib.domain.errors import Conflict, Invalid
+from chalicelib.domain.errors import ExamDay, Invalid, RegistrationClosed
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone, normalise_contact
 from chalicelib.domain.periods import Period, Today
 
 Status = Literal["registered", "passed", "failed", "absent"]
 
+
 # Shown on the form; a registration records which version the candidate agreed to.
 CONSENT_VERSION = "2026-11"
 
 CONSENT_REQUIRED = "请阅读个人信息保护说明，并勾选“我已阅读并同意”后再提交。"
-
-
-class ExamDay(Conflict):
-    code = "exam_day"
-    default_message = (
-        "今天是考试日，不办理报名。请在下一个工作日再来报名下一期考试；"
-        "已报名今天考试的学员，请返回首页进入考试。"
-    )
-
-
-class RegistrationClosed(Conflict):
-    code = "registration_closed"
 
 
 def registration_form(body: Mapping[str, object], today: dt.date) -> Contact:

@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import tokens
-from chalicelib.domain.errors import Conflict, Invalid, Unauthorized
+from chalicelib.domain.errors import AlreadySubmitted, Invalid, NotExamTime, Unauthorized
 from chalicelib.domain.identity import (
     Contact,
     normalise_email,
@@ -31,14 +31,8 @@ from chalicelib.domain.periods import Period, today_mode
 from chalicelib.domain.registrations import ExamResult, Registration
 from chalicelib.runtime import Runtime
 from chalicelib.services.papers import period_paper
-from chalicelib.storage.repository import AlreadySubmitted
 
 TOKEN_SECRET = "exam-token-key"
-
-
-class NotExamTime(Conflict):
-    code = "not_exam_time"
-    default_message = "今天没有安排考试。请在「查询报名与成绩」中查看您的考试日期和时间。"
 
 
 def _window(period: Period) -> str:

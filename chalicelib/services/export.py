@@ -31,7 +31,14 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import export as rules
-from chalicelib.domain.errors import CalendarUnknown, Conflict, DomainError, Invalid
+from chalicelib.domain.errors import (
+    CalendarUnknown,
+    DomainError,
+    ExportRunning,
+    Invalid,
+    MailNotConfigured,
+    MailTooLarge,
+)
 from chalicelib.domain.mails import export_mail, export_warning_mail
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
@@ -39,7 +46,7 @@ from chalicelib.services.calendar import work_calendar
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
 from chalicelib.storage.exports import PasserKey, PasserStore
-from chalicelib.storage.mail import Attachment, Mailer, MailNotConfigured, MailTooLarge
+from chalicelib.storage.mail import Attachment, Mailer
 
 log = logging.getLogger("hr_exam.export")
 # The run's counts are the operator's record of what was sent: keep them in the log.
@@ -56,11 +63,6 @@ MARK_WORKERS = 8
 
 # progress(phase, done, total): phases are "read", "xlsx" and "mark".
 Progress = Callable[[str, int, int | None], None]
-
-
-class ExportRunning(Conflict):
-    code = "export_running"
-    default_message = "该期次的导出正在进行中，请稍后再试。"
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib import clock
-from chalicelib.domain.errors import CalendarUnknown, NotFound
+from chalicelib.domain.errors import CalendarUnknown, MailFailed, NotFound
 from chalicelib.domain.mails import Mail, confirmation_mail, reminder_mail, result_mail
 from chalicelib.domain.registrations import Registration
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
-from chalicelib.storage.mail import Mailer, MailFailed
+from chalicelib.storage.mail import Mailer
 from chalicelib.storage.outbox import Outbox, OutboxEntry
 
 log = logging.getLogger("hr_exam.mail")

@@ -18,26 +18,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import NotFound, PaperLocked, PaperNotReady
 from chalicelib.domain.papers import Paper, parse_paper
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.storage.papers import PaperStore, StoredPaper
 
 _STORE = "papers"
-
-
-class PaperLocked(Conflict):
-    code = "paper_locked"
-    default_message = (
-        "本期考试即将开始或已经开始，试卷不能再更换：考生作答的试卷和评分所用的试卷必须一致。"
-        "如确需更换，请在考试开始前至少 1 分钟完成上传。"
-    )
-
-
-class PaperNotReady(Conflict):
-    code = "paper_not_ready"
-    default_message = "本期试卷尚未发布，请稍候片刻后刷新页面；如长时间无法开始，请联系工作人员。"
 
 
 def paper_store(rt: Runtime) -> PaperStore:

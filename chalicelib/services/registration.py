@@ -18,20 +18,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Duplicate, ExamDay, NotFound, PeriodChanged, RegistrationClosed
 from chalicelib.domain.identity import Contact, normalise_id_number, normalise_phone
+from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period, today_mode
 from chalicelib.domain.registrations import (
     CONSENT_VERSION,
-    ExamDay,
     Registration,
-    RegistrationClosed,
     closed_message,
     period_open_for_registration,
     registration_form,
 )
 from chalicelib.runtime import Runtime
-from chalicelib.storage.repository import DUPLICATE_MESSAGES, Duplicate, PeriodChanged
 
 LOOKUP_NOT_FOUND = (
     "没有找到与该身份证号和手机号对应的报名记录。请核对两项是否与报名时填写的一致；"

@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.errors import MailFailed, MailNotConfigured, MailTooLarge
 from chalicelib.domain.mails import Mail
 from chalicelib.storage import aws
 
@@ -27,37 +27,6 @@ log = logging.getLogger(__name__)
 
 # SendRawEmail takes a message of at most 10 MB, attachments (base64) included.
 RAW_MESSAGE_LIMIT = 10 * 1024 * 1024
-
-
-class MailFailed(Unavailable):
-    code = "mail_failed"
-    default_message = (
-        "邮件发送失败：邮件服务暂时不可用或拒绝了该邮件。没有任何记录被标记为已发送，请稍后重试。"
-    )
-
-
-class MailTooLarge(MailFailed):
-    """A message SES would refuse for its size; `size` is its length in bytes.
-
-    The export splits its files over several e-mails instead, so staff see
-    this only when not even one passer per e-mail would fit."""
-
-    code = "mail_too_large"
-    default_message = (
-        "导出邮件超过邮件服务 10 MB 的上限，无法发送。没有任何记录被标记为已发送；"
-        "请联系技术人员（可从存储桶 exports/ 目录取得本次生成的文件）。"
-    )
-
-    def __init__(self, size: int = 0) -> None:
-        super().__init__()
-        self.size = size
-
-
-class MailNotConfigured(Unavailable):
-    code = "mail_not_configured"
-    default_message = (
-        "邮件发送未配置：请在该环境的配置中设置发件人（SES_SENDER）与收件人（EXPORT_RECIPIENTS）。"
-    )
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,19 @@ from typing import Any, NoReturn
 from pynamodb.expressions.update import Action
 
 from chalicelib import clock
-from chalicelib.domain.errors import Conflict, Invalid, NotFound, Unavailable
+from chalicelib.domain.errors import (
+    AlreadyPassed,
+    AlreadySubmitted,
+    Conflict,
+    Duplicate,
+    Invalid,
+    NotFound,
+    NotRegistered,
+    PeriodChanged,
+    Unavailable,
+)
 from chalicelib.domain.identity import Contact, email_identity
+from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import ExamResult, Registration
 from chalicelib.storage import keys
@@ -38,51 +49,6 @@ from chalicelib.storage.items import (
 from chalicelib.storage.models import ClaimItem, PeriodItem, PersonItem, RegistrationItem
 
 log = logging.getLogger(__name__)
-
-
-class Duplicate(Conflict):
-    """A unique value belongs to someone else (or this ID number is registered already)."""
-
-    code = "duplicate"
-
-
-class AlreadyPassed(Conflict):
-    code = "already_passed"
-    default_message = (
-        "您已通过此前的考试，无需再次报名。通过人员的信息会在考试后 5 个工作日内"
-        "录入北京市人力资源市场管理信息系统；成绩可在「查询报名与成绩」中查看。"
-    )
-
-
-class PeriodChanged(Conflict):
-    """The cached period no longer matches the table (changed or gone): read again."""
-
-    code = "registration_closed"
-
-
-class AlreadySubmitted(Conflict):
-    code = "already_submitted"
-    default_message = "您已交卷，成绩如下，无需重复提交。"
-
-    def __init__(self, result: ExamResult) -> None:
-        super().__init__(extra={"result": result.public()})
-        self.result = result
-
-
-class NotRegistered(NotFound):
-    code = "not_registered"
-    default_message = (
-        "没有找到您本期考试的报名记录。请核对身份证号；如未报名，请在下一个工作日起报名下一期考试。"
-    )
-
-
-# In the words of the FAQ (templates/faq.html): what happened, and what to do.
-DUPLICATE_MESSAGES = {
-    "id_number": "该身份证号已报名本期考试，说明您本人（或同事替您）已经报过名，无需重复报名。"
-    "请记下考试时间，继续学习课程；忘记考试时间可在「查询报名与成绩」中查看。",
-    "phone": "该手机号已被其他身份证号使用，可能是同事用您的手机号替他人报了名。请填写您本人的手机号。",
-    "email": "该邮箱已被其他身份证号使用，可能是同事用您的邮箱替他人报了名。请填写您本人的电子邮箱。",
-}
 
 
 @dataclass(frozen=True)

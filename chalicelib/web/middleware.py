@@ -18,7 +18,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import runtime
-from chalicelib.domain.errors import DomainError, Unauthorized
+from chalicelib.domain.errors import DomainError, PayloadTooLarge, Unauthorized
 from chalicelib.storage import aws
 from chalicelib.web.http import bearer_token, error_response, internal_error_response, request_id
 
@@ -40,12 +40,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-
-
-class PayloadTooLarge(DomainError):
-    status = 413
-    code = "payload_too_large"
-    default_message = "提交的内容过大，请检查后重试。"
 
 
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]

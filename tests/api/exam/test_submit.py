@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from chalicelib import clock, runtime
+from chalicelib.domain.errors import AlreadyPassed, AlreadySubmitted, Duplicate
 from chalicelib.domain.identity import Contact
 from chalicelib.domain.papers import grade
 from chalicelib.services.papers import period_paper
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
-from chalicelib.storage.repository import AlreadyPassed, AlreadySubmitted, Duplicate
 from tests.api.conftest import body
 from tests.api.exam.conftest import ExamDay, S3Calls
 from tests.support.exam_data import answers_scoring, key_of, person, register
