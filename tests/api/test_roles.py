@@ -44,6 +44,8 @@ def test_every_staff_route_declares_a_least_role():
         ("PUT", "/api/admin/periods/some-id/paper", Role.OPERATOR),
         ("POST", "/api/admin/periods/some-id/export", Role.OPERATOR),
         ("GET", "/api/admin/periods/some-id/stats", Role.VIEWER),
+        ("GET", "/api/admin/calendar/some-id", Role.VIEWER),
+        ("PUT", "/api/admin/calendar/some-id", Role.OPERATOR),
     ],
 )
 def test_the_contract_roles(method, path, role):
