@@ -106,3 +106,13 @@ class CalendarInvalid(DomainError):
 
     def __init__(self, message: str | None = None, field: str | None = "notice") -> None:
         super().__init__(message, field=field)
+
+
+class PeriodHasRegistrations(Conflict):
+    """A period's exam date cannot move, nor the period go, once someone registered."""
+
+    code = "period_has_registrations"
+    default_message = (
+        "该期次已有考生报名，不能删除或更改考试日期。如需调整，可修改考试时间或注意事项"
+        "（已报名的考生会收到邮件通知），或新建一个期次。"
+    )

@@ -192,6 +192,27 @@ def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     )
 
 
+def exam_changed_mail(period: Period, contact: Contact, public_url: str) -> Mail:
+    """Staff corrected the exam's time: every registered candidate learns the new one."""
+    notes = period.notes or "无"
+    return Mail(
+        subject=f"考试时间变更：{period.name} 改为 {_exam_time(period)}",
+        body=_lines(
+            f"{contact.name}，您好：",
+            "",
+            f"您报名的「{period.name}」考试时间已调整，请以本邮件为准。",
+            f"新的考试时间：{_exam_time(period)}",
+            f"注意事项：{notes}",
+            "",
+            "您的报名依然有效，无需重新报名。考试时间内扫描报名时的二维码即可进入考试。",
+            *_links(public_url),
+            "",
+            CONTACTS,
+            SIGNATURE,
+        ),
+    )
+
+
 def result_mail(period: Period, contact: Contact, result: ExamResult, public_url: str) -> Mail:
     """After submitting: the score and what happens next."""
     if result.passed:

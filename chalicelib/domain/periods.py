@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -134,12 +135,18 @@ def _parse_time(value: object, field: str) -> dt.time:
         raise Invalid(field, "时间不存在，请核对。") from exc
 
 
-def _parse_text(value: object, field: str, limit: int, required: bool) -> str:
+def _parse_text(value: object, field: str, limit: int, required: bool, lines: bool = False) -> str:
+    """Text without control characters; `lines` lets line breaks (and tabs) through."""
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise Invalid(field, "请填写此项。" if required else "应为文字。")
     text = value.strip()
+    allowed = "\n\r\t" if lines else ""
+    if any(unicodedata.category(char) == "Cc" and char not in allowed for char in text):
+        raise Invalid(field, "不能包含换行或控制字符。" if not lines else "不能包含控制字符。")
+    if not lines and any(char in "\u2028\u2029\x85" for char in text):
+        raise Invalid(field, "不能包含换行或控制字符。")
     if len(text) > limit:
         raise Invalid(field, f"不能超过 {limit} 个字符。")
     return text
@@ -162,7 +169,7 @@ def new_period(
     exam_date = _parse_date(body.get("exam_date"), "exam_date")
     exam_start = _parse_time(body.get("exam_start"), "exam_start")
     exam_end = _parse_time(body.get("exam_end"), "exam_end")
-    notes = _parse_text(body.get("notes"), "notes", NOTES_MAX, required=False)
+    notes = _parse_text(body.get("notes"), "notes", NOTES_MAX, required=False, lines=True)
     if exam_date < today:
         raise Invalid("exam_date", "考试日期不能早于今天。")
     if exam_end <= exam_start:
@@ -227,6 +234,48 @@ def new_period(
         registration_closes=closes,
         notes=notes,
     )
+
+
+PERIOD_FIELDS = (
+    "name",
+    "exam_date",
+    "exam_start",
+    "exam_end",
+    "notes",
+    "registration_opens",
+    "registration_closes",
+)
+
+
+def corrected_period(
+    period: Period,
+    changes: Mapping[str, object],
+    today: dt.date,
+    calendar: WorkCalendar,
+    existing: Iterable[Period],
+) -> Period:
+    """A staff correction (PATCH) of `period`, validated exactly as at creation.
+
+    Fields not named keep their value. When the exam date moves and the
+    registration window is not given, the window is computed again from the
+    new date, as at creation. A period whose exam is past may still have its
+    name or notes corrected: only a moved exam date must lie ahead.
+    """
+    body: dict[str, object] = {**period.public(), **{k: v for k, v in changes.items() if k in PERIOD_FIELDS}}
+    moved = "exam_date" in changes and changes["exam_date"] != period.exam_date.isoformat()
+    if moved:
+        for field in ("registration_opens", "registration_closes"):
+            if field not in changes:
+                body.pop(field)
+    others = [other for other in existing if other.id != period.id]
+    checked_today = today if moved else min(today, period.exam_date)
+    corrected = new_period(body, lambda _: period.id, checked_today, calendar, others)
+    return replace(corrected, paper_key=period.paper_key)
+
+
+def exam_time_changed(old: Period, new: Period) -> bool:
+    """What registered candidates must be told about: when the exam takes place."""
+    return (old.exam_date, old.exam_start, old.exam_end) != (new.exam_date, new.exam_start, new.exam_end)
 
 
 def with_paper(period: Period, paper_key: str) -> Period:

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 from chalicelib import clock
 from chalicelib.domain.errors import CalendarUnknown, NotFound
-from chalicelib.domain.mails import Mail, confirmation_mail, reminder_mail, result_mail
+from chalicelib.domain.mails import (
+    Mail,
+    confirmation_mail,
+    exam_changed_mail,
+    reminder_mail,
+    result_mail,
+)
 from chalicelib.domain.registrations import Registration
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
@@ -70,6 +76,12 @@ def _compose(rt: Runtime, registration: Registration, kind: str, now: dt.datetim
         if registration.result is not None or period.exam_is_over(now):
             return None
         return reminder_mail(period, registration.contact, public_url)
+    if kind == "exam_changed":
+        # Read fresh, not from this container's cache: the mail is about the change.
+        current = next((p for p in rt.repo.list_periods() if p.id == registration.period_id), None)
+        if current is None or registration.result is not None or current.exam_is_over(now):
+            return None
+        return exam_changed_mail(current, registration.contact, public_url)
     if kind == "result" and registration.result is not None:
         return result_mail(period, registration.contact, registration.result, public_url)
     return None

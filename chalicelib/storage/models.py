@@ -63,6 +63,9 @@ class PeriodItem(_TableItem):
     notes = UnicodeAttribute(default="")
     paper_key = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    # Incremented by each registration's own transaction: the condition that lets
+    # an exam date change or a delete happen only while nobody is registered.
+    registrations = NumberAttribute(null=True)
 
 
 class ClaimItem(_TableItem):

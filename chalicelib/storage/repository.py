@@ -26,7 +26,14 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
-from chalicelib.domain.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
+from chalicelib.domain.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    PeriodHasRegistrations,
+    Unavailable,
+)
 from chalicelib.domain.identity import Contact, email_identity
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import ExamResult, Registration
@@ -249,13 +256,102 @@ class Repository:
 
         failed = self._run(build)
         if "exam_date" in failed:
-            raise Conflict(
-                f"{period.exam_date} 已有考试期次，每天只能安排一场考试。",
-                field="exam_date",
-                code="exam_date_taken",
-            )
+            raise _exam_date_taken(period.exam_date)
         if failed:
             raise Unavailable()
+
+    def update_period(self, old: Period, new: Period) -> None:
+        """Replace a period's fields. A new exam date moves its claim in the same
+        write, and is refused unless the period has no registration (the counter
+        each registration increments, plus the index for periods older than it)."""
+        if new.exam_date != old.exam_date and self._has_registrations(old.id):
+            raise PeriodHasRegistrations()
+        item = PeriodItem(keys.PERIOD_PK, keys.period_sk(old.id))
+        actions = [
+            PeriodItem.name.set(new.name),
+            PeriodItem.exam_date.set(new.exam_date.isoformat()),
+            PeriodItem.exam_start.set(new.exam_start.strftime("%H:%M")),
+            PeriodItem.exam_end.set(new.exam_end.strftime("%H:%M")),
+            PeriodItem.registration_opens.set(new.registration_opens.isoformat()),
+            PeriodItem.registration_closes.set(new.registration_closes.isoformat()),
+            PeriodItem.notes.set(new.notes),
+        ]
+        condition = PeriodItem.pk.exists() & (PeriodItem.exam_date == old.exam_date.isoformat())
+        if new.exam_date != old.exam_date:
+            condition = condition & _NO_REGISTRATIONS
+
+        def build() -> _Transaction:
+            transaction = _Transaction()
+            if new.exam_date != old.exam_date:
+                transaction.put(
+                    "exam_date",
+                    ClaimItem(
+                        keys.exam_date_claim_pk(new.exam_date),
+                        keys.CLAIM_SK,
+                        owner=old.id,
+                        claimed_at=clock.iso(clock.now()),
+                    ),
+                    condition=ClaimItem.pk.does_not_exist(),
+                )
+                transaction.delete(
+                    "old_claim",
+                    ClaimItem(keys.exam_date_claim_pk(old.exam_date), keys.CLAIM_SK),
+                    condition=ClaimItem.owner == old.id,
+                )
+            transaction.update("period", item, actions=actions, condition=condition)
+            return transaction
+
+        failed = self._run(build)
+        if "exam_date" in failed:
+            raise _exam_date_taken(new.exam_date)
+        if "period" in failed:
+            if self._find_period(old.id) is None:
+                raise NotFound("没有找到该期次。", code="period_not_found")
+            raise PeriodHasRegistrations()
+        if failed:
+            raise Unavailable()
+
+    def delete_period(self, period: Period) -> None:
+        """Delete a period nobody registered for, with its exam date claim."""
+        if self._has_registrations(period.id):
+            raise PeriodHasRegistrations()
+
+        def build() -> _Transaction:
+            transaction = _Transaction()
+            transaction.delete(
+                "period",
+                PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id)),
+                condition=PeriodItem.pk.exists() & _NO_REGISTRATIONS,
+            )
+            transaction.delete(
+                "claim",
+                ClaimItem(keys.exam_date_claim_pk(period.exam_date), keys.CLAIM_SK),
+                condition=ClaimItem.owner == period.id,
+            )
+            return transaction
+
+        failed = self._run(build)
+        if "period" in failed:
+            if self._find_period(period.id) is None:
+                raise NotFound("没有找到该期次。", code="period_not_found")
+            raise PeriodHasRegistrations()
+        if failed:
+            raise Unavailable()
+
+    def _has_registrations(self, period_id: str) -> bool:
+        """Periods stored before the counter existed: ask the index (one item suffices)."""
+        with dynamodb_errors():
+            found = RegistrationItem.by_period.query(keys.by_period_pk(period_id), limit=1)
+            return any(True for _ in found)
+
+    def _find_period(self, period_id: str) -> Period | None:
+        with dynamodb_errors():
+            try:
+                return _period(
+                    PeriodItem.get(keys.PERIOD_PK, keys.period_sk(period_id), consistent_read=True)
+                )
+            except PeriodItem.DoesNotExist:
+                return None
 
     def set_period_paper(self, period_id: str, paper_key: str) -> None:
         item = PeriodItem(keys.PERIOD_PK, keys.period_sk(period_id))
@@ -295,7 +391,14 @@ class Repository:
 
         def build() -> _Transaction:
             transaction = _Transaction()
-            transaction.check("period", PeriodItem, keys.PERIOD_PK, keys.period_sk(period.id), as_seen)
+            # Counting on the period item (already in the transaction for its check)
+            # is what lets a delete or an exam date change be refused by a condition.
+            transaction.update(
+                "period",
+                PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id)),
+                actions=[PeriodItem.registrations.add(1)],
+                condition=as_seen,
+            )
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
@@ -513,6 +616,15 @@ class Repository:
         item = LockItem(keys.lock_pk(name), keys.LOCK_SK)
         # Refused when the lease expired and someone else took it: theirs to release.
         applied(lambda: item.delete(condition=LockItem.holder == holder))
+
+
+_NO_REGISTRATIONS = PeriodItem.registrations.does_not_exist() | (PeriodItem.registrations == 0)
+
+
+def _exam_date_taken(exam_date: dt.date) -> Conflict:
+    return Conflict(
+        f"{exam_date} 已有考试期次，每天只能安排一场考试。", field="exam_date", code="exam_date_taken"
+    )
 
 
 # Conversions ---------------------------------------------------------------

@@ -29,6 +29,20 @@ def list_periods() -> Response:
     return json_response({"periods": periods.list_periods(runtime.current())})
 
 
+@route(bp, "/api/admin/periods/{period_id}", methods=["PATCH"])
+def correct_period(period_id: str) -> Response:
+    """Correct a period: any of its fields, validated as at creation; a new exam time is e-mailed."""
+    period = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
+    return json_response({"period": period.public()})
+
+
+@route(bp, "/api/admin/periods/{period_id}", methods=["DELETE"])
+def delete_period(period_id: str) -> Response:
+    """Delete a period created by mistake, while nobody has registered for it."""
+    periods.delete_period(runtime.current(), period_id)
+    return Response(body="", status_code=204)
+
+
 @route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"])
 def put_paper(period_id: str) -> Response:
     """Upload the period's paper: validated, stored in S3 under a new key, recorded on the period.
