@@ -18,6 +18,7 @@ from chalicelib.web import admin, candidate, exam, middleware, pages  # noqa: E4
 
 app = Chalice(app_name="hr-exam")
 app.api.binary_types.append("image/png")
+app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 app.register_middleware(middleware.http, "http")
 app.register_blueprint(candidate.bp)
 app.register_blueprint(exam.bp)

@@ -14,6 +14,8 @@ from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
 bp = Blueprint(__name__)
+# The workbook's content type (also in app.api.binary_types, so its bytes arrive intact).
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @route(bp, "/api/admin/periods", methods=["POST"])
@@ -50,7 +52,14 @@ def put_paper(period_id: str) -> Response:
     Replacing it is refused once the exam has started (409 paper_locked),
     unless the period has no paper yet.
     """
-    stored = papers.upload_paper(runtime.current(), period_id, json_body(bp.current_request))
+    request = bp.current_request
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type == XLSX_TYPE:
+        raw = request.raw_body or b""
+        data = raw.encode() if isinstance(raw, str) else raw
+        stored = papers.upload_workbook(runtime.current(), period_id, data)
+    else:
+        stored = papers.upload_paper(runtime.current(), period_id, json_body(request))
     paper = stored.paper
     return json_response(
         {
@@ -62,6 +71,28 @@ def put_paper(period_id: str) -> Response:
                 "key": stored.key,
             }
         }
+    )
+
+
+@route(bp, "/api/admin/periods/{period_id}/paper/preview", methods=["GET"])
+def preview_paper(period_id: str) -> Response:
+    """The paper exactly as candidates will see it, plus the answer key."""
+    return json_response(papers.preview(runtime.current(), period_id))
+
+
+@route(bp, "/api/admin/paper-template.xlsx", methods=["GET"])
+def paper_template_xlsx() -> Response:
+    """The Excel template: the contract's columns, an example row, a list for 题型, a note on 答案."""
+    from chalicelib.services.paper_workbook import template
+
+    return Response(
+        body=template(),
+        status_code=200,
+        headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": 'attachment; filename="paper-template.xlsx"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
