@@ -14,6 +14,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | lock          | `lock#<name>`           | `lock`          |
 | export state  | `export#<period>`       | `state`         |
 | calendar year | `calendar`              | `YYYY`          |
+| audit event   | `audit#<Beijing day>`   | `<instant>#<id>`|
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -176,6 +177,18 @@ class CalendarYearItem(_TableItem):
     saved_at = UnicodeAttribute()
 
 
+class AuditItem(_TableItem):
+    """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
+
+    at = UnicodeAttribute()
+    staff = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    record = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
+    status = NumberAttribute()
+    reason = UnicodeAttribute(null=True)
+
+
 MODELS: tuple[type[_TableItem], ...] = (
     _TableItem,
     PeriodItem,
@@ -186,6 +199,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     LockItem,
     ExportStateItem,
     CalendarYearItem,
+    AuditItem,
 )
 
 _bound: tuple[str, str, str] | None = None
