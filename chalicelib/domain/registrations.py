@@ -95,6 +95,7 @@ class Registration:
     registered_at: dt.datetime
     started_at: dt.datetime | None = None
     answers: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    seed: str | None = None
     result: ExamResult | None = None
     exported_at: dt.datetime | None = None
 
