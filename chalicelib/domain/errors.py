@@ -39,6 +39,10 @@ class DomainError(Exception):
             error["field"] = self.field
         return {"error": error, **self.extra}
 
+    def headers(self) -> dict[str, str]:
+        """Response headers the refusal carries (e.g. `Retry-After`)."""
+        return {}
+
 
 class BadRequest(DomainError):
     status = 400
@@ -118,3 +122,6 @@ class TooManyAttempts(DomainError):
         body = super().body()
         body["error"]["retry_after"] = self.retry_after
         return body
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

@@ -137,7 +137,9 @@ def name_key(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
     text = "".join(ch for ch in text if not ch.isspace())
     text = text.translate(_MIDDLE_DOTS)
-    return "".join(ch.casefold() if _is_latin(ch) else ch for ch in text)
+    folded = "".join(ch.casefold() if _is_latin(ch) else ch for ch in text)
+    # Folding may decompose (ǰ becomes j and a combining caron): compose again.
+    return unicodedata.normalize("NFKC", folded)
 
 
 def _is_latin(ch: str) -> bool:

@@ -27,9 +27,9 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.domain.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
-from chalicelib.domain.identity import Contact, email_identity
+from chalicelib.domain.identity import Contact, email_identity, name_key
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.domain.registrations import Change, ExamResult, Registration, changes_between
 from chalicelib.storage import aws, keys
 from chalicelib.storage.models import (
     ClaimItem,
@@ -79,9 +79,13 @@ class AlreadySubmitted(Conflict):
 
 
 class NotRegistered(NotFound):
+    """No registration for today's period, or a name that is not the registered one:
+    the candidate cannot tell which (contract v2)."""
+
     code = "not_registered"
     default_message = (
-        "没有找到您本期考试的报名记录。请核对身份证号；如未报名，请在下一个工作日起报名下一期考试。"
+        "没有找到与该身份证号和姓名对应的本期考试报名记录。请核对身份证号，并填写报名时的姓名；"
+        "如未报名，请在下一个工作日起报名下一期考试。"
     )
 
 
@@ -362,11 +366,14 @@ class Repository:
 
     # The exam attempt ------------------------------------------------------
 
-    def start_attempt(self, period: Period, id_number: str, now: dt.datetime) -> Registration:
+    def start_attempt(self, period: Period, id_number: str, name: str, now: dt.datetime) -> Registration:
         """Mark the attempt started (first time only) and return it: one UpdateItem.
 
-        Raises `NotRegistered` when this ID number has no registration for the
-        period, and `AlreadySubmitted` (with the stored result) after submission.
+        The name is compared inside the write's condition (`name_key`), so a
+        wrong name and an unregistered ID number make the same single call and
+        both raise `NotRegistered`; nothing is written for either. A
+        registration stored before names were keyed matches its name as typed.
+        `AlreadySubmitted` (with the stored result) needs the right name too.
         """
         id_hash = self.id_hash(id_number)
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
@@ -375,7 +382,11 @@ class Repository:
             RegistrationItem.started_at.set(RegistrationItem.started_at | stamp),
             RegistrationItem.answers.set(RegistrationItem.answers | {}),
         ]
-        if not applied(lambda: item.update(actions=actions, condition=RegistrationItem.pk.exists())):
+        same_name = (RegistrationItem.name_key == name_key(name)) | (
+            RegistrationItem.name_key.does_not_exist() & (RegistrationItem.name == name.strip())
+        )
+        condition = RegistrationItem.pk.exists() & same_name
+        if not applied(lambda: item.update(actions=actions, condition=condition)):
             raise NotRegistered()
         registration = registration_from_item(item)
         if registration.result is not None:
@@ -415,13 +426,17 @@ class Repository:
         answers: dict[str, list[str]],
         result: ExamResult,
         paper_key: str,
+        automatic: bool = False,
     ) -> None:
         """Score an attempt exactly once, with the candidate's latest details.
 
         One transaction: the attempt's result (only if none is stored yet),
         the phone and e-mail claims moved when they changed (refused when the
         new ones belong to another ID number: nothing is saved then), the
-        person marked passed, and the result e-mail queued.
+        person marked passed, and the result e-mail queued. Changed details
+        are appended to the registration's history, and when the phone or
+        e-mail changed, a notice to the previous address is queued as well.
+        `automatic` marks a close from the saved answers (自动交卷).
         """
         id_hash = self.id_hash(current.contact.id_number)
         stamp = clock.iso(result.submitted_at)
@@ -442,6 +457,15 @@ class Repository:
             RegistrationItem.correct.set(list(result.correct)),
             RegistrationItem.paper_key.set(paper_key),
         ]
+        # Entry compares against the name as last updated here.
+        actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
+        if automatic:
+            actions.append(RegistrationItem.auto_submitted.set(True))
+        changes = changes_between(current.contact, contact, result.submitted_at)
+        if changes:
+            history = [_change_item(change) for change in changes]
+            actions.append(RegistrationItem.changes.set((RegistrationItem.changes | []).append(history)))
+        contact_changed = any(change.field in ("phone", "email") for change in changes)
         if result.passed:
             actions += [
                 RegistrationItem.gsi2pk.set(keys.passers_pk(period.id)),
@@ -483,6 +507,18 @@ class Repository:
                     created_at=stamp,
                 ),
             )
+            if contact_changed:
+                transaction.put(
+                    "notice",
+                    OutboxItem(
+                        keys.OUTBOX_PK,
+                        keys.outbox_sk(stamp, "details_changed", id_hash, period.id),
+                        kind="details_changed",
+                        target_pk=registration.pk,
+                        target_sk=registration.sk,
+                        created_at=stamp,
+                    ),
+                )
             return transaction
 
         failed = self._run(build)
@@ -569,6 +605,7 @@ def _registration_item(
         keys.registration_sk(period.id),
         period_id=period.id,
         name=contact.name,
+        name_key=name_key(contact.name),
         id_number=contact.id_number,
         phone=contact.phone,
         email=contact.email,
@@ -599,6 +636,22 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         answers={qid: list(chosen) for qid, chosen in answers.items()},
         result=result,
         exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
+        auto_submitted=bool(item.auto_submitted),
+        changes=tuple(_change(entry) for entry in item.changes or ()),
+    )
+
+
+def _change_item(change: Change) -> dict[str, str]:
+    return {"at": clock.iso(change.at), "field": change.field, "old": change.old, "new": change.new}
+
+
+def _change(stored: Any) -> Change:
+    entry = stored.as_dict() if hasattr(stored, "as_dict") else dict(stored)
+    return Change(
+        at=clock.parse_iso(str(entry["at"])),
+        field=str(entry["field"]),
+        old=str(entry["old"]),
+        new=str(entry["new"]),
     )
 
 
