@@ -14,6 +14,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | lock          | `lock#<name>`           | `lock`          |
 | export state  | `export#<period>`       | `state`         |
 | failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
+| calendar year | `calendar`              | `YYYY`          |
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -188,6 +189,15 @@ class FailureItem(_TableItem):
 # The attribute DynamoDB's time-to-live deletes items by (bootstrap enables it).
 TTL_ATTRIBUTE = "expires_at"
 
+
+class CalendarYearItem(_TableItem):
+    """A year of the working-day calendar as staff entered it (wins over the library's)."""
+
+    holidays = ListAttribute[str](default=list)
+    workdays = ListAttribute[str](default=list)
+    saved_at = UnicodeAttribute()
+
+
 MODELS: tuple[type[_TableItem], ...] = (
     _TableItem,
     PeriodItem,
@@ -198,6 +208,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     LockItem,
     ExportStateItem,
     FailureItem,
+    CalendarYearItem,
 )
 
 _bound: tuple[str, str, str] | None = None
