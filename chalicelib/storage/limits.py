@@ -16,8 +16,8 @@ from typing import Literal
 from chalicelib import clock
 from chalicelib.domain import attempts
 from chalicelib.storage import keys
+from chalicelib.storage.dynamo import applied, dynamodb_errors
 from chalicelib.storage.models import FailureItem
-from chalicelib.storage.repository import applied, dynamodb_errors
 
 Kind = Literal["entry", "lookup"]
 # API Gateway always gives a source address; `chalice local` and odd proxies may not.
