@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -261,14 +262,19 @@ class Repository:
 
     # The exam attempt ------------------------------------------------------
 
-    def start_attempt(self, period: Period, id_number: str, name: str, now: dt.datetime) -> Registration:
+    def start_attempt(
+        self, period: Period, id_number: str, name: str, now: dt.datetime, seed: str | None = None
+    ) -> Registration:
         """Mark the attempt started (first time only) and return it: one UpdateItem.
 
-        The name is compared inside the write's condition (`name_key`), so a
-        wrong name and an unregistered ID number make the same single call and
-        both raise `NotRegistered`; nothing is written for either. A
-        registration stored before names were keyed matches its name as typed.
-        `AlreadySubmitted` (with the stored result) needs the right name too.
+        The first entry also stores the attempt's seed (`seed`, or a new random
+        one), from which its question and option order derive; later entries
+        keep it, so every device and every reload shows the same paper.
+
+        Raises `NotRegistered` when this ID number has no registration for the
+        period, and `AlreadySubmitted` (with the stored result) after submission.
+        The name is compared inside the write's condition (`name_key`): a wrong name and an
+        unregistered ID number make the same single call and both raise `NotRegistered`.
         """
         id_hash = self.id_hash(id_number)
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
@@ -276,6 +282,7 @@ class Repository:
         actions: list[Action] = [
             RegistrationItem.started_at.set(RegistrationItem.started_at | stamp),
             RegistrationItem.answers.set(RegistrationItem.answers | {}),
+            RegistrationItem.seed.set(RegistrationItem.seed | (seed or secrets.token_urlsafe(12))),
         ]
         same_name = (RegistrationItem.name_key == name_key(name)) | (
             RegistrationItem.name_key.does_not_exist() & (RegistrationItem.name == name.strip())
