@@ -19,6 +19,7 @@ from chalicelib.domain.calendar import WorkCalendar
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
+from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
 from chalicelib.storage.secrets import SecretStore
 
@@ -81,6 +82,7 @@ class Runtime:
     repo: Repository
     periods: PeriodCache
     calendar: WorkCalendar
+    limits: FailureLimits
     # Lazily built collaborators of later features (papers, mail) keep their
     # state here so that it lives as long as the container.
     extras: dict[str, Any] = field(default_factory=dict)
@@ -100,6 +102,7 @@ def build(settings: Settings) -> Runtime:
         repo=repo,
         periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
         calendar=WorkCalendar.from_overrides(settings.calendar_overrides),
+        limits=FailureLimits(hash_identity),
     )
 
 
