@@ -68,7 +68,9 @@ def test_a_surrogate_pair_is_an_ordinary_character(api: Api) -> None:
     assert response.status_code in (409, 422)
 
 
-@pytest.mark.parametrize("raw", ['{"x": NaN}', '{"x": Infinity}', '{"x": -Infinity}', '{"x": ' + "9" * 5000 + "}"])
+@pytest.mark.parametrize(
+    "raw", ['{"x": NaN}', '{"x": Infinity}', '{"x": -Infinity}', '{"x": ' + "9" * 5000 + "}"]
+)
 def test_numbers_json_does_not_have_are_a_400(api: Api, raw: str) -> None:
     assert_refused_as_bad_request(send(api, "POST", "/api/registrations", raw))
 
@@ -110,3 +112,12 @@ def test_a_cursor_holding_deep_json_is_invalid(api: Api) -> None:
     assert response.status_code == 422
     assert body(response)["error"]["field"] == "cursor"
     assert json.loads(response.body)["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("raw", ['{"2027": {"holidays": ["2027-1-1"]}}', "{not json", "[]"])
+def test_malformed_calendar_overrides_never_fail_candidates(api: Api, monkeypatch: Any, raw: str) -> None:
+    monkeypatch.setenv("CALENDAR_OVERRIDES", raw)
+    assert api.get("/api/today").status_code == 200
+    assert api.get("/").status_code == 200
+    response = api.post("/api/registrations", {"name": "张三"})
+    assert response.status_code < 500
