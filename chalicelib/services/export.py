@@ -104,13 +104,13 @@ def passer_store(rt: Runtime) -> PasserStore:
 def period_lease(rt: Runtime, period_id: str, now: dt.datetime) -> Iterator[str]:
     """Hold the period's export lease for the block, or raise `ExportRunning`."""
     holder = uuid.uuid4().hex
-    name = keys.export_lease(period_id)
-    if not rt.repo.acquire_lease(name, holder, now, LEASE):
+    store = passer_store(rt)
+    if not store.acquire_lease(period_id, holder, now, LEASE):
         raise ExportRunning()
     try:
         yield holder
     finally:
-        rt.repo.release_lease(name, holder)
+        store.release_lease(period_id, holder)
 
 
 def full_option(body: Mapping[str, object]) -> bool:

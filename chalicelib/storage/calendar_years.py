@@ -12,8 +12,8 @@ import datetime as dt
 from chalicelib import clock
 from chalicelib.domain.calendar import YearDays
 from chalicelib.storage import keys
+from chalicelib.storage.dynamo import dynamodb_errors
 from chalicelib.storage.models import CalendarYearItem
-from chalicelib.storage.repository import dynamodb_errors
 
 
 def load_years() -> list[YearDays]:
