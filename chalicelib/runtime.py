@@ -20,6 +20,7 @@ from chalicelib.domain.calendar import WorkCalendar, override_problems
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
+from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
 from chalicelib.storage.secrets import SecretStore
 
@@ -82,6 +83,7 @@ class Runtime:
     repo: Repository
     periods: PeriodCache
     calendar: WorkCalendar
+    limits: FailureLimits
     # Lazily built collaborators of later features (papers, mail) keep their
     # state here so that it lives as long as the container.
     extras: dict[str, Any] = field(default_factory=dict)
@@ -101,6 +103,7 @@ def build(settings: Settings) -> Runtime:
         repo=repo,
         periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
         calendar=_calendar(settings),
+        limits=FailureLimits(hash_identity),
     )
 
 

@@ -46,7 +46,7 @@ def no_content() -> Response:
 
 
 def error_response(error: DomainError) -> Response:
-    return json_response(error.body(), status=error.status)
+    return json_response(error.body(), status=error.status, headers=error.headers())
 
 
 def request_id(request: Request | None) -> str:
@@ -143,6 +143,13 @@ def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest()
     return body
+
+
+def client_address(request: Request) -> str | None:
+    """API Gateway's `requestContext.identity.sourceIp`: what failure limits count per ID number."""
+    identity = request.context.get("identity") or {}
+    address = identity.get("sourceIp") if isinstance(identity, dict) else None
+    return address if isinstance(address, str) and address else None
 
 
 def bearer_token(request: Request) -> str | None:
