@@ -8,6 +8,7 @@ tests and `chalice local` switch stages or emulators without restarting.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.config import Settings, load_settings
-from chalicelib.domain.calendar import WorkCalendar
+from chalicelib.domain.calendar import WorkCalendar, override_problems
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
@@ -101,9 +102,16 @@ def build(settings: Settings) -> Runtime:
         secrets=secrets,
         repo=repo,
         periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
-        calendar=WorkCalendar.from_overrides(settings.calendar_overrides),
+        calendar=_calendar(settings),
         limits=FailureLimits(hash_identity),
     )
+
+
+def _calendar(settings: Settings) -> WorkCalendar:
+    """The working-day calendar; a bad override entry is skipped and logged, never a failed request."""
+    for problem in override_problems(settings.calendar_overrides):
+        logging.getLogger("hr_exam.config").warning("ignored: %s", problem)
+    return WorkCalendar.from_overrides(settings.calendar_overrides)
 
 
 _current: Runtime | None = None

@@ -23,6 +23,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from chalicelib.domain.errors import Invalid
+from chalicelib.domain.text import has_unprintable
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NAME_MAX = 40
@@ -115,7 +116,7 @@ def normalise_name(value: object) -> str:
     text = _text(value, "name").strip()
     if not 1 <= len(text) <= NAME_MAX:
         raise Invalid("name", f"姓名应为 1 到 {NAME_MAX} 个字符。")
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if has_unprintable(text):
         raise Invalid("name", "姓名中含有无法识别的控制字符，请重新填写。")
     return text
 

@@ -17,6 +17,7 @@ from chalicelib.domain.export import ExportPart
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import Change, ExamResult
+from chalicelib.domain.text import one_line
 
 SIGNATURE = "北京市人力资源服务行业协会"
 CONTACTS = "咨询电话：010-64400680（苑老师）、010-69554485（王老师），工作日 9:00–11:00、13:00–16:00。"
@@ -25,8 +26,15 @@ WEEKDAYS = "一二三四五六日"
 
 @dataclass(frozen=True)
 class Mail:
+    """An e-mail's text. The subject is kept on one line whatever it quotes (a period's
+    name from before names were checked, say): a line break, U+2028 or a control
+    character in a header makes the message impossible to build."""
+
     subject: str
     body: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subject", one_line(self.subject))
 
 
 def chinese_date(day: dt.date) -> str:

@@ -56,11 +56,16 @@ def period_open_for_registration(today: Today) -> Period:
     if today.mode == "exam":
         raise ExamDay()
     if today.mode == "closed" or today.period is None:
-        raise RegistrationClosed(closed_message(today.period))
+        raise RegistrationClosed(closed_message(today.period, today.date))
     return today.period
 
 
-def closed_message(upcoming: Period | None) -> str:
+def closed_message(upcoming: Period | None, day: dt.date | None = None) -> str:
+    if upcoming is not None and day is not None and upcoming.registration_opens <= day:
+        return (
+            f"「{upcoming.name}」的报名已于 {upcoming.registration_closes.isoformat()} 截止，"
+            f"考试日期为 {upcoming.exam_date.isoformat()}。下一期的报名时间将另行公布，请关注协会通知。"
+        )
     if upcoming is None:
         return (
             "目前没有开放报名的考试期次，下一期的报名时间尚未公布。请关注协会通知，届时扫描同一个二维码报名。"

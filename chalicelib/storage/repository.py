@@ -464,7 +464,7 @@ def _decode_cursor(cursor: str, period_id: str) -> dict[str, Any]:
     refused = Invalid("cursor", "分页参数 cursor 无效，请从第一页重新开始。")
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise refused from exc
     expected = {"pk", "sk", "gsi1pk", "gsi1sk"}
     if (

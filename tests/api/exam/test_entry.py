@@ -238,7 +238,7 @@ def test_saving_replaces_the_answers_named_and_keeps_the_others(exam_day: ExamDa
     alice = exam_day.register(1)
     exam_day.at(9, 30)
     token = exam_day.enter(alice)
-    for answers in ({"s1": ["A"], "m1": ["A", "B"]}, {"s1": ["B"], "s2": "C"}, {"m1": []}):
+    for answers in ({"s1": ["A"], "m1": ["A", "B"]}, {"s1": ["B"], "s2": ["C"]}, {"m1": []}):
         assert exam_day.api.put("/api/exam/answers", {"answers": answers}, token=token).status_code == 204
     saved = body(exam_day.api.get("/api/exam/paper", token=token))["answers"]
     assert saved == {"s1": ["B"], "s2": ["C"], "m1": []}
@@ -251,6 +251,7 @@ def test_saving_replaces_the_answers_named_and_keeps_the_others(exam_day: ExamDa
         pytest.param({"answers": {"s1": ["E"]}}, id="unknown option"),
         pytest.param({"answers": {"s1": ["A", "B"]}}, id="two options on a single"),
         pytest.param({"answers": {"s1": [1]}}, id="option not text"),
+        pytest.param({"answers": {"s1": "A"}}, id="a string, not an array"),
         pytest.param({"answers": ["s1"]}, id="answers a list"),
         pytest.param({}, id="answers missing"),
     ],
