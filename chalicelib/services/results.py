@@ -22,20 +22,21 @@ PAGE_MAX = 100
 def _page_size(raw: str | None) -> int:
     if raw is None or raw == "":
         return PAGE_MAX
-    if not raw.isdigit() or not 1 <= int(raw) <= PAGE_MAX:
+    # isdigit() alone lets "²" and other non-ASCII digits through to int(), which refuses them.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or not 1 <= int(raw) <= PAGE_MAX:
         raise Invalid("limit", f"每页条数 limit 应为 1 到 {PAGE_MAX} 的整数。")
     return int(raw)
 
 
 def registrations_page(
-    rt: Runtime, period_id: str, cursor: str | None, limit: str | None = None
+    rt: Runtime, period_id: str, cursor: str | None, limit: str | None = None, full: bool = True
 ) -> dict[str, Any]:
-    """One page of a period's registrations with full details (staff only)."""
+    """One page of a period's registrations, with full details or masked (staff only)."""
     period = rt.periods.get(period_id)
     page = rt.repo.period_registrations(period.id, cursor or None, limit=_page_size(limit))
     now = clock.now()
     return {
-        "registrations": [registration.staff_view(period, now) for registration in page.items],
+        "registrations": [registration.staff_view(period, now, full=full) for registration in page.items],
         "cursor": page.cursor,
     }
 

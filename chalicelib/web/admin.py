@@ -1,7 +1,7 @@
 """Staff routes under /api/admin: periods, papers, registrations, statistics, export, QR.
 
 Every route here is reached only after the middleware has checked the staff
-bearer token.
+bearer token and that its role is at least the route's `role`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import calendar, export, papers, periods, qr, results
+from chalicelib.domain.staff import Role
+from chalicelib.services import audit, calendar, export, papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -18,34 +19,34 @@ bp = Blueprint(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@route(bp, "/api/admin/periods", methods=["POST"])
+@route(bp, "/api/admin/periods", methods=["POST"], role=Role.OPERATOR)
 def create_period() -> Response:
     """Create a period; the registration window defaults from the working-day calendar."""
     period = periods.create_period(runtime.current(), json_body(bp.current_request))
     return json_response({"period": period.public()}, status=201)
 
 
-@route(bp, "/api/admin/periods", methods=["GET"])
+@route(bp, "/api/admin/periods", methods=["GET"], role=Role.VIEWER)
 def list_periods() -> Response:
     """Every period, by exam date."""
     return json_response({"periods": periods.list_periods(runtime.current())})
 
 
-@route(bp, "/api/admin/periods/{period_id}", methods=["PATCH"])
+@route(bp, "/api/admin/periods/{period_id}", methods=["PATCH"], role=Role.OPERATOR)
 def correct_period(period_id: str) -> Response:
     """Correct a period: any of its fields, validated as at creation; a new exam time is e-mailed."""
     period = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
     return json_response({"period": period.public()})
 
 
-@route(bp, "/api/admin/periods/{period_id}", methods=["DELETE"])
+@route(bp, "/api/admin/periods/{period_id}", methods=["DELETE"], role=Role.OPERATOR)
 def delete_period(period_id: str) -> Response:
     """Delete a period created by mistake, while nobody has registered for it."""
     periods.delete_period(runtime.current(), period_id)
     return Response(body="", status_code=204)
 
 
-@route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"])
+@route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"], role=Role.OPERATOR)
 def put_paper(period_id: str) -> Response:
     """Upload the period's paper: validated, stored in S3 under a new key, recorded on the period.
 
@@ -74,13 +75,13 @@ def put_paper(period_id: str) -> Response:
     )
 
 
-@route(bp, "/api/admin/periods/{period_id}/paper/preview", methods=["GET"])
+@route(bp, "/api/admin/periods/{period_id}/paper/preview", methods=["GET"], role=Role.OPERATOR)
 def preview_paper(period_id: str) -> Response:
     """The paper exactly as candidates will see it, plus the answer key."""
     return json_response(papers.preview(runtime.current(), period_id))
 
 
-@route(bp, "/api/admin/paper-template.xlsx", methods=["GET"])
+@route(bp, "/api/admin/paper-template.xlsx", methods=["GET"], role=Role.OPERATOR)
 def paper_template_xlsx() -> Response:
     """The Excel template: the contract's columns, an example row, a list for 题型, a note on 答案."""
     from chalicelib.services.paper_workbook import template
@@ -96,23 +97,29 @@ def paper_template_xlsx() -> Response:
     )
 
 
-@route(bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"])
+@route(
+    bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"], role=Role.VIEWER, full_details=True
+)
 def list_registrations(period_id: str) -> Response:
-    """One page of the period's registrations with full details; `cursor` asks for the next."""
-    query = bp.current_request.query_params
+    """One page of the period's registrations; `cursor` asks for the next.
+
+    Full details for admins, masked for the other roles."""
+    request = bp.current_request
+    query = request.query_params
     cursor = query.get("cursor") if query else None
     limit = query.get("limit") if query else None
-    page = results.registrations_page(runtime.current(), period_id, cursor, limit)
+    full = request.context.get("staff_role") == Role.ADMIN.label
+    page = results.registrations_page(runtime.current(), period_id, cursor, limit, full=full)
     return json_response(page)
 
 
-@route(bp, "/api/admin/periods/{period_id}/stats", methods=["GET"])
+@route(bp, "/api/admin/periods/{period_id}/stats", methods=["GET"], role=Role.VIEWER)
 def period_stats(period_id: str) -> Response:
     """Registered, started, submitted, passed, pass rate and each question's correct rate."""
     return json_response(results.stats(runtime.current(), period_id).public())
 
 
-@route(bp, "/api/admin/periods/{period_id}/export", methods=["POST"])
+@route(bp, "/api/admin/periods/{period_id}/export", methods=["POST"], role=Role.OPERATOR)
 def export_period(period_id: str) -> Response:
     """E-mail the period's passers not yet exported now; `{"full": true}` re-sends every passer."""
     request = bp.current_request
@@ -121,7 +128,7 @@ def export_period(period_id: str) -> Response:
     return json_response({"export": result.public()})
 
 
-@route(bp, "/api/admin/qr.svg", methods=["GET"])
+@route(bp, "/api/admin/qr.svg", methods=["GET"], role=Role.VIEWER)
 def qr_svg() -> Response:
     """The permanent QR code of the candidates' entry page, for print."""
     # Text, not bytes: Lambda's proxy response carries a non-binary body as a JSON string.
@@ -131,7 +138,7 @@ def qr_svg() -> Response:
     )
 
 
-@route(bp, "/api/admin/qr.png", methods=["GET"])
+@route(bp, "/api/admin/qr.png", methods=["GET"], role=Role.VIEWER)
 def qr_png() -> Response:
     """The same QR code as a bitmap, for screens and chat."""
     body = qr.png(public_entry_url(bp.current_request))
@@ -140,7 +147,7 @@ def qr_png() -> Response:
     )
 
 
-@route(bp, "/api/admin/paper-template.json", methods=["GET"])
+@route(bp, "/api/admin/paper-template.json", methods=["GET"], role=Role.VIEWER)
 def paper_template() -> Response:
     """A valid paper to start from (the demo paper): staff download it, replace the questions, upload it."""
     from chalicelib.services.demo import DEMO_PAPER
@@ -156,14 +163,21 @@ def paper_template() -> Response:
     )
 
 
-@route(bp, "/api/admin/calendar/{year}", methods=["GET"])
+@route(bp, "/api/admin/calendar/{year}", methods=["GET"], role=Role.VIEWER)
 def get_calendar_year(year: str) -> Response:
     """The year's weekdays off and weekend days worked, and whether staff, the library or nobody knows it."""
     return json_response(calendar.calendar_year(runtime.current(), year))
 
 
-@route(bp, "/api/admin/calendar/{year}", methods=["PUT"])
+@route(bp, "/api/admin/calendar/{year}", methods=["PUT"], role=Role.OPERATOR)
 def put_calendar_year(year: str) -> Response:
     """Enter the year from the State Council's notice as pasted, or from lists of days."""
     body = json_body(bp.current_request)
     return json_response(calendar.save_calendar_year(runtime.current(), year, body))
+
+
+@route(bp, "/api/admin/audit", methods=["GET"], role=Role.ADMIN)
+def audit_events() -> Response:
+    """The audit trail from `since` (YYYY-MM-DD) on, optionally one `staff` member's, page by `cursor`."""
+    query = dict(bp.current_request.query_params or {})
+    return json_response(audit.events_page(runtime.current(), query))

@@ -22,6 +22,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import runtime
+from chalicelib.domain.staff import StaffMember
 from chalicelib.runtime import PeriodCache
 from chalicelib.services import demo, export, mail
 from chalicelib.storage import models
@@ -96,7 +97,7 @@ def failing(message: str) -> Callable[..., Any]:
 class FailingStaffCheck(SecretStore):
     """Secrets whose staff lookup blows up, as a bug in it would."""
 
-    def staff_name_for(self, token: str) -> str | None:
+    def staff_for(self, token: str) -> StaffMember | None:
         raise ValueError(f"cannot check token for {PERSON.email} / {PERSON.phone}")
 
 
@@ -194,9 +195,12 @@ def drive_the_candidate_journey(flow: Flow, travel: Any) -> None:
     mail.queue_reminders(rt)
     mail.send_outbox(rt)
     travel(beijing(2026, 12, 18, 9, 30))
-    session = flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number})
+    session = flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number, "name": "张伟"})
     token = json.loads(session.body)["token"]
-    flow.send("POST", "/api/exam/sessions", {"id_number": "110101199003070011"})  # 404 not registered
+    flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number, "name": "别人"})  # 404 wrong name
+    flow.send(
+        "POST", "/api/exam/sessions", {"id_number": "110101199003070011", "name": "张伟"}
+    )  # 404 not registered
     flow.send("GET", "/api/exam/paper", token=token)
     key = {q["id"]: q["answer"] for q in demo.demo_paper()["questions"]}
     first = next(iter(key))
