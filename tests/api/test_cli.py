@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import cli
+from ops import cli
 
 
 def test_bootstrap_twice_exits_0_and_the_second_run_creates_nothing(aws_env, capsys):
