@@ -74,8 +74,8 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
     from chalicelib import clock
     from chalicelib.domain.registrations import CONSENT_VERSION
     from chalicelib.storage import keys
+    from chalicelib.storage.items import outbox_entry, registration_item
     from chalicelib.storage.models import ClaimItem, OutboxItem, PersonItem, RegistrationItem
-    from chalicelib.storage.repository import _confirmation_entry, _registration_item
 
     stamp = clock.iso(registered_at)
     repo = rt.repo
@@ -87,7 +87,7 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
     ):
         for person in people:
             id_hash = repo.id_hash(person.id_number)
-            item = _registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
+            item = registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
             registrations.save(item)
             for claim in (
                 keys.claim_pk("phone", repo._phone_hash(person.phone)),
@@ -95,4 +95,4 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
             ):
                 claims.save(ClaimItem(claim, keys.CLAIM_SK, owner=id_hash, claimed_at=stamp))
             persons.save(PersonItem(keys.person_pk(id_hash), keys.PERSON_SK, last_registered_at=stamp))
-            outbox.save(_confirmation_entry(item, id_hash, period.id, stamp))
+            outbox.save(outbox_entry("confirmation", item.pk, item.sk, period.id, stamp))

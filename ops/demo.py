@@ -23,6 +23,7 @@ from chalicelib.domain.errors import CalendarUnknown, Conflict
 from chalicelib.domain.identity import Contact
 from chalicelib.domain.registrations import CONSENT_VERSION
 from chalicelib.services import papers, periods
+from chalicelib.services.calendar import work_calendar
 
 _DEMO_ID_BODY = "11010519880615012"
 # A made-up person with a valid ID number (check character computed, not guessed).
@@ -60,7 +61,7 @@ def seed() -> Iterator[str]:
         )
         yield f"seeded   period {exam.id}: exam today {exam.exam_date}"
     try:
-        next_exam = rt.calendar.nth_working_day_after(today, 10)
+        next_exam = work_calendar(rt).nth_working_day_after(today, 10)
         window: dict[str, str] = {}
     except CalendarUnknown:
         # The calendar does not know next year yet: give the window explicitly.

@@ -10,15 +10,21 @@ a year (or correct a day) in the stage setting `CALENDAR_OVERRIDES`:
     {"2027": {"holidays": ["2027-01-01", ...], "workdays": ["2027-02-07", ...]}}
 
 A year present there is taken as fully described by its lists plus the usual
-Monday-to-Friday week. A date in a year nobody knows raises `CalendarUnknown`
-naming the year, which the API answers as a 409, never a 500.
+Monday-to-Friday week. Staff may also enter a year in the console (pasting the
+notice, see notice.py); those years are stored in DynamoDB and layered over
+the stage's overrides with `with_years`, so the latest word on a year wins:
+staff, then the stage setting, then the library. A date in a year nobody knows
+raises `CalendarUnknown` naming the year, which the API answers as a 409,
+never a 500.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
 
 import chinese_calendar
 
@@ -30,11 +36,36 @@ ONE_DAY = dt.timedelta(days=1)
 _LONGEST_BREAK = 60
 
 
+YearSource = Literal["staff", "library", "unknown"]
+
+
+@dataclass(frozen=True)
+class YearDays:
+    """One year's exceptions to the Monday-to-Friday week.
+
+    `holidays` are weekdays off, `workdays` weekend days worked. A notice may
+    name days of the neighbouring years (a make-up workday in the previous
+    December); they are kept, since they belong to this year's arrangement."""
+
+    year: int
+    holidays: tuple[dt.date, ...] = ()
+    workdays: tuple[dt.date, ...] = ()
+
+    def public(self, source: YearSource) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "source": source,
+            "holidays": [day.isoformat() for day in self.holidays],
+            "workdays": [day.isoformat() for day in self.workdays],
+        }
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     holidays: frozenset[dt.date] = frozenset()
     workdays: frozenset[dt.date] = frozenset()
     supplied_years: frozenset[int] = frozenset()
+    years: Mapping[int, YearDays] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_overrides(cls, raw: str) -> WorkCalendar:
@@ -42,14 +73,43 @@ class WorkCalendar:
         if not raw.strip():
             return cls()
         data = json.loads(raw)
-        holidays: set[dt.date] = set()
-        workdays: set[dt.date] = set()
-        years: set[int] = set()
-        for year, lists in data.items():
-            years.add(int(year))
-            holidays.update(dt.date.fromisoformat(day) for day in lists.get("holidays", []))
-            workdays.update(dt.date.fromisoformat(day) for day in lists.get("workdays", []))
-        return cls(frozenset(holidays), frozenset(workdays), frozenset(years))
+        return cls.from_years(
+            YearDays(
+                int(year),
+                tuple(sorted(dt.date.fromisoformat(day) for day in lists.get("holidays", []))),
+                tuple(sorted(dt.date.fromisoformat(day) for day in lists.get("workdays", []))),
+            )
+            for year, lists in data.items()
+        )
+
+    @classmethod
+    def from_years(cls, years: Iterable[YearDays]) -> WorkCalendar:
+        """Supplied years over the library; a later entry for the same year replaces an earlier one."""
+        by_year = {days.year: days for days in years}
+        holidays = {day for days in by_year.values() for day in days.holidays}
+        workdays = {day for days in by_year.values() for day in days.workdays}
+        return cls(frozenset(holidays), frozenset(workdays), frozenset(by_year), by_year)
+
+    def with_years(self, years: Iterable[YearDays]) -> WorkCalendar:
+        """This calendar with `years` (staff's) replacing what it knew of them."""
+        return WorkCalendar.from_years([*self.years.values(), *years])
+
+    def year(self, year: int) -> tuple[YearSource, YearDays]:
+        """A year as staff see it: who describes it, and its holidays and workdays."""
+        if year in self.years:
+            return "staff", self.years[year]
+        first = dt.date(year, 1, 1)
+        try:
+            chinese_calendar.is_workday(first)
+        except NotImplementedError:
+            return "unknown", YearDays(year)
+        days = [first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days)]
+        working = {day: bool(chinese_calendar.is_workday(day)) for day in days}
+        return "library", YearDays(
+            year,
+            tuple(day for day in days if day.weekday() < 5 and not working[day]),
+            tuple(day for day in days if day.weekday() >= 5 and working[day]),
+        )
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:

@@ -90,7 +90,19 @@ class CalendarUnknown(Conflict):
     def __init__(self, year: int, field: str | None = None) -> None:
         super().__init__(
             f"{year} 年的法定节假日安排尚未录入系统，暂时无法计算工作日。"
-            f"请工作人员在配置中补充 {year} 年的节假日与调休工作日后重试。",
+            f"请工作人员在管理后台的「工作日日历」页面录入 {year} 年的节假日安排"
+            f"（粘贴国务院办公厅的通知即可）后重试。",
             field=field,
         )
         self.year = year
+
+
+class CalendarInvalid(DomainError):
+    """422: a pasted holiday notice or a ticked list of days could not be read."""
+
+    status = 422
+    code = "calendar_invalid"
+    default_message = "节假日安排无法识别，请粘贴国务院办公厅通知的原文，或逐日勾选。"
+
+    def __init__(self, message: str | None = None, field: str | None = "notice") -> None:
+        super().__init__(message, field=field)

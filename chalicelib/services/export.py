@@ -35,6 +35,7 @@ from chalicelib.domain.errors import CalendarUnknown, Conflict, DomainError, Inv
 from chalicelib.domain.mails import export_mail, export_warning_mail
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
+from chalicelib.services.calendar import work_calendar
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
 from chalicelib.storage.exports import PasserKey, PasserStore
@@ -103,13 +104,13 @@ def passer_store(rt: Runtime) -> PasserStore:
 def period_lease(rt: Runtime, period_id: str, now: dt.datetime) -> Iterator[str]:
     """Hold the period's export lease for the block, or raise `ExportRunning`."""
     holder = uuid.uuid4().hex
-    name = keys.export_lease(period_id)
-    if not rt.repo.acquire_lease(name, holder, now, LEASE):
+    store = passer_store(rt)
+    if not store.acquire_lease(period_id, holder, now, LEASE):
         raise ExportRunning()
     try:
         yield holder
     finally:
-        rt.repo.release_lease(name, holder)
+        store.release_lease(period_id, holder)
 
 
 def full_option(body: Mapping[str, object]) -> bool:
@@ -136,7 +137,7 @@ def export_period(
 
 def _deadline(rt: Runtime, period: Period) -> dt.date | None:
     try:
-        return rules.deadline(rt.calendar, period)
+        return rules.deadline(work_calendar(rt), period)
     except CalendarUnknown:
         return None
 
@@ -312,7 +313,7 @@ def export_passers(rt: Runtime) -> RunSummary:
 def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
     """From the 4th working day after the exam, tell staff about passers still unexported."""
     try:
-        if not rules.warning_due(rt.calendar, period, now.date()):
+        if not rules.warning_due(work_calendar(rt), period, now.date()):
             return False
     except CalendarUnknown:
         log.warning("calendar unknown for period %s: deadline warning not evaluated", period.id)

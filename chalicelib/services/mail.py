@@ -23,6 +23,7 @@ from chalicelib.domain.errors import CalendarUnknown, NotFound
 from chalicelib.domain.mails import Mail, confirmation_mail, reminder_mail, result_mail
 from chalicelib.domain.registrations import Registration
 from chalicelib.runtime import Runtime
+from chalicelib.services.calendar import work_calendar
 from chalicelib.storage.mail import Mailer, MailFailed
 from chalicelib.storage.outbox import Outbox, OutboxEntry
 
@@ -128,7 +129,7 @@ def send_outbox(
 
 def reminder_day(rt: Runtime, exam_date: dt.date) -> dt.date:
     try:
-        return rt.calendar.last_working_day_before(exam_date)
+        return work_calendar(rt).last_working_day_before(exam_date)
     except CalendarUnknown:
         return exam_date - dt.timedelta(days=1)
 

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain.periods import Period, Today, new_period, today_mode
 from chalicelib.runtime import Runtime
+from chalicelib.services.calendar import work_calendar
 
 
 def new_period_id(exam_date: dt.date) -> str:
@@ -20,7 +21,7 @@ def new_period_id(exam_date: dt.date) -> str:
 def create_period(rt: Runtime, body: Mapping[str, object]) -> Period:
     now = clock.now()
     existing = rt.repo.list_periods()  # fresh, not cached: the rules compare against all periods
-    period = new_period(body, new_period_id, now.date(), rt.calendar, existing)
+    period = new_period(body, new_period_id, now.date(), work_calendar(rt), existing)
     rt.repo.create_period(period, now)
     rt.periods.invalidate()
     return period

@@ -39,8 +39,9 @@ from pynamodb.expressions.update import Action
 from chalicelib import clock
 from chalicelib.domain.export import Passer
 from chalicelib.storage import keys
-from chalicelib.storage.models import ExportStateItem, RegistrationItem
-from chalicelib.storage.repository import applied, dynamodb_errors
+from chalicelib.storage.dynamo import applied, dynamodb_errors
+from chalicelib.storage.items import passer_from_item
+from chalicelib.storage.models import ExportStateItem, LockItem, RegistrationItem
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +80,6 @@ class PasserRecord:
         return self.key[2]
 
 
-def _passer(item: RegistrationItem) -> Passer:
-    assert item.submitted_at is not None, "the index only holds passers"
-    return Passer(
-        name=item.name,
-        id_number=item.id_number,
-        phone=item.phone,
-        email=item.email,
-        score=int(item.score or 0),
-        submitted_at=clock.parse_iso(item.submitted_at),
-    )
-
-
 def _pending_range(upper: str | None = None) -> Condition:
     return RegistrationItem.gsi2sk.between(keys.PASSERS_PENDING_FIRST, upper or keys.PASSERS_PENDING_LAST)
 
@@ -112,6 +101,24 @@ class PasserStore:
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, workers)
+
+    # The lease ------------------------------------------------------------------
+
+    def acquire_lease(self, period_id: str, holder: str, now: dt.datetime, duration: dt.timedelta) -> bool:
+        """Take the period's export lease unless someone else holds an unexpired one."""
+        item = LockItem(
+            keys.lock_pk(keys.export_lease(period_id)),
+            keys.LOCK_SK,
+            holder=holder,
+            lease_until=clock.iso(now + duration),
+        )
+        condition = LockItem.pk.does_not_exist() | (LockItem.lease_until < clock.iso(now))
+        return applied(lambda: item.save(condition=condition))
+
+    def release_lease(self, period_id: str, holder: str) -> None:
+        item = LockItem(keys.lock_pk(keys.export_lease(period_id)), keys.LOCK_SK)
+        # Refused when the lease expired and someone else took it: theirs to release.
+        applied(lambda: item.delete(condition=LockItem.holder == holder))
 
     # The watermark ----------------------------------------------------------
 
@@ -195,7 +202,7 @@ class PasserStore:
                     through is None or sort_key > through or self._still_pending(key)
                 )
                 if new or full:
-                    yield PasserRecord(key, _passer(item), new)
+                    yield PasserRecord(key, passer_from_item(item), new)
 
     def _still_pending(self, key: PasserKey) -> bool:
         """A pending listing at or below the watermark: usually an index lagging behind a mark."""

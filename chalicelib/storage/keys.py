@@ -21,6 +21,7 @@ PERSON_SK = "person"
 CLAIM_SK = "claim"
 LOCK_SK = "lock"
 OUTBOX_PK = "outbox"
+CALENDAR_PK = "calendar"
 
 # Index names, shared by the PynamoDB models and the table schema.
 BY_PERIOD_INDEX = "by_period"
@@ -58,6 +59,10 @@ def claim_pk(field: ClaimField, value_hash: str) -> str:
 
 def exam_date_claim_pk(exam_date: dt.date) -> str:
     return f"claim#exam_date#{exam_date.isoformat()}"
+
+
+def calendar_sk(year: int) -> str:
+    return f"{year:04d}"
 
 
 def period_sk(period_id: str) -> str:

@@ -13,6 +13,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | outbox entry  | `outbox`                | due#kind#...    |
 | lock          | `lock#<name>`           | `lock`          |
 | export state  | `export#<period>`       | `state`         |
+| calendar year | `calendar`              | `YYYY`          |
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -167,6 +168,14 @@ class ExportStateItem(_TableItem):
     last_xlsx_key = UnicodeAttribute(null=True)
 
 
+class CalendarYearItem(_TableItem):
+    """A year of the working-day calendar as staff entered it (wins over the library's)."""
+
+    holidays = ListAttribute[str](default=list)
+    workdays = ListAttribute[str](default=list)
+    saved_at = UnicodeAttribute()
+
+
 MODELS: tuple[type[_TableItem], ...] = (
     _TableItem,
     PeriodItem,
@@ -176,6 +185,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     OutboxItem,
     LockItem,
     ExportStateItem,
+    CalendarYearItem,
 )
 
 _bound: tuple[str, str, str] | None = None

@@ -1,12 +1,14 @@
 """The e-mail outbox: candidates' e-mails, queued with the change they report.
 
 A registration and a submission write their outbox entry in their own
-transaction (repository.py), so the candidate's request never waits for SES
-and never fails because of it. A scheduled sender works through the entries
-that are due: it claims one with a conditional update (a short lease, which
-also delays the retry after a failure), sends it, and deletes it. Entries
-live in one partition, ordered by when they are due, so finding the due ones
-is one Query.
+transaction (repository.py; every entry is built by `items.outbox_entry`),
+so the candidate's request never waits for SES and never fails because of it.
+A scheduled sender works through the entries that are due: it claims one
+with a conditional update (a short lease, which also delays the retry after
+a failure), sends it, and deletes it. Entries live in one partition, ordered
+by when they are due, so finding the due ones is one Query. A reminder is
+queued in a transaction with its registration's mark, retried on conflicts
+like every other transaction (`dynamo.run_transaction`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.domain.registrations import Registration
-from chalicelib.storage import aws, keys
+from chalicelib.storage import keys
+from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
+from chalicelib.storage.items import outbox_entry, registration_from_item
 from chalicelib.storage.models import OutboxItem, RegistrationItem
-from chalicelib.storage.repository import applied, dynamodb_errors, registration_from_item
 
 log = logging.getLogger(__name__)
 
@@ -107,30 +108,20 @@ class Outbox:
 
     @staticmethod
     def _queue_reminder(pk: str, sk: str, period_id: str, stamp: str) -> int:
-        connection = RegistrationItem._get_connection().connection
-        try:
-            with TransactWrite(connection=connection) as transaction:
-                transaction.update(
-                    RegistrationItem(pk, sk),
-                    actions=[RegistrationItem.reminded_at.set(stamp)],
-                    condition=(
-                        RegistrationItem.pk.exists()
-                        & RegistrationItem.reminded_at.does_not_exist()
-                        & RegistrationItem.submitted_at.does_not_exist()
-                    ),
-                )
-                transaction.save(
-                    OutboxItem(
-                        keys.OUTBOX_PK,
-                        keys.outbox_sk(stamp, "reminder", keys.person_hash(pk), period_id),
-                        kind="reminder",
-                        target_pk=pk,
-                        target_sk=sk,
-                        created_at=stamp,
-                    )
-                )
-        except TransactWriteError as exc:
-            if aws.error_code(exc) == "TransactionCanceledException":
-                return 0  # reminded (or submitted) meanwhile
-            raise
-        return 1
+        def build() -> Transaction:
+            transaction = Transaction()
+            transaction.update(
+                "registration",
+                RegistrationItem(pk, sk),
+                actions=[RegistrationItem.reminded_at.set(stamp)],
+                condition=(
+                    RegistrationItem.pk.exists()
+                    & RegistrationItem.reminded_at.does_not_exist()
+                    & RegistrationItem.submitted_at.does_not_exist()
+                ),
+            )
+            transaction.put("outbox", outbox_entry("reminder", pk, sk, period_id, stamp))
+            return transaction
+
+        # Refused: reminded (or submitted) meanwhile.
+        return 0 if run_transaction(build) else 1

@@ -4,8 +4,8 @@ Uniqueness is decided by the writes themselves, never by reading first: a
 registration, the claims on its phone and e-mail, and the person's "not yet
 passed" check go in one `TransactWriteItems`, and the cancellation reasons,
 which come back one per item in request order, say which field collided.
-Every PynamoDB or botocore failure leaves this module as a domain error:
-`Unavailable` (503, safe to retry) when DynamoDB itself failed.
+The toolkit (error mapping, conditional writes, the retrying transaction
+runner) is `dynamo.py`; item conversions are `items.py`.
 """
 
 from __future__ import annotations
@@ -15,38 +15,29 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
-from chalicelib.domain.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
+from chalicelib.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from chalicelib.domain.identity import Contact, email_identity
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import ExamResult, Registration
-from chalicelib.storage import aws, keys
-from chalicelib.storage.models import (
-    ClaimItem,
-    LockItem,
-    OutboxItem,
-    PeriodItem,
-    PersonItem,
-    RegistrationItem,
+from chalicelib.storage import keys
+from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
+from chalicelib.storage.items import (
+    outbox_entry,
+    period_from_item,
+    period_item,
+    registration_from_item,
+    registration_item,
 )
+from chalicelib.storage.models import ClaimItem, PeriodItem, PersonItem, RegistrationItem
 
 log = logging.getLogger(__name__)
-
-# DynamoDB cancels a transaction that touches an item another transaction is
-# writing at the same moment (TransactionConflict). That is contention, not a
-# refusal: try again a few times before answering 503.
-TRANSACTION_ATTEMPTS = 4
-RETRY_BASE_SECONDS = 0.02
 
 
 class Duplicate(Conflict):
@@ -100,86 +91,6 @@ class Page:
     cursor: str | None
 
 
-@contextmanager
-def dynamodb_errors() -> Iterator[None]:
-    """Any failure of DynamoDB itself becomes a 503 the client may retry."""
-    try:
-        yield
-    except DomainError:
-        raise
-    except PynamoDBException as exc:
-        log.warning("dynamodb call failed: %s", aws.error_code(exc) or type(exc.cause).__name__)
-        raise Unavailable() from exc
-
-
-def applied(write: Callable[[], object]) -> bool:
-    """Run one conditional write: True when DynamoDB applied it, False when its
-    condition refused it. Any other failure is `Unavailable`."""
-    with dynamodb_errors():
-        try:
-            write()
-        except PynamoDBException as exc:
-            if aws.error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
-
-
-class _Transaction:
-    """A TransactWrite that remembers a label for each item, in the order DynamoDB sees them.
-
-    PynamoDB sends condition checks first, then deletes, puts and updates;
-    cancellation reasons come back in that order, one per item.
-    """
-
-    def __init__(self) -> None:
-        self._checks: list[tuple[str, Any]] = []
-        self._deletes: list[tuple[str, Any]] = []
-        self._puts: list[tuple[str, Any]] = []
-        self._updates: list[tuple[str, Any]] = []
-
-    def check(self, label: str, model: Any, hash_key: str, range_key: str, condition: Condition) -> None:
-        self._checks.append((label, (model, hash_key, range_key, condition)))
-
-    def put(self, label: str, item: Any, condition: Condition | None = None) -> None:
-        self._puts.append((label, (item, condition)))
-
-    def update(self, label: str, item: Any, actions: list[Any], condition: Condition | None = None) -> None:
-        self._updates.append((label, (item, actions, condition)))
-
-    def delete(self, label: str, item: Any, condition: Condition | None = None) -> None:
-        self._deletes.append((label, (item, condition)))
-
-    @property
-    def labels(self) -> list[str]:
-        return [label for label, _ in self._checks + self._deletes + self._puts + self._updates]
-
-    def commit(self, connection: Any) -> None:
-        with TransactWrite(connection=connection) as transaction:
-            for _, (model, hash_key, range_key, condition) in self._checks:
-                transaction.condition_check(model, hash_key, range_key, condition=condition)
-            for _, (item, condition) in self._deletes:
-                transaction.delete(item, condition=condition)
-            for _, (item, condition) in self._puts:
-                transaction.save(item, condition=condition)
-            for _, (item, actions, condition) in self._updates:
-                transaction.update(item, actions=actions, condition=condition)
-
-
-def _failed_labels(error: TransactWriteError, labels: Sequence[str]) -> tuple[set[str], bool]:
-    """Which items' conditions failed, and whether any item hit a conflict."""
-    failed: set[str] = set()
-    conflict = False
-    for label, reason in zip(labels, error.cancellation_reasons, strict=False):
-        if reason is None:
-            continue
-        if reason.code == "ConditionalCheckFailed":
-            failed.add(label)
-        elif reason.code == "TransactionConflict":
-            conflict = True
-    return failed, conflict
-
-
 class Repository:
     def __init__(
         self, hash_identity: Callable[[str, str], str], sleep: Callable[[float], None] = time.sleep
@@ -198,40 +109,23 @@ class Repository:
     def _email_hash(self, email: str) -> str:
         return self._hash("email", email_identity(email))
 
-    def _run(self, build: Callable[[], _Transaction]) -> set[str]:
+    def _run(self, build: Callable[[], Transaction]) -> set[str]:
         """Commit a transaction, retrying on conflicts; the labels whose condition failed."""
-        connection = RegistrationItem._get_connection().connection
-        for attempt in range(TRANSACTION_ATTEMPTS):
-            transaction = build()
-            with dynamodb_errors():
-                try:
-                    transaction.commit(connection)
-                    return set()
-                except TransactWriteError as exc:
-                    if aws.error_code(exc) != "TransactionCanceledException":
-                        raise
-                    failed, conflict = _failed_labels(exc, transaction.labels)
-                    if failed:
-                        return failed
-                    if not conflict:
-                        raise
-            log.info("transaction conflict, attempt %d", attempt + 1)
-            self._sleep(RETRY_BASE_SECONDS * (2**attempt))
-        raise Unavailable()
+        return run_transaction(build, self._sleep)
 
     # Periods ---------------------------------------------------------------
 
     def list_periods(self) -> list[Period]:
         with dynamodb_errors():
             items = list(PeriodItem.query(keys.PERIOD_PK, consistent_read=True))
-        return sorted((_period(item) for item in items), key=lambda p: p.exam_date)
+        return sorted((period_from_item(item) for item in items), key=lambda p: p.exam_date)
 
     def create_period(self, period: Period, created_at: dt.datetime) -> None:
         """Store a period; its exam date is claimed in the same write, so two staff
         members creating the same date at once cannot both succeed."""
 
-        def build() -> _Transaction:
-            transaction = _Transaction()
+        def build() -> Transaction:
+            transaction = Transaction()
             transaction.put(
                 "exam_date",
                 ClaimItem(
@@ -243,7 +137,7 @@ class Repository:
                 condition=ClaimItem.pk.does_not_exist(),
             )
             transaction.put(
-                "period", _period_item(period, created_at), condition=PeriodItem.pk.does_not_exist()
+                "period", period_item(period, created_at), condition=PeriodItem.pk.does_not_exist()
             )
             return transaction
 
@@ -285,7 +179,7 @@ class Repository:
         """
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
-        item = _registration_item(period, contact, id_hash, now, consent_version)
+        item = registration_item(period, contact, id_hash, now, consent_version)
 
         as_seen = (
             PeriodItem.pk.exists()
@@ -293,13 +187,13 @@ class Repository:
             & (PeriodItem.registration_closes == period.registration_closes.isoformat())
         )
 
-        def build() -> _Transaction:
-            transaction = _Transaction()
+        def build() -> Transaction:
+            transaction = Transaction()
             transaction.check("period", PeriodItem, keys.PERIOD_PK, keys.period_sk(period.id), as_seen)
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
-            transaction.put("outbox", _confirmation_entry(item, id_hash, period.id, stamp))
+            transaction.put("outbox", outbox_entry("confirmation", item.pk, item.sk, period.id, stamp))
             person = PersonItem(keys.person_pk(id_hash), keys.PERSON_SK)
             transaction.update(
                 "already_passed",
@@ -321,7 +215,7 @@ class Repository:
 
     @staticmethod
     def _claim(
-        transaction: _Transaction, field: keys.ClaimField, value_hash: str, id_hash: str, stamp: str
+        transaction: Transaction, field: keys.ClaimField, value_hash: str, id_hash: str, stamp: str
     ) -> None:
         claim = ClaimItem(keys.claim_pk(field, value_hash), keys.CLAIM_SK)
         transaction.update(
@@ -402,10 +296,7 @@ class Repository:
         actions.append(RegistrationItem.answers_saved_at.set(clock.iso(now)))
         condition = RegistrationItem.answers.exists() & RegistrationItem.submitted_at.does_not_exist()
         if not applied(lambda: item.update(actions=actions, condition=condition)):
-            stored = self.attempt(period_id, id_hash)
-            if stored.result is not None:
-                raise AlreadySubmitted(stored.result)
-            raise NotRegistered()
+            self._refuse_attempt(period_id, id_hash)
 
     def record_submission(
         self,
@@ -425,72 +316,32 @@ class Repository:
         """
         id_hash = self.id_hash(current.contact.id_number)
         stamp = clock.iso(result.submitted_at)
-        old_phone = self._phone_hash(current.contact.phone)
-        new_phone = self._phone_hash(contact.phone)
-        old_email = self._email_hash(current.contact.email)
-        new_email = self._email_hash(contact.email)
-        registration = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
-        actions = [
-            RegistrationItem.name.set(contact.name),
-            RegistrationItem.phone.set(contact.phone),
-            RegistrationItem.email.set(contact.email),
-            RegistrationItem.answers.set(answers),
-            RegistrationItem.submitted_at.set(stamp),
-            RegistrationItem.score.set(result.score),
-            RegistrationItem.pass_mark.set(result.pass_mark),
-            RegistrationItem.passed.set(result.passed),
-            RegistrationItem.correct.set(list(result.correct)),
-            RegistrationItem.paper_key.set(paper_key),
-        ]
-        if result.passed:
-            actions += [
-                RegistrationItem.gsi2pk.set(keys.passers_pk(period.id)),
-                RegistrationItem.gsi2sk.set(keys.passers_sk(keys.PASSER_PENDING, stamp, id_hash)),
-            ]
+        attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
+        actions = _submission_actions(period.id, id_hash, contact, answers, result, paper_key, stamp)
+        moves = self._claim_moves(current.contact, contact)
 
-        def build() -> _Transaction:
-            transaction = _Transaction()
+        def build() -> Transaction:
+            transaction = Transaction()
             transaction.update(
                 "attempt",
-                registration,
+                attempt,
                 actions=actions,
                 condition=(RegistrationItem.pk.exists() & RegistrationItem.submitted_at.does_not_exist()),
             )
-            for field, old, new in (("phone", old_phone, new_phone), ("email", old_email, new_email)):
-                if old == new:
-                    continue
-                claim_field: keys.ClaimField = "phone" if field == "phone" else "email"
-                transaction.delete(
-                    f"old_{field}",
-                    ClaimItem(keys.claim_pk(claim_field, old), keys.CLAIM_SK),
-                    condition=(ClaimItem.pk.does_not_exist() | (ClaimItem.owner == id_hash)),
-                )
-                self._claim(transaction, claim_field, new, id_hash, stamp)
+            for field, old, new in moves:
+                self._move_claim(transaction, field, old, new, id_hash, stamp)
             if result.passed:
                 transaction.update(
                     "person",
                     PersonItem(keys.person_pk(id_hash), keys.PERSON_SK),
                     actions=[PersonItem.passed_period_id.set(period.id), PersonItem.passed_at.set(stamp)],
                 )
-            transaction.put(
-                "outbox",
-                OutboxItem(
-                    keys.OUTBOX_PK,
-                    keys.outbox_sk(stamp, "result", id_hash, period.id),
-                    kind="result",
-                    target_pk=registration.pk,
-                    target_sk=registration.sk,
-                    created_at=stamp,
-                ),
-            )
+            transaction.put("outbox", outbox_entry("result", attempt.pk, attempt.sk, period.id, stamp))
             return transaction
 
         failed = self._run(build)
         if "attempt" in failed:
-            stored = self.attempt(period.id, id_hash)
-            if stored.result is not None:
-                raise AlreadySubmitted(stored.result)
-            raise NotRegistered()
+            self._refuse_attempt(period.id, id_hash)
         for field in ("phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
@@ -499,107 +350,71 @@ class Repository:
             # disagrees with itself, which no request can cause.
             raise RuntimeError(f"submission refused by {sorted(failed)}")
 
-    # Leases ----------------------------------------------------------------
+    def _claim_moves(self, old: Contact, new: Contact) -> list[tuple[keys.ClaimField, str, str]]:
+        """The claims a change of details moves: (field, old hash, new hash), unchanged ones left out."""
+        moves: list[tuple[keys.ClaimField, str, str]] = [
+            ("phone", self._phone_hash(old.phone), self._phone_hash(new.phone)),
+            ("email", self._email_hash(old.email), self._email_hash(new.email)),
+        ]
+        return [(field, before, after) for field, before, after in moves if before != after]
 
-    def acquire_lease(self, name: str, holder: str, now: dt.datetime, duration: dt.timedelta) -> bool:
-        """Take a named lease unless someone else holds an unexpired one."""
-        item = LockItem(
-            keys.lock_pk(name), keys.LOCK_SK, holder=holder, lease_until=clock.iso(now + duration)
+    def _move_claim(
+        self,
+        transaction: Transaction,
+        field: keys.ClaimField,
+        old: str,
+        new: str,
+        id_hash: str,
+        stamp: str,
+    ) -> None:
+        """Give up this ID number's claim on the old value and take the new one."""
+        transaction.delete(
+            f"old_{field}",
+            ClaimItem(keys.claim_pk(field, old), keys.CLAIM_SK),
+            condition=(ClaimItem.pk.does_not_exist() | (ClaimItem.owner == id_hash)),
         )
-        condition = LockItem.pk.does_not_exist() | (LockItem.lease_until < clock.iso(now))
-        return applied(lambda: item.save(condition=condition))
+        self._claim(transaction, field, new, id_hash, stamp)
 
-    def release_lease(self, name: str, holder: str) -> None:
-        item = LockItem(keys.lock_pk(name), keys.LOCK_SK)
-        # Refused when the lease expired and someone else took it: theirs to release.
-        applied(lambda: item.delete(condition=LockItem.holder == holder))
-
-
-# Conversions ---------------------------------------------------------------
+    def _refuse_attempt(self, period_id: str, id_hash: str) -> NoReturn:
+        """An attempt's write was refused: say why (submitted already, or no registration)."""
+        stored = self.attempt(period_id, id_hash)
+        if stored.result is not None:
+            raise AlreadySubmitted(stored.result)
+        raise NotRegistered()
 
 
-def _period_item(period: Period, created_at: dt.datetime) -> PeriodItem:
-    return PeriodItem(
-        keys.PERIOD_PK,
-        keys.period_sk(period.id),
-        name=period.name,
-        exam_date=period.exam_date.isoformat(),
-        exam_start=period.exam_start.strftime("%H:%M"),
-        exam_end=period.exam_end.strftime("%H:%M"),
-        registration_opens=period.registration_opens.isoformat(),
-        registration_closes=period.registration_closes.isoformat(),
-        notes=period.notes,
-        paper_key=period.paper_key,
-        created_at=clock.iso(created_at),
-    )
+def _submission_actions(
+    period_id: str,
+    id_hash: str,
+    contact: Contact,
+    answers: dict[str, list[str]],
+    result: ExamResult,
+    paper_key: str,
+    stamp: str,
+) -> list[Action]:
+    """What a submission writes on the attempt: the latest details, the answers, the result;
+    a passer also enters the period's pending passers."""
+    actions: list[Action] = [
+        RegistrationItem.name.set(contact.name),
+        RegistrationItem.phone.set(contact.phone),
+        RegistrationItem.email.set(contact.email),
+        RegistrationItem.answers.set(answers),
+        RegistrationItem.submitted_at.set(stamp),
+        RegistrationItem.score.set(result.score),
+        RegistrationItem.pass_mark.set(result.pass_mark),
+        RegistrationItem.passed.set(result.passed),
+        RegistrationItem.correct.set(list(result.correct)),
+        RegistrationItem.paper_key.set(paper_key),
+    ]
+    if result.passed:
+        actions += [
+            RegistrationItem.gsi2pk.set(keys.passers_pk(period_id)),
+            RegistrationItem.gsi2sk.set(keys.passers_sk(keys.PASSER_PENDING, stamp, id_hash)),
+        ]
+    return actions
 
 
-def _period(item: PeriodItem) -> Period:
-    return Period(
-        id=item.sk,
-        name=item.name,
-        exam_date=dt.date.fromisoformat(item.exam_date),
-        exam_start=dt.time.fromisoformat(item.exam_start),
-        exam_end=dt.time.fromisoformat(item.exam_end),
-        registration_opens=dt.date.fromisoformat(item.registration_opens),
-        registration_closes=dt.date.fromisoformat(item.registration_closes),
-        notes=item.notes or "",
-        paper_key=item.paper_key,
-    )
-
-
-def _confirmation_entry(item: RegistrationItem, id_hash: str, period_id: str, stamp: str) -> OutboxItem:
-    """The outbox entry that has the schedule send a new registration its confirmation."""
-    return OutboxItem(
-        keys.OUTBOX_PK,
-        keys.outbox_sk(stamp, "confirmation", id_hash, period_id),
-        kind="confirmation",
-        target_pk=item.pk,
-        target_sk=item.sk,
-        created_at=stamp,
-    )
-
-
-def _registration_item(
-    period: Period, contact: Contact, id_hash: str, now: dt.datetime, consent_version: str
-) -> RegistrationItem:
-    stamp = clock.iso(now)
-    return RegistrationItem(
-        keys.person_pk(id_hash),
-        keys.registration_sk(period.id),
-        period_id=period.id,
-        name=contact.name,
-        id_number=contact.id_number,
-        phone=contact.phone,
-        email=contact.email,
-        registered_at=stamp,
-        consent_version=consent_version,
-        consented_at=stamp,
-        gsi1pk=keys.by_period_pk(period.id),
-        gsi1sk=keys.by_period_sk(stamp, id_hash),
-    )
-
-
-def registration_from_item(item: RegistrationItem) -> Registration:
-    result = None
-    if item.submitted_at is not None and item.score is not None:
-        result = ExamResult(
-            score=int(item.score),
-            pass_mark=int(item.pass_mark or 0),
-            passed=bool(item.passed),
-            submitted_at=clock.parse_iso(item.submitted_at),
-            correct=tuple(item.correct or ()),
-        )
-    answers = item.answers.as_dict() if item.answers is not None else {}
-    return Registration(
-        period_id=item.period_id,
-        contact=Contact(name=item.name, id_number=item.id_number, phone=item.phone, email=item.email),
-        registered_at=clock.parse_iso(item.registered_at),
-        started_at=clock.parse_iso(item.started_at) if item.started_at else None,
-        answers={qid: list(chosen) for qid, chosen in answers.items()},
-        result=result,
-        exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
-    )
+# Cursors -------------------------------------------------------------------
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:

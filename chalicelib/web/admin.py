@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import export, papers, periods, qr, results
+from chalicelib.services import calendar, export, papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -107,3 +107,16 @@ def paper_template() -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+@route(bp, "/api/admin/calendar/{year}", methods=["GET"])
+def get_calendar_year(year: str) -> Response:
+    """The year's weekdays off and weekend days worked, and whether staff, the library or nobody knows it."""
+    return json_response(calendar.calendar_year(runtime.current(), year))
+
+
+@route(bp, "/api/admin/calendar/{year}", methods=["PUT"])
+def put_calendar_year(year: str) -> Response:
+    """Enter the year from the State Council's notice as pasted, or from lists of days."""
+    body = json_body(bp.current_request)
+    return json_response(calendar.save_calendar_year(runtime.current(), year, body))

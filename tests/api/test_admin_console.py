@@ -41,7 +41,7 @@ def test_the_console_renders_without_a_token_and_asks_for_one(api: Api) -> None:
     assert 'id="signin-form"' in html
     assert 'name="token"' in html and 'type="password"' in html
     assert 'data-error-for="token"' in html
-    assert "static/admin.js" in html and "static/common.js" in html
+    assert "static/admin-core.js" in html and "static/common.js" in html
     assert "static/admin.css" in html
     assert "工作人员控制台" in html
 
@@ -74,12 +74,18 @@ def test_the_console_carries_the_security_headers_and_allows_blob_images_only(ap
 
 
 def test_the_console_script_and_style_are_served(api: Api) -> None:
-    script = api.get("/static/admin.js")
-    assert script.status_code == 200
-    assert "javascript" in script.headers["Content-Type"]
-    source = script.body.decode("utf-8")
+    names = re.findall(r'<script src="/static/([^"]+)"', page(api))
+    # common.js first, then the console's core, then one file per screen.
+    assert names[:2] == ["common.js", "admin-core.js"] and len(names) > 3
+    sources: dict[str, str] = {}
+    for name in names:
+        script = api.get(f"/static/{name}")
+        assert script.status_code == 200, name
+        assert "javascript" in script.headers["Content-Type"]
+        sources[name] = script.body.decode("utf-8")
     # The token lives for the tab only: staff share office computers.
-    assert "sessionStorage" in source and "localStorage" not in source
+    assert "sessionStorage" in sources["admin-core.js"]
+    assert not [name for name, source in sources.items() if "localStorage" in source]
     style = api.get("/static/admin.css")
     assert style.status_code == 200 and "@media print" in style.body.decode("utf-8")
 
@@ -129,7 +135,7 @@ def test_behind_the_gateway_the_console_works_under_the_stage_prefix(aws_env: No
     response = invoke("/admin")
     assert response["statusCode"] == 200
     html = response["body"]
-    # admin.js calls the API relative to data-root, so the prefix reaches every call.
+    # admin-core.js calls the API relative to data-root, so the prefix reaches every call.
     assert f'data-root="/{STAGE}/"' in html
-    assert f'src="/{STAGE}/static/admin.js"' in html
+    assert f'src="/{STAGE}/static/admin-core.js"' in html
     assert f'href="/{STAGE}/static/admin.css"' in html

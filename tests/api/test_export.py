@@ -16,7 +16,7 @@ from chalicelib import runtime
 from chalicelib.domain.export import COLUMNS
 from chalicelib.runtime import Runtime
 from chalicelib.services import export
-from chalicelib.storage import aws, keys
+from chalicelib.storage import aws
 from chalicelib.storage.exports import PasserStore
 from chalicelib.storage.mail import Mailer
 from tests.api.conftest import body
@@ -210,8 +210,8 @@ def test_s3_failure_sends_nothing(rt, period, travel, monkeypatch):
 def test_a_held_lease_keeps_a_second_export_out(rt, period, travel, api):
     add_passers(rt, period, range(2))
     travel(EVENING)
-    name = keys.export_lease(period.id)
-    assert rt.repo.acquire_lease(name, "another-run", EVENING, export.LEASE)
+    store = export.passer_store(rt)
+    assert store.acquire_lease(period.id, "another-run", EVENING, export.LEASE)
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
     assert response.status_code == 409
@@ -219,14 +219,14 @@ def test_a_held_lease_keeps_a_second_export_out(rt, period, travel, api):
     assert export.export_passers(rt).skipped == [period.id]
     assert staff_emails(rt) == []
 
-    rt.repo.release_lease(name, "another-run")
+    store.release_lease(period.id, "another-run")
     assert export.export_passers(rt).exported[0].count == 2
 
 
 def test_an_expired_lease_does_not_block_forever(rt, period, travel):
     add_passers(rt, period, range(1))
     travel(EVENING)
-    assert rt.repo.acquire_lease(keys.export_lease(period.id), "a-killed-run", EVENING, export.LEASE)
+    assert export.passer_store(rt).acquire_lease(period.id, "a-killed-run", EVENING, export.LEASE)
     travel(EVENING + export.LEASE + dt.timedelta(seconds=1))
     assert export.export_passers(rt).exported[0].count == 1
 

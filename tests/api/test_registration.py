@@ -11,7 +11,7 @@ from botocore.stub import Stubber
 
 from chalicelib import clock, runtime
 from chalicelib.domain.registrations import CONSENT_VERSION, ExamResult
-from chalicelib.storage import aws, repository
+from chalicelib.storage import aws, dynamo
 from chalicelib.storage.models import RegistrationItem
 from tests.api.conftest import Api, body
 from tests.conftest import beijing
@@ -441,7 +441,7 @@ def test_a_transaction_conflict_is_retried_then_503(api, first_period):
     assert api.get("/api/today").status_code == 200
     conflict = {"CancellationReasons": [{"Code": "TransactionConflict"}] + [{"Code": "None"}] * 4}
     with _stubbed_table() as stub:
-        for _ in range(repository.TRANSACTION_ATTEMPTS):
+        for _ in range(dynamo.TRANSACTION_ATTEMPTS):
             stub.add_client_error(
                 "transact_write_items",
                 service_error_code="TransactionCanceledException",

@@ -20,8 +20,8 @@ from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import CONSENT_VERSION, ExamResult, Registration
 from chalicelib.runtime import Runtime
 from chalicelib.storage import keys
+from chalicelib.storage.items import registration_item
 from chalicelib.storage.models import RegistrationItem
-from chalicelib.storage.repository import _registration_item
 
 PAPER_KEY = "papers/test/paper.json"
 FIRST_BIRTH = dt.date(1970, 1, 1)
@@ -136,7 +136,7 @@ def _bulk_items(
     for n in range(count):
         person = contact(first_seq + n)
         id_hash = rt.repo.id_hash(person.id_number)
-        item = _registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
+        item = registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
         stamp = clock.iso(submitted_at(period, n % 5400))
         item.started_at = clock.iso(period.exam_starts_at(clock.BEIJING))
         item.answers = answers  # type: ignore[assignment]

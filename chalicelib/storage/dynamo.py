@@ -1,0 +1,135 @@
+"""The DynamoDB toolkit every store uses: error mapping, conditional writes, transactions.
+
+Every PynamoDB or botocore failure leaves storage as a domain error:
+`Unavailable` (503, safe to retry) when DynamoDB itself failed. A condition
+that refused a write is an answer, not a failure: `applied()` says False and
+`run_transaction()` returns the labels of the items whose condition failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.errors import DomainError, Unavailable
+from chalicelib.storage import aws
+from chalicelib.storage.models import RegistrationItem
+
+log = logging.getLogger(__name__)
+
+# DynamoDB cancels a transaction that touches an item another transaction is
+# writing at the same moment (TransactionConflict). That is contention, not a
+# refusal: try again a few times before answering 503.
+TRANSACTION_ATTEMPTS = 4
+RETRY_BASE_SECONDS = 0.02
+
+
+@contextmanager
+def dynamodb_errors() -> Iterator[None]:
+    """Any failure of DynamoDB itself becomes a 503 the client may retry."""
+    try:
+        yield
+    except DomainError:
+        raise
+    except PynamoDBException as exc:
+        log.warning("dynamodb call failed: %s", aws.error_code(exc) or type(exc.cause).__name__)
+        raise Unavailable() from exc
+
+
+def applied(write: Callable[[], object]) -> bool:
+    """Run one conditional write: True when DynamoDB applied it, False when its
+    condition refused it. Any other failure is `Unavailable`."""
+    with dynamodb_errors():
+        try:
+            write()
+        except PynamoDBException as exc:
+            if aws.error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
+class Transaction:
+    """A TransactWrite that remembers a label for each item, in the order DynamoDB sees them.
+
+    PynamoDB sends condition checks first, then deletes, puts and updates;
+    cancellation reasons come back in that order, one per item.
+    """
+
+    def __init__(self) -> None:
+        self._checks: list[tuple[str, Any]] = []
+        self._deletes: list[tuple[str, Any]] = []
+        self._puts: list[tuple[str, Any]] = []
+        self._updates: list[tuple[str, Any]] = []
+
+    def check(self, label: str, model: Any, hash_key: str, range_key: str, condition: Condition) -> None:
+        self._checks.append((label, (model, hash_key, range_key, condition)))
+
+    def put(self, label: str, item: Any, condition: Condition | None = None) -> None:
+        self._puts.append((label, (item, condition)))
+
+    def update(self, label: str, item: Any, actions: list[Any], condition: Condition | None = None) -> None:
+        self._updates.append((label, (item, actions, condition)))
+
+    def delete(self, label: str, item: Any, condition: Condition | None = None) -> None:
+        self._deletes.append((label, (item, condition)))
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for label, _ in self._checks + self._deletes + self._puts + self._updates]
+
+    def commit(self, connection: Any) -> None:
+        with TransactWrite(connection=connection) as transaction:
+            for _, (model, hash_key, range_key, condition) in self._checks:
+                transaction.condition_check(model, hash_key, range_key, condition=condition)
+            for _, (item, condition) in self._deletes:
+                transaction.delete(item, condition=condition)
+            for _, (item, condition) in self._puts:
+                transaction.save(item, condition=condition)
+            for _, (item, actions, condition) in self._updates:
+                transaction.update(item, actions=actions, condition=condition)
+
+
+def _failed_labels(error: TransactWriteError, labels: Sequence[str]) -> tuple[set[str], bool]:
+    """Which items' conditions failed, and whether any item hit a conflict."""
+    failed: set[str] = set()
+    conflict = False
+    for label, reason in zip(labels, error.cancellation_reasons, strict=False):
+        if reason is None:
+            continue
+        if reason.code == "ConditionalCheckFailed":
+            failed.add(label)
+        elif reason.code == "TransactionConflict":
+            conflict = True
+    return failed, conflict
+
+
+def run_transaction(
+    build: Callable[[], Transaction], sleep: Callable[[float], None] = time.sleep
+) -> set[str]:
+    """Commit a transaction, rebuilt and retried on conflicts; the labels whose condition failed."""
+    connection = RegistrationItem._get_connection().connection
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        transaction = build()
+        with dynamodb_errors():
+            try:
+                transaction.commit(connection)
+                return set()
+            except TransactWriteError as exc:
+                if aws.error_code(exc) != "TransactionCanceledException":
+                    raise
+                failed, conflict = _failed_labels(exc, transaction.labels)
+                if failed:
+                    return failed
+                if not conflict:
+                    raise
+        log.info("transaction conflict, attempt %d", attempt + 1)
+        sleep(RETRY_BASE_SECONDS * (2**attempt))
+    raise Unavailable()

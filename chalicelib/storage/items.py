@@ -1,0 +1,119 @@
+"""Table items ↔ domain values: every conversion between the two, and the outbox entry factory.
+
+Stores read and write through these, so an attribute's name and format are
+decided in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from chalicelib import clock
+from chalicelib.domain.export import Passer
+from chalicelib.domain.identity import Contact
+from chalicelib.domain.periods import Period
+from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.storage import keys
+from chalicelib.storage.models import OutboxItem, PeriodItem, RegistrationItem
+
+OutboxKind = Literal["confirmation", "result", "reminder"]
+
+
+def period_item(period: Period, created_at: dt.datetime) -> PeriodItem:
+    return PeriodItem(
+        keys.PERIOD_PK,
+        keys.period_sk(period.id),
+        name=period.name,
+        exam_date=period.exam_date.isoformat(),
+        exam_start=period.exam_start.strftime("%H:%M"),
+        exam_end=period.exam_end.strftime("%H:%M"),
+        registration_opens=period.registration_opens.isoformat(),
+        registration_closes=period.registration_closes.isoformat(),
+        notes=period.notes,
+        paper_key=period.paper_key,
+        created_at=clock.iso(created_at),
+    )
+
+
+def period_from_item(item: PeriodItem) -> Period:
+    return Period(
+        id=item.sk,
+        name=item.name,
+        exam_date=dt.date.fromisoformat(item.exam_date),
+        exam_start=dt.time.fromisoformat(item.exam_start),
+        exam_end=dt.time.fromisoformat(item.exam_end),
+        registration_opens=dt.date.fromisoformat(item.registration_opens),
+        registration_closes=dt.date.fromisoformat(item.registration_closes),
+        notes=item.notes or "",
+        paper_key=item.paper_key,
+    )
+
+
+def outbox_entry(kind: OutboxKind, target_pk: str, target_sk: str, period_id: str, stamp: str) -> OutboxItem:
+    """The outbox entry that has the schedule send the e-mail of `kind` about one registration."""
+    return OutboxItem(
+        keys.OUTBOX_PK,
+        keys.outbox_sk(stamp, kind, keys.person_hash(target_pk), period_id),
+        kind=kind,
+        target_pk=target_pk,
+        target_sk=target_sk,
+        created_at=stamp,
+    )
+
+
+def registration_item(
+    period: Period, contact: Contact, id_hash: str, now: dt.datetime, consent_version: str
+) -> RegistrationItem:
+    stamp = clock.iso(now)
+    return RegistrationItem(
+        keys.person_pk(id_hash),
+        keys.registration_sk(period.id),
+        period_id=period.id,
+        name=contact.name,
+        id_number=contact.id_number,
+        phone=contact.phone,
+        email=contact.email,
+        registered_at=stamp,
+        consent_version=consent_version,
+        consented_at=stamp,
+        gsi1pk=keys.by_period_pk(period.id),
+        gsi1sk=keys.by_period_sk(stamp, id_hash),
+    )
+
+
+def _result(item: RegistrationItem) -> ExamResult | None:
+    if item.submitted_at is None or item.score is None:
+        return None
+    return ExamResult(
+        score=int(item.score),
+        pass_mark=int(item.pass_mark or 0),
+        passed=bool(item.passed),
+        submitted_at=clock.parse_iso(item.submitted_at),
+        correct=tuple(item.correct or ()),
+    )
+
+
+def registration_from_item(item: RegistrationItem) -> Registration:
+    answers = item.answers.as_dict() if item.answers is not None else {}
+    return Registration(
+        period_id=item.period_id,
+        contact=Contact(name=item.name, id_number=item.id_number, phone=item.phone, email=item.email),
+        registered_at=clock.parse_iso(item.registered_at),
+        started_at=clock.parse_iso(item.started_at) if item.started_at else None,
+        answers={qid: list(chosen) for qid, chosen in answers.items()},
+        result=_result(item),
+        exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
+    )
+
+
+def passer_from_item(item: RegistrationItem) -> Passer:
+    assert item.submitted_at is not None, "the index only holds passers"
+    return Passer(
+        name=item.name,
+        id_number=item.id_number,
+        phone=item.phone,
+        email=item.email,
+        score=int(item.score or 0),
+        submitted_at=clock.parse_iso(item.submitted_at),
+    )
