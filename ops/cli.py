@@ -4,7 +4,9 @@
     post-deploy [--stage S]           after `chalice deploy`: throttling, gateway responses, log retention
     sam-overrides [--stage S]         the SAM additions `make package` merges into the template
     precompile [--stage S] ZIP        add 3.11 bytecode to the zip `chalice package` wrote (`make package`)
-    staff-token create NAME           print a new staff bearer token (only its hash is stored)
+    staff-token create NAME [--role viewer|operator|admin]
+                                      print a new staff bearer token (only its hash is stored);
+                                      NAME as people write it (李老师), 1-40 characters; role default admin
     staff-token list | revoke NAME
     seed-demo                         a demo period open for registration and one examining today
     export PERIOD [--full]            e-mail the period's passers now (--full: every passer again)
@@ -27,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
-_STAFF_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # Values in config.json a developer must replace before a stage can work on real AWS.
 _PLACEHOLDER = re.compile(r"change-me|example\.(?:org|com)", re.IGNORECASE)
 
@@ -127,19 +128,24 @@ def _precompile(args: argparse.Namespace) -> int:
 
 def _staff_token(args: argparse.Namespace) -> int:
     from chalicelib import runtime
+    from chalicelib.domain.errors import Invalid
+    from chalicelib.domain.staff import Role, staff_name
 
     secrets = runtime.current().secrets
     if args.action == "create":
-        if not args.name or not _STAFF_NAME.match(args.name):
-            print("NAME: 1-64 letters, digits, '.', '_' or '-'", file=sys.stderr)
+        try:
+            name = staff_name(args.name)
+            role = Role.parse(args.role)
+        except Invalid as error:
+            print(f"{error.field}: {error.message}", file=sys.stderr)
             return 2
-        token = secrets.add_staff_token(args.name)
-        print(f"staff token for {args.name} (shown once; only its hash is stored):")
+        token = secrets.add_staff_token(name, role)
+        print(f"staff token for {name} ({role.label}; shown once, only its hash is stored):")
         print(token)
         return 0
     if args.action == "list":
-        for name in secrets.staff_names():
-            print(name)
+        for member in secrets.staff_members():
+            print(f"{member.name}\t{member.role.label}")
         return 0
     if not args.name:
         print("revoke needs NAME", file=sys.stderr)
@@ -208,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff = command("staff-token", "manage staff bearer tokens")
     staff.add_argument("action", choices=["create", "list", "revoke"])
     staff.add_argument("name", nargs="?")
+    staff.add_argument("--role", default="admin", choices=["viewer", "operator", "admin"])
     staff.set_defaults(run=_staff_token)
     command("seed-demo", "demo periods, paper and candidate (local only)").set_defaults(run=_seed_demo)
     exporting = command("export", "e-mail a period's passers now, as the schedule does")

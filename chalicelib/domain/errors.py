@@ -63,6 +63,14 @@ class Unauthorized(DomainError):
     default_message = "身份验证失败或已过期，请重新登录或重新进入考试。"
 
 
+class Forbidden(DomainError):
+    """403: a valid staff token whose role may not use this route."""
+
+    status = 403
+    code = "forbidden"
+    default_message = "您的工作人员角色无权执行此操作，请联系管理员。"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

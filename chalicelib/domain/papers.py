@@ -45,12 +45,14 @@ class Question:
     points: int
 
     def public(self) -> dict[str, Any]:
-        """What a candidate sees: never the answer."""
+        """What a candidate sees: never the answer. `order` lists the option keys
+        in the order they are shown (an attempt's own order, see `attempt_order`)."""
         return {
             "id": self.id,
             "type": self.type,
             "text": self.text,
             "options": dict(self.options),
+            "order": [key for key, _ in self.options],
             "points": self.points,
         }
 

@@ -95,6 +95,7 @@ class Registration:
     registered_at: dt.datetime
     started_at: dt.datetime | None = None
     answers: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    seed: str | None = None
     result: ExamResult | None = None
     exported_at: dt.datetime | None = None
 
@@ -114,14 +115,16 @@ class Registration:
             "email_masked": mask_email(self.contact.email),
         }
 
-    def staff_view(self, period: Period, now: dt.datetime) -> dict[str, Any]:
-        """Full details, for staff only."""
+    def staff_view(self, period: Period, now: dt.datetime, full: bool = True) -> dict[str, Any]:
+        """Full details for staff whose role sees them; otherwise the ID number, phone and e-mail masked."""
+        contact = self.contact
         return {
             "period_id": self.period_id,
-            "name": self.contact.name,
-            "id_number": self.contact.id_number,
-            "phone": self.contact.phone,
-            "email": self.contact.email,
+            "name": contact.name,
+            "id_number": contact.id_number if full else mask_id_number(contact.id_number),
+            "phone": contact.phone if full else mask_phone(contact.phone),
+            "email": contact.email if full else mask_email(contact.email),
+            "masked": not full,
             "registered_at": self.registered_at.isoformat(timespec="seconds"),
             "started_at": self.started_at.isoformat(timespec="seconds") if self.started_at else None,
             "status": self.status(period, now),

@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import tokens
+from chalicelib.domain.attempt_order import attempt_paper, fallback_seed
 from chalicelib.domain.errors import Conflict, Invalid, Unauthorized
 from chalicelib.domain.identity import (
     Contact,
@@ -120,7 +121,8 @@ def authenticate(rt: Runtime, token: str | None) -> Attempt:
 
 
 def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
-    """The paper without keys, with the answers saved so far: one GetItem when warm."""
+    """The paper without keys, in this attempt's own order (derived from its stored
+    seed and the cached paper), with the answers saved so far: one GetItem when warm."""
     now = clock.now()
     period = attempt.period
     registration = rt.repo.attempt(period.id, attempt.id_hash)
@@ -129,9 +131,10 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     if not period.accepts_submissions(now):
         raise _too_late(period)
     paper = period_paper(rt, period)
+    seed = registration.seed or fallback_seed(period.id, attempt.id_hash)
     ends_at = period.exam_ends_at(clock.BEIJING)
     return {
-        **paper.public(),
+        **attempt_paper(paper, seed).public(),
         "answers": {
             qid: list(chosen)
             for qid, chosen in registration.answers.items()

@@ -28,14 +28,14 @@ def _page_size(raw: str | None) -> int:
 
 
 def registrations_page(
-    rt: Runtime, period_id: str, cursor: str | None, limit: str | None = None
+    rt: Runtime, period_id: str, cursor: str | None, limit: str | None = None, full: bool = True
 ) -> dict[str, Any]:
-    """One page of a period's registrations with full details (staff only)."""
+    """One page of a period's registrations, with full details or masked (staff only)."""
     period = rt.periods.get(period_id)
     page = rt.repo.period_registrations(period.id, cursor or None, limit=_page_size(limit))
     now = clock.now()
     return {
-        "registrations": [registration.staff_view(period, now) for registration in page.items],
+        "registrations": [registration.staff_view(period, now, full=full) for registration in page.items],
         "cursor": page.cursor,
     }
 

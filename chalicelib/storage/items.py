@@ -102,6 +102,7 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         registered_at=clock.parse_iso(item.registered_at),
         started_at=clock.parse_iso(item.started_at) if item.started_at else None,
         answers={qid: list(chosen) for qid, chosen in answers.items()},
+        seed=item.seed,
         result=_result(item),
         exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
     )

@@ -115,6 +115,8 @@ class RegistrationItem(_TableItem):
     gsi1sk = UnicodeAttribute()
     # The exam attempt.
     started_at = UnicodeAttribute(null=True)
+    # Set at the first entry: the attempt's own question and option order derive from it.
+    seed = UnicodeAttribute(null=True)
     answers = MapAttribute[str, Any](null=True)  # type: ignore[no-untyped-call]
     answers_saved_at = UnicodeAttribute(null=True)
     submitted_at = UnicodeAttribute(null=True)

@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -256,8 +257,14 @@ class Repository:
 
     # The exam attempt ------------------------------------------------------
 
-    def start_attempt(self, period: Period, id_number: str, now: dt.datetime) -> Registration:
+    def start_attempt(
+        self, period: Period, id_number: str, now: dt.datetime, seed: str | None = None
+    ) -> Registration:
         """Mark the attempt started (first time only) and return it: one UpdateItem.
+
+        The first entry also stores the attempt's seed (`seed`, or a new random
+        one), from which its question and option order derive; later entries
+        keep it, so every device and every reload shows the same paper.
 
         Raises `NotRegistered` when this ID number has no registration for the
         period, and `AlreadySubmitted` (with the stored result) after submission.
@@ -268,6 +275,7 @@ class Repository:
         actions: list[Action] = [
             RegistrationItem.started_at.set(RegistrationItem.started_at | stamp),
             RegistrationItem.answers.set(RegistrationItem.answers | {}),
+            RegistrationItem.seed.set(RegistrationItem.seed | (seed or secrets.token_urlsafe(12))),
         ]
         if not applied(lambda: item.update(actions=actions, condition=RegistrationItem.pk.exists())):
             raise NotRegistered()

@@ -1,17 +1,27 @@
 """Secrets: HMAC keys and staff token hashes, from SSM Parameter Store.
 
 Deployed stages keep their secrets as SecureString parameters under the
-stage's `SSM_PREFIX`, read once per container (staff tokens: re-read at most
-once a minute so a revoked token stops working quickly). The local stage may
+stage's `SSM_PREFIX`, read once per container. Staff tokens are re-read at
+most once a minute, so a revoked token stops within a minute, and also on a
+miss (at most once a second), so a token created a moment ago in another
+container works at once. The local stage may
 carry its HMAC keys in its environment instead; staff token hashes always live
 in SSM (moto's, locally), so there is one code path for staff access.
 Only SHA-256 hashes of staff tokens are stored: a token is 256 random bits, so
 a fast hash is as good as a slow one and keeps the check cheap.
+
+Each staff member is one parameter, `staff-tokens/<base32 of the name>` (SSM
+names are ASCII; staff names are Chinese), whose value is
+`{"hash", "name", "role"}`. A value that is a bare hash is a token made before
+roles existed: its name is the parameter's, its role admin.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+import re
 import secrets as random_source
 import threading
 import time
@@ -22,10 +32,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.staff import DEFAULT_ROLE, Role, StaffMember
 from chalicelib.storage import aws
 
 STAFF_TOKEN_TTL_SECONDS = 60.0
 STAFF_TOKEN_PREFIX = "hrx_"
+# A miss re-reads at once, but not more than once a second: a stream of wrong
+# tokens must not become a stream of SSM reads.
+STAFF_MISS_REREAD_SECONDS = 1.0
+_LEGACY_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
 def hash_staff_token(token: str) -> str:
@@ -36,12 +52,27 @@ def new_staff_token() -> str:
     return STAFF_TOKEN_PREFIX + random_source.token_urlsafe(32)
 
 
+def staff_parameter_key(name: str) -> str:
+    """The SSM-safe last part of a staff member's parameter name."""
+    return base64.b32encode(name.encode("utf-8")).decode().rstrip("=").lower()
+
+
+def _member(parameter_name: str, value: str) -> tuple[str, StaffMember] | None:
+    if _HASH.match(value):
+        return value, StaffMember(parameter_name.rsplit("/", 1)[-1], Role.ADMIN)
+    try:
+        record = json.loads(value)
+        return str(record["hash"]), StaffMember(str(record["name"]), Role.parse(record["role"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 class SecretStore:
     def __init__(self, settings: Settings, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
         self._monotonic = monotonic
         self._values: dict[str, bytes] = {}
-        self._staff: dict[str, str] = {}
+        self._staff: dict[str, StaffMember] = {}
         self._staff_read_at: float | None = None
         self._lock = threading.Lock()
 
@@ -94,20 +125,30 @@ class SecretStore:
 
     # Staff tokens -------------------------------------------------------
 
-    def staff_name_for(self, token: str) -> str | None:
+    def staff_for(self, token: str) -> StaffMember | None:
         """The staff member a bearer token belongs to, or None."""
         if not token.startswith(STAFF_TOKEN_PREFIX):
             return None
-        hashes = self._staff_hashes()
-        return hashes.get(hash_staff_token(token))
+        wanted = hash_staff_token(token)
+        found = self._staff_hashes().get(wanted)
+        if found is None:
+            with self._lock:
+                read_at = self._staff_read_at
+            if read_at is None or self._monotonic() - read_at >= STAFF_MISS_REREAD_SECONDS:
+                found = self._staff_hashes(force=True).get(wanted)
+        return found
 
-    def _staff_hashes(self) -> dict[str, str]:
+    def staff_name_for(self, token: str) -> str | None:
+        member = self.staff_for(token)
+        return member.name if member else None
+
+    def _staff_hashes(self, force: bool = False) -> dict[str, StaffMember]:
         now = self._monotonic()
         with self._lock:
             fresh = self._staff_read_at is not None and now - self._staff_read_at < STAFF_TOKEN_TTL_SECONDS
-            if fresh:
+            if fresh and not force:
                 return self._staff
-        hashes: dict[str, str] = {}
+        hashes: dict[str, StaffMember] = {}
         try:
             pages = (
                 self._ssm()
@@ -116,7 +157,9 @@ class SecretStore:
             )
             for page in pages:
                 for parameter in page["Parameters"]:
-                    hashes[parameter["Value"]] = parameter["Name"].rsplit("/", 1)[-1]
+                    entry = _member(parameter["Name"], parameter["Value"])
+                    if entry is not None:
+                        hashes[entry[0]] = entry[1]
         except (ClientError, BotoCoreError) as exc:
             raise Unavailable() from exc
         with self._lock:
@@ -124,29 +167,41 @@ class SecretStore:
         return hashes
 
     @aws.operator_only
-    def add_staff_token(self, name: str) -> str:
-        """Create a token for `name`; only its hash is stored. Returns the token."""
+    def add_staff_token(self, name: str, role: Role = DEFAULT_ROLE) -> str:
+        """Create (or replace) the token of `name`; only its hash is stored. Returns the token."""
         token = new_staff_token()
+        record = {"hash": hash_staff_token(token), "name": name, "role": role.label}
         self._ssm().put_parameter(
-            Name=self._path(f"staff-tokens/{name}"),
-            Value=hash_staff_token(token),
+            Name=self._path(f"staff-tokens/{staff_parameter_key(name)}"),
+            Value=json.dumps(record, ensure_ascii=False),
             Type="SecureString",
             Overwrite=True,
         )
+        if _LEGACY_NAME.match(name):
+            self._delete(f"staff-tokens/{name}")
         self._staff_read_at = None
         return token
 
-    @aws.operator_only
-    def revoke_staff_token(self, name: str) -> bool:
+    def _delete(self, name: str) -> bool:
         try:
-            self._ssm().delete_parameter(Name=self._path(f"staff-tokens/{name}"))
+            self._ssm().delete_parameter(Name=self._path(name))
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ParameterNotFound":
                 return False
             raise
-        self._staff_read_at = None
         return True
 
-    def staff_names(self) -> list[str]:
+    @aws.operator_only
+    def revoke_staff_token(self, name: str) -> bool:
+        revoked = self._delete(f"staff-tokens/{staff_parameter_key(name)}")
+        if _LEGACY_NAME.match(name) and self._delete(f"staff-tokens/{name}"):
+            revoked = True
         self._staff_read_at = None
-        return sorted(self._staff_hashes().values())
+        return revoked
+
+    def staff_members(self) -> list[StaffMember]:
+        self._staff_read_at = None
+        return sorted(self._staff_hashes().values(), key=lambda member: member.name)
+
+    def staff_names(self) -> list[str]:
+        return [member.name for member in self.staff_members()]

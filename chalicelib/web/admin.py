@@ -1,7 +1,7 @@
 """Staff routes under /api/admin: periods, papers, registrations, statistics, export, QR.
 
 Every route here is reached only after the middleware has checked the staff
-bearer token.
+bearer token and that its role is at least the route's `role`.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
+from chalicelib.domain.staff import Role
 from chalicelib.services import calendar, export, papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
@@ -16,20 +17,20 @@ from chalicelib.web.pages import public_entry_url
 bp = Blueprint(__name__)
 
 
-@route(bp, "/api/admin/periods", methods=["POST"])
+@route(bp, "/api/admin/periods", methods=["POST"], role=Role.OPERATOR)
 def create_period() -> Response:
     """Create a period; the registration window defaults from the working-day calendar."""
     period = periods.create_period(runtime.current(), json_body(bp.current_request))
     return json_response({"period": period.public()}, status=201)
 
 
-@route(bp, "/api/admin/periods", methods=["GET"])
+@route(bp, "/api/admin/periods", methods=["GET"], role=Role.VIEWER)
 def list_periods() -> Response:
     """Every period, by exam date."""
     return json_response({"periods": periods.list_periods(runtime.current())})
 
 
-@route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"])
+@route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"], role=Role.OPERATOR)
 def put_paper(period_id: str) -> Response:
     """Upload the period's paper: validated, stored in S3 under a new key, recorded on the period.
 
@@ -51,23 +52,27 @@ def put_paper(period_id: str) -> Response:
     )
 
 
-@route(bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"])
+@route(bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"], role=Role.VIEWER)
 def list_registrations(period_id: str) -> Response:
-    """One page of the period's registrations with full details; `cursor` asks for the next."""
-    query = bp.current_request.query_params
+    """One page of the period's registrations; `cursor` asks for the next.
+
+    Full details for admins, masked for the other roles."""
+    request = bp.current_request
+    query = request.query_params
     cursor = query.get("cursor") if query else None
     limit = query.get("limit") if query else None
-    page = results.registrations_page(runtime.current(), period_id, cursor, limit)
+    full = request.context.get("staff_role") == Role.ADMIN.label
+    page = results.registrations_page(runtime.current(), period_id, cursor, limit, full=full)
     return json_response(page)
 
 
-@route(bp, "/api/admin/periods/{period_id}/stats", methods=["GET"])
+@route(bp, "/api/admin/periods/{period_id}/stats", methods=["GET"], role=Role.VIEWER)
 def period_stats(period_id: str) -> Response:
     """Registered, started, submitted, passed, pass rate and each question's correct rate."""
     return json_response(results.stats(runtime.current(), period_id).public())
 
 
-@route(bp, "/api/admin/periods/{period_id}/export", methods=["POST"])
+@route(bp, "/api/admin/periods/{period_id}/export", methods=["POST"], role=Role.OPERATOR)
 def export_period(period_id: str) -> Response:
     """E-mail the period's passers not yet exported now; `{"full": true}` re-sends every passer."""
     request = bp.current_request
@@ -76,7 +81,7 @@ def export_period(period_id: str) -> Response:
     return json_response({"export": result.public()})
 
 
-@route(bp, "/api/admin/qr.svg", methods=["GET"])
+@route(bp, "/api/admin/qr.svg", methods=["GET"], role=Role.VIEWER)
 def qr_svg() -> Response:
     """The permanent QR code of the candidates' entry page, for print."""
     # Text, not bytes: Lambda's proxy response carries a non-binary body as a JSON string.
@@ -86,7 +91,7 @@ def qr_svg() -> Response:
     )
 
 
-@route(bp, "/api/admin/qr.png", methods=["GET"])
+@route(bp, "/api/admin/qr.png", methods=["GET"], role=Role.VIEWER)
 def qr_png() -> Response:
     """The same QR code as a bitmap, for screens and chat."""
     body = qr.png(public_entry_url(bp.current_request))
@@ -95,7 +100,7 @@ def qr_png() -> Response:
     )
 
 
-@route(bp, "/api/admin/paper-template.json", methods=["GET"])
+@route(bp, "/api/admin/paper-template.json", methods=["GET"], role=Role.VIEWER)
 def paper_template() -> Response:
     """A valid paper to start from: staff download it, replace the questions, upload it."""
     return Response(
@@ -109,13 +114,13 @@ def paper_template() -> Response:
     )
 
 
-@route(bp, "/api/admin/calendar/{year}", methods=["GET"])
+@route(bp, "/api/admin/calendar/{year}", methods=["GET"], role=Role.VIEWER)
 def get_calendar_year(year: str) -> Response:
     """The year's weekdays off and weekend days worked, and whether staff, the library or nobody knows it."""
     return json_response(calendar.calendar_year(runtime.current(), year))
 
 
-@route(bp, "/api/admin/calendar/{year}", methods=["PUT"])
+@route(bp, "/api/admin/calendar/{year}", methods=["PUT"], role=Role.OPERATOR)
 def put_calendar_year(year: str) -> Response:
     """Enter the year from the State Council's notice as pasted, or from lists of days."""
     body = json_body(bp.current_request)

@@ -20,6 +20,7 @@ from typing import Any
 from chalice.app import Blueprint, Request, Response
 
 from chalicelib.domain.errors import BadRequest, DomainError
+from chalicelib.domain.staff import Role
 
 log = logging.getLogger("hr_exam.web")
 
@@ -100,10 +101,31 @@ def bearer_token(request: Request) -> str | None:
 
 View = Callable[..., Any]
 
+STAFF_PREFIX = "/api/admin/"
+# (method, path as declared) -> the least staff role that may use the route.
+# The middleware refuses a staff route missing here (403), and a test walks
+# the route table so none is missing.
+ROUTE_ROLES: dict[tuple[str, str], Role] = {}
 
-def route(blueprint: Blueprint, path: str, **options: Any) -> Callable[[View], View]:
-    """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape."""
+
+def minimum_role(method: str, path: str) -> Role | None:
+    return ROUTE_ROLES.get((method.upper(), path))
+
+
+def route(
+    blueprint: Blueprint, path: str, role: Role | None = None, **options: Any
+) -> Callable[[View], View]:
+    """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape.
+
+    A staff route (under `/api/admin/`) declares `role`, the least role that may use it.
+    """
     options.setdefault("content_types", ANY_CONTENT)
+    if path.startswith(STAFF_PREFIX):
+        if role is None:
+            log.warning("staff route %s declares no role: every request to it is refused", path)
+        else:
+            for method in options.get("methods", ["GET"]):
+                ROUTE_ROLES[(method.upper(), path)] = role
 
     def decorate(view: View) -> View:
         @functools.wraps(view)

@@ -2,8 +2,10 @@
 
 Staff access is checked here, for every route under `/api/admin/`, rather than
 by an API Gateway authorizer: a gateway authorizer answers refusals with its
-own body, while the contract wants `401` in its error shape. A test walks the
-route table to prove no admin route escapes the check.
+own body, while the contract wants `401` in its error shape. The token's role
+is checked here too against the route's declared minimum (`403 forbidden`; a
+route that declares none is refused to everyone). Tests walk the route table
+to prove no admin route escapes either check.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import runtime
-from chalicelib.domain.errors import DomainError, Unauthorized
+from chalicelib.domain.errors import DomainError, Forbidden, Unauthorized
+from chalicelib.domain.staff import StaffMember
 from chalicelib.storage import aws
-from chalicelib.web.http import bearer_token, error_response, internal_error_response, request_id
+from chalicelib.web.http import (
+    bearer_token,
+    error_response,
+    internal_error_response,
+    minimum_role,
+    request_id,
+)
 
 ADMIN_PREFIX = "/api/admin/"
 # A candidate's form is a few hundred bytes; a paper is tens of kilobytes.
@@ -78,14 +87,20 @@ def _access_log() -> logging.Logger:
     return logger
 
 
-def _check_staff(request: Request) -> str:
+def _check_staff(request: Request) -> StaffMember:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("请先登录：请求需要工作人员令牌（Authorization: Bearer ...）。")
-    name = runtime.current().secrets.staff_name_for(token)
-    if name is None:
+    member = runtime.current().secrets.staff_for(token)
+    if member is None:
         raise Unauthorized("工作人员令牌无效或已吊销。")
-    return name
+    return member
+
+
+def _check_role(request: Request, member: StaffMember) -> None:
+    minimum = minimum_role(request.method, request.path)
+    if minimum is None or not member.may(minimum):
+        raise Forbidden()
 
 
 def http(request: Request, get_response: Callable[[Request], Response]) -> Response:
@@ -99,8 +114,11 @@ def http(request: Request, get_response: Callable[[Request], Response]) -> Respo
         if size > limit:
             raise PayloadTooLarge()
         if route.startswith(ADMIN_PREFIX):
-            staff = _check_staff(request)
+            member = _check_staff(request)
+            staff = member.name
             request.context["staff"] = staff
+            request.context["staff_role"] = member.role.label
+            _check_role(request, member)
         response = get_response(request)
     except DomainError as error:
         response = error_response(error)

@@ -258,6 +258,22 @@
     return count;
   }
 
+  var POSITION_LETTERS = "ABCDEFGH";
+
+  // The option keys in this attempt's order (the server's `order`); the paper's
+  // own keys are what is saved and scored.
+  function displayOrder(question) {
+    var keys = [];
+    var order = question.order || [];
+    for (var i = 0; i < order.length; i++) {
+      if (question.options.hasOwnProperty(order[i]) && keys.indexOf(order[i]) < 0) keys.push(order[i]);
+    }
+    for (var key in question.options) {
+      if (question.options.hasOwnProperty(key) && keys.indexOf(key) < 0) keys.push(key);
+    }
+    return keys;
+  }
+
   function render() {
     var question = paper.questions[state.current];
     var kind = question.type === "multiple" ? "多选题（须全部选对）" : "单选题";
@@ -268,8 +284,9 @@
     while (box.firstChild) box.removeChild(box.firstChild);
     var picked = chosen(question.id);
     var type = question.type === "multiple" ? "checkbox" : "radio";
-    for (var key in question.options) {
-      if (!question.options.hasOwnProperty(key)) continue;
+    var keys = displayOrder(question);
+    for (var position = 0; position < keys.length; position++) {
+      var key = keys[position];
       var label = document.createElement("label");
       label.className = "option";
       var input = document.createElement("input");
@@ -278,7 +295,9 @@
       input.value = key;
       input.checked = picked.indexOf(key) >= 0;
       var text = document.createElement("span");
-      text.textContent = key + ". " + question.options[key];
+      // Letters follow the position on this phone, not the paper's key: a screenshot's
+      // "B" names a different option on every other candidate's phone.
+      text.textContent = POSITION_LETTERS.charAt(position) + ". " + question.options[key];
       label.appendChild(input);
       label.appendChild(text);
       box.appendChild(label);

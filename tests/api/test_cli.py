@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from ops import cli
 
 
@@ -48,6 +50,26 @@ def test_staff_token_create_prints_the_token_on_the_last_line(aws_env, capsys):
     assert "alice" in capsys.readouterr().out.split()
     assert cli.main(["staff-token", "revoke", "alice"]) == 0
     assert runtime.current().secrets.staff_name_for(token) is None
+
+
+def test_staff_token_names_may_be_chinese_and_carry_a_role(aws_env, capsys):
+    from chalicelib import runtime
+    from chalicelib.domain.staff import Role
+
+    assert cli.main(["staff-token", "create", "李老师", "--role", "viewer"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert runtime.current().secrets.staff_for(token).role == Role.VIEWER
+    assert cli.main(["staff-token", "create", "张 主任"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert runtime.current().secrets.staff_for(token).role == Role.ADMIN
+    assert cli.main(["staff-token", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["张 主任\tadmin", "李老师\tviewer"]
+    assert cli.main(["staff-token", "revoke", "李老师"]) == 0
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 41, "a\nb", "a/b"])
+def test_staff_token_names_out_of_rule_are_refused(aws_env, capsys, name):
+    assert cli.main(["staff-token", "create", name]) == 2
 
 
 def test_staff_token_name_is_checked(aws_env, capsys):

@@ -22,6 +22,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import runtime
+from chalicelib.domain.staff import StaffMember
 from chalicelib.runtime import PeriodCache
 from chalicelib.services import export, mail
 from chalicelib.storage import models
@@ -97,7 +98,7 @@ def failing(message: str) -> Callable[..., Any]:
 class FailingStaffCheck(SecretStore):
     """Secrets whose staff lookup blows up, as a bug in it would."""
 
-    def staff_name_for(self, token: str) -> str | None:
+    def staff_for(self, token: str) -> StaffMember | None:
         raise ValueError(f"cannot check token for {PERSON.email} / {PERSON.phone}")
 
 

@@ -19,6 +19,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import runtime
+from chalicelib.domain.staff import StaffMember
 from chalicelib.runtime import PeriodCache
 from chalicelib.storage.secrets import SecretStore
 from chalicelib.web.middleware import ADMIN_PREFIX, CANDIDATE_BODY_LIMIT, SECURITY_HEADERS
@@ -96,7 +97,7 @@ def test_500s_carry_the_security_headers_on_pages_json_and_in_the_middleware(
         raise RuntimeError("a bug")
 
     class BrokenStaffCheck(SecretStore):
-        def staff_name_for(self, token: str) -> str | None:
+        def staff_for(self, token: str) -> StaffMember | None:
             raise RuntimeError("a bug")
 
     try:

@@ -46,15 +46,39 @@ def test_a_revoked_token_stops_working(api):
 
 
 def test_only_a_hash_of_the_token_is_stored(api):
+    import json
+
     import boto3
 
-    token = runtime.current().secrets.add_staff_token("hashed")
+    from chalicelib.storage.secrets import hash_staff_token, staff_parameter_key
+
+    token = runtime.current().secrets.add_staff_token("李老师")
     settings = runtime.current().settings
     ssm = boto3.client("ssm", region_name=settings.region)
-    stored = ssm.get_parameter(Name=f"{settings.ssm_prefix}/staff-tokens/hashed", WithDecryption=True)
+    name = f"{settings.ssm_prefix}/staff-tokens/{staff_parameter_key('李老师')}"
+    stored = ssm.get_parameter(Name=name, WithDecryption=True)
     value = stored["Parameter"]["Value"]
-    assert token not in value and len(value) == 64
+    assert token not in value
+    assert json.loads(value) == {"hash": hash_staff_token(token), "name": "李老师", "role": "admin"}
     assert stored["Parameter"]["Type"] == "SecureString"
+
+
+def test_a_token_stored_before_roles_existed_still_works_as_admin(api):
+    import boto3
+
+    from chalicelib.storage.secrets import hash_staff_token
+
+    settings = runtime.current().settings
+    token = "hrx_" + "x" * 43
+    boto3.client("ssm", region_name=settings.region).put_parameter(
+        Name=f"{settings.ssm_prefix}/staff-tokens/old-timer",
+        Value=hash_staff_token(token),
+        Type="SecureString",
+    )
+    member = runtime.current().secrets.staff_for(token)
+    assert member is not None and (member.name, member.role.label) == ("old-timer", "admin")
+    assert runtime.current().secrets.revoke_staff_token("old-timer")
+    assert runtime.current().secrets.staff_for(token) is None
 
 
 def test_candidate_routes_need_no_token(api):

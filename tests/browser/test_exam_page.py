@@ -73,9 +73,19 @@ def enter_exam(stack: Stack, phone: Any, contact: Contact) -> None:
     phone.click("#exam-details button[type=submit]")
 
 
-def answer(phone: Any, qid: str) -> None:
+def current_question(phone: Any) -> str:
+    """The paper's id of the question on screen (the page lists this attempt's own order)."""
+    name: str = phone.locator("#exam-q-options input").first.get_attribute("name")
+    return name.removeprefix("q-")
+
+
+def answer(phone: Any) -> str:
+    """Answer the question on screen with its key, clicking the options by their text
+    (their letters are positions on this phone, not the paper's keys); its id."""
+    qid = current_question(phone)
     for key in key_of(qid):
-        phone.locator("#exam-q-options label", has_text=f"{key}. {OPTION_TEXT[key]}").click()
+        phone.locator("#exam-q-options label", has_text=OPTION_TEXT[key]).click()
+    return qid
 
 
 def fits_the_screen(phone: Any) -> None:
@@ -107,10 +117,11 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     phone.locator("#exam-q-meta", has_text="第 1 题 / 共 50 题").wait_for()
     assert phone.locator("#exam-countdown").inner_text() != "--:--"
     fits_the_screen(phone)
-    ids = question_ids()
-    for qid in ids[:10]:
-        answer(phone, qid)
+    answered = []
+    for _ in range(10):
+        answered.append(answer(phone))
         phone.click('#exam-paper [data-action="next"]')
+    assert sorted(answered) != sorted(question_ids()[:10])  # this attempt's own order
     phone.locator("#exam-save-state", has_text="已保存").wait_for()
     assert phone.locator("#exam-progress").inner_text() == "10/50"
 
@@ -119,17 +130,19 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     assert phone.locator("#exam-progress").inner_text() == "10/50"
     assert phone.locator("#exam-nav button.answered").count() == 10
     phone.click('#exam-nav button[data-goto="0"]')
-    assert phone.locator("#exam-q-options input[value=B]").is_checked()
+    assert current_question(phone) == answered[0]
+    for key in key_of(answered[0]):
+        assert phone.locator(f"#exam-q-options input[value={key}]").is_checked()
     token = phone.evaluate("id => JSON.parse(localStorage.getItem('hr-exam:v1:' + id)).token", period_id)
-    assert saved_answers(stack, token) == {qid: key_of(qid) for qid in ids[:10]}
+    assert saved_answers(stack, token) == {qid: key_of(qid) for qid in answered}
 
     # Before submitting, the unanswered questions are listed.
     phone.click('#exam-paper [data-action="review"]')
     assert "还有 40 道题未作答" in phone.locator("#exam-unanswered-summary").inner_text()
     assert phone.locator("#exam-unanswered button").count() == 40
     phone.click('#exam-unanswered button[data-goto="10"]')
-    for qid in ids[10:]:
-        answer(phone, qid)
+    for _ in range(40):
+        answered.append(answer(phone))
         phone.click('#exam-paper [data-action="next"]')
     assert "全部 50 道题均已作答" in phone.locator("#exam-unanswered-summary").inner_text()
 
@@ -158,12 +171,12 @@ def test_answers_made_offline_reach_the_server_when_the_connection_returns(stack
     phone.locator("#exam-q-meta", has_text="第 1 题").wait_for()
 
     phone.context.set_offline(True)
-    answer(phone, "s1")
+    qid = answer(phone)
     phone.locator("#exam-save-state", has_text="网络不畅").wait_for()
     phone.context.set_offline(False)
     phone.locator("#exam-save-state", has_text="已保存").wait_for(timeout=15000)
     token = phone.evaluate("id => JSON.parse(localStorage.getItem('hr-exam:v1:' + id)).token", period_id)
-    assert saved_answers(stack, token) == {"s1": key_of("s1")}
+    assert saved_answers(stack, token) == {qid: key_of(qid)}
 
 
 def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, phone: Any) -> None:
@@ -171,7 +184,8 @@ def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, p
     alice = person(4)
     enroll(stack, period_id, alice)
     enter_exam(stack, phone, alice)
-    answer(phone, "s1")
+    phone.locator("#exam-q-meta", has_text="第 1 题").wait_for()
+    answer(phone)
     phone.click('#exam-paper [data-action="review"]')
     assert "还有 49 道题未作答" in phone.locator("#exam-unanswered-summary").inner_text()
     phone.click("#exam-submit")
@@ -179,3 +193,23 @@ def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, p
     assert phone.locator("#exam-score").inner_text() == "2"
     assert "未通过" in phone.locator("#exam-verdict").inner_text()
     assert "下一期" in phone.locator("#exam-next").inner_text()
+
+
+def test_the_page_shows_this_attempts_order_with_letters_by_position(stack: Stack, phone: Any) -> None:
+    period_id = exam_today(stack)
+    alice = person(5)
+    enroll(stack, period_id, alice)
+    enter_exam(stack, phone, alice)
+    phone.locator("#exam-q-meta", has_text="第 1 题").wait_for()
+    token = phone.evaluate("id => JSON.parse(localStorage.getItem('hr-exam:v1:' + id)).token", period_id)
+    headers = {"Authorization": f"Bearer {token}"}
+    request = urllib.request.Request(stack.url + "api/exam/paper", headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        first = json.loads(response.read())["questions"][0]
+    assert current_question(phone) == first["id"]
+    values = phone.locator("#exam-q-options input").evaluate_all("inputs => inputs.map(i => i.value)")
+    assert values == first["order"]
+    labels = phone.locator("#exam-q-options label").all_inner_texts()
+    assert [label.strip() for label in labels] == [
+        f"{letter}. {first['options'][key]}" for letter, key in zip("ABCD", first["order"], strict=True)
+    ]

@@ -8,8 +8,9 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.config import Settings, load_settings
+from chalicelib.domain.staff import Role
 from chalicelib.storage import aws
-from chalicelib.storage.secrets import STAFF_TOKEN_TTL_SECONDS, SecretStore
+from chalicelib.storage.secrets import STAFF_MISS_REREAD_SECONDS, STAFF_TOKEN_TTL_SECONDS, SecretStore
 from tests.deploy.test_bootstrap import stage_env
 
 
@@ -53,3 +54,25 @@ def test_staff_tokens_are_reread_at_most_once_a_minute(prod: Settings) -> None:
 def test_a_missing_secret_names_the_command_that_creates_it(prod: Settings) -> None:
     with pytest.raises(RuntimeError, match="bootstrap --stage prod"):
         SecretStore(prod).get("exam-token-key")
+
+
+def test_a_token_created_in_another_container_works_at_once(prod: Settings) -> None:
+    clock = [1000.0]
+    store = SecretStore(prod, monotonic=lambda: clock[0])
+    operator = SecretStore(prod)
+    first = operator.add_staff_token("wang")
+    assert store.staff_name_for(first) == "wang"  # the store has read, its cache is fresh
+    clock[0] += STAFF_MISS_REREAD_SECONDS
+    token = operator.add_staff_token("李老师", Role.VIEWER)
+    member = store.staff_for(token)
+    assert member is not None and (member.name, member.role) == ("李老师", Role.VIEWER)
+
+
+def test_wrong_tokens_reread_at_most_once_a_second(prod: Settings) -> None:
+    clock = [1000.0]
+    SecretStore(prod).add_staff_token("wang")
+    store = SecretStore(prod, monotonic=lambda: clock[0])
+    with aws.counting() as calls:
+        for n in range(20):
+            assert store.staff_for(f"hrx_wrong{n}") is None
+    assert calls[0] == 1

@@ -228,7 +228,7 @@ def test_candidate_view_has_no_key_anywhere() -> None:
     everything = list(walk(public))
     assert "answer" not in everything
     for question in public["questions"]:
-        assert set(question) == {"id", "type", "text", "options", "points"}
+        assert set(question) == {"id", "type", "text", "options", "order", "points"}
 
 
 # --- answers ----------------------------------------------------------------

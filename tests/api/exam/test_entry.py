@@ -151,10 +151,13 @@ def test_the_paper_carries_no_key_anywhere(exam_day: ExamDay) -> None:
     everything = list(walk(paper))
     assert "answer" not in everything
     assert '"answer"' not in response.body.decode()
-    # Nothing a key could hide in: the only list in the document is the list of questions.
-    assert [node for node in everything if isinstance(node, list)] == [paper["questions"]]
+    # Nothing a key could hide in: besides the list of questions, the only lists are
+    # each question's display order, which always names every one of its options.
+    orders = [question["order"] for question in paper["questions"]]
+    assert [node for node in everything if isinstance(node, list)] == [paper["questions"], *orders]
     for question in paper["questions"]:
-        assert set(question) == {"id", "type", "text", "options", "points"}
+        assert set(question) == {"id", "type", "text", "options", "order", "points"}
+        assert sorted(question["order"]) == sorted(question["options"])
     assert paper["ends_at"] == "2026-12-18T11:00:00+08:00"
     assert paper["seconds_left"] == 90 * 60
 
