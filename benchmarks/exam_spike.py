@@ -242,7 +242,7 @@ def run(args: argparse.Namespace) -> list[Row]:
                 with aws.counting() as calls:
                     registration = timed(
                         "UpdateItem (enter)",
-                        lambda: rt.repo.start_attempt(period, person.id_number, clock.now()),
+                        lambda: rt.repo.start_attempt(period, person.id_number, person.name, clock.now()),
                     )
                     timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
                     for part in saves:
@@ -294,7 +294,7 @@ def run(args: argparse.Namespace) -> list[Row]:
                         201,
                         "POST",
                         "/api/exam/sessions",
-                        {"id_number": person.id_number},
+                        {"id_number": person.id_number, "name": person.name},
                     )["token"]
                     _step(phone, tally, "paper", 200, "GET", "/api/exam/paper", token=token)
                     for part in saves:

@@ -79,12 +79,23 @@ def _refuse_placeholders(settings: Any) -> None:
         )
 
 
+def _refuse_bad_settings(settings: Any) -> None:
+    """A malformed setting stops bootstrap and deploy with what to fix, before anything changes."""
+    from chalicelib.config import ConfigError, check_for_deploy
+
+    try:
+        check_for_deploy(settings)
+    except ConfigError as exc:
+        raise SystemExit(f"stage {settings.stage}: {exc}; fix it in .chalice/config.json") from exc
+
+
 def _bootstrap(_: argparse.Namespace) -> int:
     from chalicelib.config import load_settings
     from ops import provision
 
     settings = load_settings()
     _refuse_placeholders(settings)
+    _refuse_bad_settings(settings)
     for line in provision.bootstrap(settings):
         print(line, flush=True)
     return 0
@@ -96,6 +107,7 @@ def _post_deploy(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     _refuse_placeholders(settings)
+    _refuse_bad_settings(settings)
     record = (
         json.loads(Path(args.deployed).read_text(encoding="utf-8"))
         if args.deployed

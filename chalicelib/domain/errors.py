@@ -39,6 +39,10 @@ class DomainError(Exception):
             error["field"] = self.field
         return {"error": error, **self.extra}
 
+    def headers(self) -> dict[str, str]:
+        """Response headers the refusal carries (e.g. `Retry-After`)."""
+        return {}
+
 
 class BadRequest(DomainError):
     status = 400
@@ -103,6 +107,33 @@ class CalendarUnknown(Conflict):
             field=field,
         )
         self.year = year
+
+
+class TooManyAttempts(DomainError):
+    """429: too many failed entries or lookups for one ID number from one address.
+
+    Carries `retry_after` (seconds) in the error object; the web layer adds
+    the `Retry-After` header from it.
+    """
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"尝试次数过多，为保护您的个人信息，请约 {minutes} 分钟后再试。"
+            "请核对身份证号与报名时填写的姓名（或手机号）；如仍无法进入，请联系工作人员。"
+        )
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        body = super().body()
+        body["error"]["retry_after"] = self.retry_after
+        return body
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class CalendarInvalid(DomainError):

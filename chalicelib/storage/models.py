@@ -13,6 +13,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | outbox entry  | `outbox`                | due#kind#...    |
 | lock          | `lock#<name>`           | `lock`          |
 | export state  | `export#<period>`       | `state`         |
+| failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
 | calendar year | `calendar`              | `YYYY`          |
 
 A registration also carries its exam attempt (started, saved answers, result):
@@ -105,6 +106,8 @@ class PassersIndex(GlobalSecondaryIndex["RegistrationItem"]):
 class RegistrationItem(_TableItem):
     period_id = UnicodeAttribute()
     name = UnicodeAttribute()
+    # `identity.name_key(name)`: what exam entry compares, inside its one conditional write.
+    name_key = UnicodeAttribute(null=True)
     id_number = UnicodeAttribute()
     phone = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -125,6 +128,10 @@ class RegistrationItem(_TableItem):
     passed = BooleanAttribute(null=True)
     correct = ListAttribute[str](null=True)
     paper_key = UnicodeAttribute(null=True)
+    # Scored from the saved answers at the close of the exam, not by the candidate.
+    auto_submitted = BooleanAttribute(null=True)
+    # Details changed at submission: [{"at", "field", "old", "new"}], oldest first.
+    changes = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
     # Present only on passers (sparse index).
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
@@ -170,6 +177,21 @@ class ExportStateItem(_TableItem):
     last_xlsx_key = UnicodeAttribute(null=True)
 
 
+class FailureItem(_TableItem):
+    """Failed entries (or lookups) of one ID number from one address: epoch seconds.
+
+    DynamoDB's TTL removes the item `expires_at` after its last failure;
+    until it does, the rule (domain/attempts.py) ignores what is too old.
+    """
+
+    failures = ListAttribute[float](of=NumberAttribute, null=True)  # type: ignore[arg-type]
+    expires_at = NumberAttribute(null=True)
+
+
+# The attribute DynamoDB's time-to-live deletes items by (bootstrap enables it).
+TTL_ATTRIBUTE = "expires_at"
+
+
 class CalendarYearItem(_TableItem):
     """A year of the working-day calendar as staff entered it (wins over the library's)."""
 
@@ -187,6 +209,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     OutboxItem,
     LockItem,
     ExportStateItem,
+    FailureItem,
     CalendarYearItem,
 )
 

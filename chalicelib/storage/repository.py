@@ -24,12 +24,13 @@ from pynamodb.expressions.update import Action
 
 from chalicelib import clock
 from chalicelib.domain.errors import Conflict, Invalid, NotFound, Unavailable
-from chalicelib.domain.identity import Contact, email_identity
+from chalicelib.domain.identity import Contact, email_identity, name_key
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.domain.registrations import ExamResult, Registration, changes_between
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
 from chalicelib.storage.items import (
+    change_item,
     outbox_entry,
     period_from_item,
     period_item,
@@ -71,9 +72,13 @@ class AlreadySubmitted(Conflict):
 
 
 class NotRegistered(NotFound):
+    """No registration for today's period, or a name that is not the registered one:
+    the candidate cannot tell which (contract v2)."""
+
     code = "not_registered"
     default_message = (
-        "没有找到您本期考试的报名记录。请核对身份证号；如未报名，请在下一个工作日起报名下一期考试。"
+        "没有找到与该身份证号和姓名对应的本期考试报名记录。请核对身份证号，并填写报名时的姓名；"
+        "如未报名，请在下一个工作日起报名下一期考试。"
     )
 
 
@@ -258,7 +263,7 @@ class Repository:
     # The exam attempt ------------------------------------------------------
 
     def start_attempt(
-        self, period: Period, id_number: str, now: dt.datetime, seed: str | None = None
+        self, period: Period, id_number: str, name: str, now: dt.datetime, seed: str | None = None
     ) -> Registration:
         """Mark the attempt started (first time only) and return it: one UpdateItem.
 
@@ -268,6 +273,8 @@ class Repository:
 
         Raises `NotRegistered` when this ID number has no registration for the
         period, and `AlreadySubmitted` (with the stored result) after submission.
+        The name is compared inside the write's condition (`name_key`): a wrong name and an
+        unregistered ID number make the same single call and both raise `NotRegistered`.
         """
         id_hash = self.id_hash(id_number)
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
@@ -277,7 +284,11 @@ class Repository:
             RegistrationItem.answers.set(RegistrationItem.answers | {}),
             RegistrationItem.seed.set(RegistrationItem.seed | (seed or secrets.token_urlsafe(12))),
         ]
-        if not applied(lambda: item.update(actions=actions, condition=RegistrationItem.pk.exists())):
+        same_name = (RegistrationItem.name_key == name_key(name)) | (
+            RegistrationItem.name_key.does_not_exist() & (RegistrationItem.name == name.strip())
+        )
+        condition = RegistrationItem.pk.exists() & same_name
+        if not applied(lambda: item.update(actions=actions, condition=condition)):
             raise NotRegistered()
         registration = registration_from_item(item)
         if registration.result is not None:
@@ -314,8 +325,14 @@ class Repository:
         answers: dict[str, list[str]],
         result: ExamResult,
         paper_key: str,
+        automatic: bool = False,
     ) -> None:
         """Score an attempt exactly once, with the candidate's latest details.
+
+        Changed details are appended to the registration's history, and when
+        the phone or e-mail changed a notice to the previous address is queued
+        in the same transaction. `automatic` marks a close from the saved
+        answers (自动交卷).
 
         One transaction: the attempt's result (only if none is stored yet),
         the phone and e-mail claims moved when they changed (refused when the
@@ -327,6 +344,15 @@ class Repository:
         attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
         actions = _submission_actions(period.id, id_hash, contact, answers, result, paper_key, stamp)
         moves = self._claim_moves(current.contact, contact)
+        # Entry compares against the name as last updated here.
+        actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
+        if automatic:
+            actions.append(RegistrationItem.auto_submitted.set(True))
+        changes = changes_between(current.contact, contact, result.submitted_at)
+        if changes:
+            history = [change_item(change) for change in changes]
+            actions.append(RegistrationItem.changes.set((RegistrationItem.changes | []).append(history)))
+        contact_changed = any(change.field in ("phone", "email") for change in changes)
 
         def build() -> Transaction:
             transaction = Transaction()
@@ -345,6 +371,10 @@ class Repository:
                     actions=[PersonItem.passed_period_id.set(period.id), PersonItem.passed_at.set(stamp)],
                 )
             transaction.put("outbox", outbox_entry("result", attempt.pk, attempt.sk, period.id, stamp))
+            if contact_changed:
+                transaction.put(
+                    "notice", outbox_entry("details_changed", attempt.pk, attempt.sk, period.id, stamp)
+                )
             return transaction
 
         failed = self._run(build)
@@ -434,7 +464,7 @@ def _decode_cursor(cursor: str, period_id: str) -> dict[str, Any]:
     refused = Invalid("cursor", "分页参数 cursor 无效，请从第一页重新开始。")
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise refused from exc
     expected = {"pk", "sk", "gsi1pk", "gsi1sk"}
     if (

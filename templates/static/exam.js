@@ -130,9 +130,11 @@
     HR.clearErrors(form);
     var id = form.elements.id_number.value.replace(/\s/g, "");
     if (!id) { HR.showError(form, { field: "id_number", message: "请填写 18 位居民身份证号码。" }); return; }
+    var name = form.elements.name.value.replace(/^\s+|\s+$/g, "");
+    if (!name) { HR.showError(form, { field: "name", message: "请填写报名时的姓名。" }); return; }
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    HR.api("POST", "api/exam/sessions", { id_number: id }).then(function (response) {
+    HR.api("POST", "api/exam/sessions", { id_number: id, name: name }).then(function (response) {
       button.disabled = false;
       var body = response.body || {};
       if (response.status === 201) {
@@ -142,6 +144,7 @@
         state.candidate = body.candidate;
         persist();
         form.elements.id_number.value = "";
+        form.elements.name.value = "";
         startDetails();
         return;
       }
