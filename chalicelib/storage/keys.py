@@ -137,3 +137,15 @@ def exported_sk(pending_sk: str) -> str:
     if state != PASSER_PENDING:
         raise ValueError("not a pending passer key")
     return f"{PASSER_EXPORTED}#{rest}"
+
+
+AUDIT_PREFIX = "audit#"
+
+
+def audit_pk(day: dt.date) -> str:
+    """One partition per Beijing day: the trail is read by day, from a date on."""
+    return f"{AUDIT_PREFIX}{day.isoformat()}"
+
+
+def audit_sk(at: dt.datetime, event_id: str) -> str:
+    return f"{at.isoformat(timespec='microseconds')}#{event_id}"

@@ -15,6 +15,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | export state  | `export#<period>`       | `state`         |
 | failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
 | calendar year | `calendar`              | `YYYY`          |
+| audit event   | `audit#<Beijing day>`   | `<instant>#<id>`|
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -200,6 +201,18 @@ class CalendarYearItem(_TableItem):
     saved_at = UnicodeAttribute()
 
 
+class AuditItem(_TableItem):
+    """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
+
+    at = UnicodeAttribute()
+    staff = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    record = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
+    status = NumberAttribute()
+    reason = UnicodeAttribute(null=True)
+
+
 MODELS: tuple[type[_TableItem], ...] = (
     _TableItem,
     PeriodItem,
@@ -211,6 +224,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     ExportStateItem,
     FailureItem,
     CalendarYearItem,
+    AuditItem,
 )
 
 _bound: tuple[str, str, str] | None = None

@@ -10,7 +10,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import calendar, export, papers, periods, qr, results
+from chalicelib.services import audit, calendar, export, papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -52,7 +52,9 @@ def put_paper(period_id: str) -> Response:
     )
 
 
-@route(bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"], role=Role.VIEWER)
+@route(
+    bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"], role=Role.VIEWER, full_details=True
+)
 def list_registrations(period_id: str) -> Response:
     """One page of the period's registrations; `cursor` asks for the next.
 
@@ -125,3 +127,10 @@ def put_calendar_year(year: str) -> Response:
     """Enter the year from the State Council's notice as pasted, or from lists of days."""
     body = json_body(bp.current_request)
     return json_response(calendar.save_calendar_year(runtime.current(), year, body))
+
+
+@route(bp, "/api/admin/audit", methods=["GET"], role=Role.ADMIN)
+def audit_events() -> Response:
+    """The audit trail from `since` (YYYY-MM-DD) on, optionally one `staff` member's, page by `cursor`."""
+    query = dict(bp.current_request.query_params or {})
+    return json_response(audit.events_page(runtime.current(), query))

@@ -167,18 +167,26 @@ STAFF_PREFIX = "/api/admin/"
 # The middleware refuses a staff route missing here (403), and a test walks
 # the route table so none is missing.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {}
+# Staff GET routes that show full personal details to the roles that see them
+# (admins): each such view is audited, as every staff write is.
+AUDITED_VIEWS: set[tuple[str, str]] = set()
 
 
 def minimum_role(method: str, path: str) -> Role | None:
     return ROUTE_ROLES.get((method.upper(), path))
 
 
+def audited_view(method: str, path: str) -> bool:
+    return (method.upper(), path) in AUDITED_VIEWS
+
+
 def route(
-    blueprint: Blueprint, path: str, role: Role | None = None, **options: Any
+    blueprint: Blueprint, path: str, role: Role | None = None, full_details: bool = False, **options: Any
 ) -> Callable[[View], View]:
     """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape.
 
-    A staff route (under `/api/admin/`) declares `role`, the least role that may use it.
+    A staff route (under `/api/admin/`) declares `role`, the least role that may use it,
+    and `full_details` when it shows admins full personal details (audited).
     """
     options.setdefault("content_types", ANY_CONTENT)
     if path.startswith(STAFF_PREFIX):
@@ -187,6 +195,8 @@ def route(
         else:
             for method in options.get("methods", ["GET"]):
                 ROUTE_ROLES[(method.upper(), path)] = role
+                if full_details:
+                    AUDITED_VIEWS.add((method.upper(), path))
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
