@@ -80,10 +80,11 @@ def run(args: argparse.Namespace) -> list[Row]:
     from moto import mock_aws
 
     from chalicelib import clock, runtime
-    from chalicelib.cli import load_stage
     from chalicelib.config import load_settings
     from chalicelib.services.papers import upload_paper
-    from chalicelib.storage import aws, provision
+    from chalicelib.storage import aws
+    from ops import provision
+    from ops.cli import load_stage
     from tests.support.calls import app_clients
     from tests.support.exam_data import answers_scoring, exam_period, paper_document
     from tests.support.people import person

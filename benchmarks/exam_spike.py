@@ -182,11 +182,11 @@ def percentile(values: list[float], p: float) -> float:
 def run(args: argparse.Namespace) -> list[Row]:
     from benchmarks._stack import moto_process, seed_registrations
     from chalicelib import clock, runtime
-    from chalicelib.devstack import LOOPBACK, free_port, start_chalice_local, wait_for
     from chalicelib.domain.errors import Unavailable
     from chalicelib.services.papers import upload_paper
     from chalicelib.storage import aws
     from chalicelib.storage.repository import AlreadySubmitted
+    from ops.devstack import LOOPBACK, free_port, start_chalice_local, wait_for
     from tests.support.exam_data import exam_today, paper_document
     from tests.support.export_data import contact
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from chalicelib import clock
@@ -26,6 +27,8 @@ from chalicelib.runtime import Runtime
 from chalicelib.storage.papers import PaperStore, StoredPaper
 
 _STORE = "papers"
+# The valid paper staff download to start from (the demo seed uses it too).
+PAPER_TEMPLATE = Path(__file__).with_name("paper_template.json")
 
 
 class PaperLocked(Conflict):
@@ -101,3 +104,8 @@ def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> St
     rt.repo.set_period_paper(period.id, stored.key)
     rt.periods.invalidate()
     return stored
+
+
+def template() -> str:
+    """The paper template staff download, replace the questions of, and upload."""
+    return PAPER_TEMPLATE.read_text(encoding="utf-8")

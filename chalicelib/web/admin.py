@@ -149,11 +149,9 @@ def qr_png() -> Response:
 
 @route(bp, "/api/admin/paper-template.json", methods=["GET"], role=Role.VIEWER)
 def paper_template() -> Response:
-    """A valid paper to start from (the demo paper): staff download it, replace the questions, upload it."""
-    from chalicelib.services.demo import DEMO_PAPER
-
+    """A valid paper to start from: staff download it, replace the questions, upload it."""
     return Response(
-        body=DEMO_PAPER.read_text(encoding="utf-8"),
+        body=papers.template(),
         status_code=200,
         headers={
             "Content-Type": "application/json; charset=utf-8",

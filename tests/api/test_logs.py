@@ -24,9 +24,10 @@ from app import app
 from chalicelib import runtime
 from chalicelib.domain.staff import StaffMember
 from chalicelib.runtime import PeriodCache
-from chalicelib.services import demo, export, mail
+from chalicelib.services import export, mail
 from chalicelib.storage import models
 from chalicelib.storage.secrets import SecretStore
+from ops import demo
 from tests.conftest import PROJECT, beijing
 from tests.support.logcapture import PersonalData, Written, everything_written
 

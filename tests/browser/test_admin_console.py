@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from chalicelib import clock
 from chalicelib.domain.papers import parse_paper
-from chalicelib.services.demo import demo_paper
+from ops.demo import demo_paper
 from tests.support.exam_data import (
     answers_scoring,
     exam_today_body,

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
-from chalicelib.services import demo, exam
+from chalicelib.services import exam
+from ops import demo
 from tests.conftest import beijing
 from tests.support.stack import emulated_stage
 

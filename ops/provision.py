@@ -24,8 +24,6 @@ from chalicelib.storage import aws
 from chalicelib.storage.models import TTL_ATTRIBUTE, table_schema
 from chalicelib.storage.secrets import SecretStore
 
-OPERATOR_ONLY = True
-
 LOCAL_STAGES = frozenset({"local"})
 PROTECTED_STAGES = frozenset({"prod"})
 NONCURRENT_VERSION_DAYS = 90
@@ -347,7 +345,6 @@ def _secrets(settings: Settings) -> Iterator[str]:
             yield f"found    secret {settings.ssm_prefix}/{name}"
 
 
-@aws.operator_only
 def bootstrap(settings: Settings) -> Iterator[str]:
     """Create or find every resource; yields one line per step."""
     yield from _table(settings)
