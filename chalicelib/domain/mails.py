@@ -154,17 +154,25 @@ def _links(public_url: str) -> tuple[str, ...]:
     )
 
 
+def _exam_opening(
+    period: Period, contact: Contact, intro: str, time_label: str = "考试时间"
+) -> tuple[str, ...]:
+    """The greeting, why the mail came, and the exam's time and notes: how every period mail begins."""
+    return (
+        f"{contact.name}，您好：",
+        "",
+        intro,
+        f"{time_label}：{_exam_time(period)}",
+        f"注意事项：{period.notes or '无'}",
+    )
+
+
 def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """After registration: the exam's date, time and notes."""
-    notes = period.notes or "无"
     return Mail(
         subject=f"报名成功：{period.name}，考试时间 {_exam_time(period)}",
         body=_lines(
-            f"{contact.name}，您好：",
-            "",
-            f"您已成功报名「{period.name}」。",
-            f"考试时间：{_exam_time(period)}",
-            f"注意事项：{notes}",
+            *_exam_opening(period, contact, f"您已成功报名「{period.name}」。"),
             "",
             *_identity_lines(contact),
             "",
@@ -180,15 +188,10 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
 
 def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """The working day before the exam."""
-    notes = period.notes or "无"
     return Mail(
         subject=f"考试提醒：{period.name} 将于 {_exam_time(period)} 举行",
         body=_lines(
-            f"{contact.name}，您好：",
-            "",
-            f"您报名的「{period.name}」即将举行。",
-            f"考试时间：{_exam_time(period)}",
-            f"注意事项：{notes}",
+            *_exam_opening(period, contact, f"您报名的「{period.name}」即将举行。"),
             "",
             "请提前准备好课程资料，保持手机电量充足、网络畅通；",
             "考试时间内扫描报名时的二维码，输入身份证号即可进入考试。答题过程会自动保存。",
@@ -202,15 +205,12 @@ def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
 
 def exam_changed_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """Staff corrected the exam's time: every registered candidate learns the new one."""
-    notes = period.notes or "无"
     return Mail(
         subject=f"考试时间变更：{period.name} 改为 {_exam_time(period)}",
         body=_lines(
-            f"{contact.name}，您好：",
-            "",
-            f"您报名的「{period.name}」考试时间已调整，请以本邮件为准。",
-            f"新的考试时间：{_exam_time(period)}",
-            f"注意事项：{notes}",
+            *_exam_opening(
+                period, contact, f"您报名的「{period.name}」考试时间已调整，请以本邮件为准。", "新的考试时间"
+            ),
             "",
             "您的报名依然有效，无需重新报名。考试时间内扫描报名时的二维码即可进入考试。",
             *_links(public_url),
