@@ -25,7 +25,7 @@ install: $(DEV_STAMP)
 
 ## make run: embedded moto + chalice local on http://127.0.0.1:$(PORT), seeded with demo data
 run: $(LOCAL_STAMP)
-	PORT=$(PORT) $(PY) -m chalicelib.devstack
+	PORT=$(PORT) $(PY) -m ops.devstack
 
 ## make test: lint, types and the whole suite (browser tests included)
 test: install browser-deps
@@ -74,21 +74,21 @@ package deploy: export PYTHONDONTWRITEBYTECODE = 1
 package: install
 	rm -rf .chalice/deployments $(OUT)
 	find chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
-	$(PY) -m chalicelib.cli --stage $(STAGE) sam-overrides --output $(OUT).sam-overrides.json
+	$(PY) -m ops.cli --stage $(STAGE) sam-overrides --output $(OUT).sam-overrides.json
 	AWS_DEFAULT_REGION=$(PACKAGE_REGION) $(CHALICE) package --stage $(STAGE) \
 	  --merge-template $(OUT).sam-overrides.json $(OUT)
 	rm -f $(OUT).sam-overrides.json
-	$(PY) -m chalicelib.cli --stage $(STAGE) precompile $(OUT)/deployment.zip
+	$(PY) -m ops.cli --stage $(STAGE) precompile $(OUT)/deployment.zip
 	$(VENV)/bin/cfn-lint $(OUT)/sam.json
 
 ## make bootstrap STAGE=prod: create or check the table, bucket, secrets and SES identity
 bootstrap: install
-	$(PY) -m chalicelib.cli --stage $(STAGE) bootstrap
+	$(PY) -m ops.cli --stage $(STAGE) bootstrap
 
 ## make deploy STAGE=prod: bootstrap, package, chalice deploy, then what Chalice cannot configure
 deploy: bootstrap package
 	$(CHALICE) deploy --stage $(STAGE)
-	$(PY) -m chalicelib.cli --stage $(STAGE) post-deploy
+	$(PY) -m ops.cli --stage $(STAGE) post-deploy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .chalice/deployments build

@@ -13,11 +13,13 @@ import_on_fresh_stack("chalicelib.runtime")
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate  # noqa: E402
 
 from chalicelib import runtime  # noqa: E402
+from chalicelib.services import exam as exam_service  # noqa: E402
 from chalicelib.services import export, mail  # noqa: E402
 from chalicelib.web import admin, candidate, exam, middleware, pages  # noqa: E402
 
 app = Chalice(app_name="hr-exam")
 app.api.binary_types.append("image/png")
+app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 app.register_middleware(middleware.http, "http")
 app.register_blueprint(candidate.bp)
 app.register_blueprint(exam.bp)
@@ -44,3 +46,9 @@ def send_outbox(event: CloudWatchEvent) -> None:
 def queue_reminders(event: CloudWatchEvent) -> None:
     """09:00 Beijing daily: queue reminders from the working day before each exam."""
     mail.queue_reminders(runtime.current())
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="close_exams")
+def close_exams(event: CloudWatchEvent) -> None:
+    """Every 5 minutes: score, from their saved answers, attempts the grace left unsubmitted (自动交卷)."""
+    exam_service.close_exams(runtime.current())

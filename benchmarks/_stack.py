@@ -25,13 +25,13 @@ from chalicelib.domain.periods import Period
 def moto_process() -> Iterator[str]:
     """A moto server in a child process; yields its URL, with AWS_ENDPOINT_URL set to it and the
     local stage's settings in the environment, bootstrapped. Everything is put back afterwards."""
-    from chalicelib.devstack import free_port, wait_for
+    from ops.devstack import free_port, wait_for
     from tests.support.stack import stage_on
 
     port = free_port()
     # The parent stops it (SIGTERM); an interrupt meant for something else must not.
     code = (
-        "import signal, sys, time; from chalicelib.devstack import MotoServer;"
+        "import signal, sys, time; from ops.devstack import MotoServer;"
         "signal.signal(signal.SIGINT, signal.SIG_IGN);"
         "MotoServer(int(sys.argv[1])).start(); time.sleep(86400)"
     )

@@ -7,7 +7,8 @@ mock, with the clock moved to a registration day and then to an exam day.
 Each route is called once to warm the container (the periods cache, the
 paper cache, the clients), then once more for another candidate: that second
 request's calls are counted, by operation. Budgets: `today` 0,
-`registrations` 1, `exam/sessions` <= 2, `exam/paper` <= 1, `exam/answers` 1,
+`registrations` 1, `registrations/lookup` 2 (the failure count, then the
+Query), `exam/sessions` <= 2 (the failure count, then the UpdateItem), `exam/paper` <= 1, `exam/answers` 1,
 `exam/submit` <= 2 (the API tests assert the same budgets).
 """
 
@@ -32,7 +33,8 @@ EXAM_DAY = dt.date(2026, 12, 18)
 BUDGETS = {
     "GET /api/today": (0, True),
     "POST /api/registrations": (1, True),
-    "POST /api/registrations/lookup": (1, True),
+    # +1 since entry v2: the GetItem of this ID number's failures from this address.
+    "POST /api/registrations/lookup": (2, True),
     "POST /api/exam/sessions": (2, False),
     "GET /api/exam/paper": (1, False),
     "PUT /api/exam/answers": (1, True),
@@ -78,10 +80,11 @@ def run(args: argparse.Namespace) -> list[Row]:
     from moto import mock_aws
 
     from chalicelib import clock, runtime
-    from chalicelib.cli import load_stage
     from chalicelib.config import load_settings
     from chalicelib.services.papers import upload_paper
-    from chalicelib.storage import aws, provision
+    from chalicelib.storage import aws
+    from ops import provision
+    from ops.cli import load_stage
     from tests.support.calls import app_clients
     from tests.support.exam_data import answers_scoring, exam_period, paper_document
     from tests.support.people import person
@@ -148,7 +151,11 @@ def run(args: argparse.Namespace) -> list[Row]:
                 tokens: list[str] = []
 
                 def enter(n: int) -> Any:
-                    response = call("POST", "/api/exam/sessions", {"id_number": people[n].id_number})
+                    response = call(
+                        "POST",
+                        "/api/exam/sessions",
+                        {"id_number": people[n].id_number, "name": people[n].name},
+                    )
                     tokens.append(json.loads(response.body)["token"])
                     return response
 

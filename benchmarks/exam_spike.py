@@ -182,10 +182,10 @@ def percentile(values: list[float], p: float) -> float:
 def run(args: argparse.Namespace) -> list[Row]:
     from benchmarks._stack import moto_process, seed_registrations
     from chalicelib import clock, runtime
-    from chalicelib.devstack import LOOPBACK, free_port, start_chalice_local, wait_for
     from chalicelib.domain.errors import AlreadySubmitted, Unavailable
     from chalicelib.services.papers import upload_paper
     from chalicelib.storage import aws
+    from ops.devstack import LOOPBACK, free_port, start_chalice_local, wait_for
     from tests.support.exam_data import exam_today, paper_document
     from tests.support.export_data import contact
 
@@ -241,7 +241,7 @@ def run(args: argparse.Namespace) -> list[Row]:
                 with aws.counting() as calls:
                     registration = timed(
                         "UpdateItem (enter)",
-                        lambda: rt.repo.start_attempt(period, person.id_number, clock.now()),
+                        lambda: rt.repo.start_attempt(period, person.id_number, person.name, clock.now()),
                     )
                     timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
                     for part in saves:
@@ -293,7 +293,7 @@ def run(args: argparse.Namespace) -> list[Row]:
                         201,
                         "POST",
                         "/api/exam/sessions",
-                        {"id_number": person.id_number},
+                        {"id_number": person.id_number, "name": person.name},
                     )["token"]
                     _step(phone, tally, "paper", 200, "GET", "/api/exam/paper", token=token)
                     for part in saves:

@@ -108,7 +108,7 @@ def exam_today(stack: Any) -> Any:
     """A period examining today all day, created through the staff API (so the server's period
     cache learns of it at once), with the demo paper (50 real-length questions) and one
     registered candidate, who is returned."""
-    from chalicelib.services.demo import demo_paper
+    from ops.demo import demo_paper
     from tests.support.exam_data import exam_today_body, person, register
 
     body = exam_today_body("页面体积测试期次")

@@ -8,7 +8,6 @@ and a test can change a value between two requests.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -74,12 +73,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         period_cache_seconds = float(cache_seconds)
     except ValueError as exc:
         raise ConfigError(f"PERIOD_CACHE_SECONDS is not a number: {cache_seconds!r}") from exc
+    # Read as given: a malformed value must not fail every request (candidates would get
+    # 500s); `check_for_deploy` refuses it, and the runtime skips bad entries with a warning.
     overrides = env.get("CALENDAR_OVERRIDES", "")
-    if overrides:
-        try:
-            json.loads(overrides)
-        except ValueError as exc:
-            raise ConfigError("CALENDAR_OVERRIDES is not valid JSON") from exc
     return Settings(
         stage=env.get("STAGE", "local"),
         table_name=_required(env, "TABLE_NAME"),
@@ -98,3 +94,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         period_cache_seconds=period_cache_seconds,
         endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
     )
+
+
+def check_for_deploy(settings: Settings) -> None:
+    """`ConfigError` naming every setting bootstrap or deploy must not go ahead with."""
+    from chalicelib.domain.calendar import override_problems
+
+    problems = override_problems(settings.calendar_overrides)
+    if problems:
+        raise ConfigError("; ".join(problems))

@@ -8,6 +8,7 @@ tests and `chalice local` switch stages or emulators without restarting.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.config import Settings, load_settings
-from chalicelib.domain.calendar import WorkCalendar
+from chalicelib.domain.calendar import WorkCalendar, override_problems
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
+from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
 from chalicelib.storage.secrets import SecretStore
 
@@ -81,6 +83,7 @@ class Runtime:
     repo: Repository
     periods: PeriodCache
     calendar: WorkCalendar
+    limits: FailureLimits
     # Lazily built collaborators of later features (papers, mail) keep their
     # state here so that it lives as long as the container.
     extras: dict[str, Any] = field(default_factory=dict)
@@ -99,8 +102,16 @@ def build(settings: Settings) -> Runtime:
         secrets=secrets,
         repo=repo,
         periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
-        calendar=WorkCalendar.from_overrides(settings.calendar_overrides),
+        calendar=_calendar(settings),
+        limits=FailureLimits(hash_identity),
     )
+
+
+def _calendar(settings: Settings) -> WorkCalendar:
+    """The working-day calendar; a bad override entry is skipped and logged, never a failed request."""
+    for problem in override_problems(settings.calendar_overrides):
+        logging.getLogger("hr_exam.config").warning("ignored: %s", problem)
+    return WorkCalendar.from_overrides(settings.calendar_overrides)
 
 
 _current: Runtime | None = None

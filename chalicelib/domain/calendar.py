@@ -69,18 +69,9 @@ class WorkCalendar:
 
     @classmethod
     def from_overrides(cls, raw: str) -> WorkCalendar:
-        """Build from the JSON of `CALENDAR_OVERRIDES` (empty: the library alone)."""
-        if not raw.strip():
-            return cls()
-        data = json.loads(raw)
-        return cls.from_years(
-            YearDays(
-                int(year),
-                tuple(sorted(dt.date.fromisoformat(day) for day in lists.get("holidays", []))),
-                tuple(sorted(dt.date.fromisoformat(day) for day in lists.get("workdays", []))),
-            )
-            for year, lists in data.items()
-        )
+        """Build from the JSON of `CALENDAR_OVERRIDES` (empty: the library alone), skipping
+        any entry that cannot be read (`override_problems` names them)."""
+        return _read_overrides(raw)[0]
 
     @classmethod
     def from_years(cls, years: Iterable[YearDays]) -> WorkCalendar:
@@ -158,3 +149,55 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
+
+
+def override_problems(raw: str) -> list[str]:
+    """What in a `CALENDAR_OVERRIDES` value cannot be read, one English line each (empty: all of it can).
+
+    Bootstrap and deploy refuse a value with problems; a running app skips the bad
+    entries with a logged warning rather than failing candidates' requests."""
+    return _read_overrides(raw)[1]
+
+
+def _read_overrides(raw: str) -> tuple[WorkCalendar, list[str]]:
+    if not raw.strip():
+        return WorkCalendar(), []
+    problems: list[str] = []
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return WorkCalendar(), ["CALENDAR_OVERRIDES is not valid JSON"]
+    if not isinstance(data, dict):
+        return WorkCalendar(), ['CALENDAR_OVERRIDES must be an object: {"2027": {"holidays": [...], ...}}']
+    found: list[YearDays] = []
+    for year, lists in data.items():
+        if not (isinstance(year, str) and len(year) == 4 and year.isascii() and year.isdigit()):
+            problems.append(f"CALENDAR_OVERRIDES: {year!r} is not a year (YYYY)")
+            continue
+        if not isinstance(lists, dict) or set(lists) - {"holidays", "workdays"}:
+            problems.append(f'CALENDAR_OVERRIDES[{year}] must be {{"holidays": [...], "workdays": [...]}}')
+            continue
+        holidays: set[dt.date] = set()
+        workdays: set[dt.date] = set()
+        for name, target in (("holidays", holidays), ("workdays", workdays)):
+            days = lists.get(name, [])
+            if not isinstance(days, list):
+                problems.append(f"CALENDAR_OVERRIDES[{year}].{name} must be a list of YYYY-MM-DD dates")
+                continue
+            for day in days:
+                parsed = _iso_date(day)
+                if parsed is None:
+                    problems.append(f"CALENDAR_OVERRIDES[{year}].{name}: {day!r} is not a YYYY-MM-DD date")
+                    continue
+                target.add(parsed)
+        found.append(YearDays(int(year), tuple(sorted(holidays)), tuple(sorted(workdays))))
+    return WorkCalendar.from_years(found), problems
+
+
+def _iso_date(value: object) -> dt.date | None:
+    if not isinstance(value, str) or len(value) != 10 or not value.isascii():
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -42,6 +42,10 @@ class DomainError(Exception):
             error["field"] = self.field
         return {"error": error, **self.extra}
 
+    def headers(self) -> dict[str, str]:
+        """Response headers the refusal carries (e.g. `Retry-After`)."""
+        return {}
+
 
 class BadRequest(DomainError):
     status = 400
@@ -108,6 +112,33 @@ class CalendarUnknown(Conflict):
         self.year = year
 
 
+class TooManyAttempts(DomainError):
+    """429: too many failed entries or lookups for one ID number from one address.
+
+    Carries `retry_after` (seconds) in the error object; the web layer adds
+    the `Retry-After` header from it.
+    """
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"尝试次数过多，为保护您的个人信息，请约 {minutes} 分钟后再试。"
+            "请核对身份证号与报名时填写的姓名（或手机号）；如仍无法进入，请联系工作人员。"
+        )
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        body = super().body()
+        body["error"]["retry_after"] = self.retry_after
+        return body
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class CalendarInvalid(DomainError):
     """422: a pasted holiday notice or a ticked list of days could not be read."""
 
@@ -152,9 +183,13 @@ class AlreadySubmitted(Conflict):
 
 
 class NotRegistered(NotFound):
+    """No registration for today's period, or a name that is not the registered one:
+    the candidate cannot tell which (contract v2)."""
+
     code = "not_registered"
     default_message = (
-        "没有找到您本期考试的报名记录。请核对身份证号；如未报名，请在下一个工作日起报名下一期考试。"
+        "没有找到与该身份证号和姓名对应的本期考试报名记录。请核对身份证号，并填写报名时的姓名；"
+        "如未报名，请在下一个工作日起报名下一期考试。"
     )
 
 
@@ -233,3 +268,13 @@ class ExamDay(Conflict):
 
 class RegistrationClosed(Conflict):
     code = "registration_closed"
+
+
+class PeriodHasRegistrations(Conflict):
+    """A period's exam date cannot move, nor the period go, once someone registered."""
+
+    code = "period_has_registrations"
+    default_message = (
+        "该期次已有考生报名，不能删除或更改考试日期。如需调整，可修改考试时间或注意事项"
+        "（已报名的考生会收到邮件通知），或新建一个期次。"
+    )

@@ -32,10 +32,11 @@ SCORE_COLUMN = COLUMNS.index("成绩")
 # numbers and lose the last digits (and the X of an ID number).
 TEXT_COLUMNS = frozenset({COLUMNS.index("身份证号"), COLUMNS.index("手机号")})
 
-# A spreadsheet treats a cell starting with one of these as a formula (tab
-# and carriage return let a formula hide behind whitespace). The contract
-# neutralises them with a leading apostrophe, in the CSV and the XLSX alike.
+# A spreadsheet treats a cell starting with one of these as a formula, and
+# some (LibreOffice, Excel's import) read the full-width forms as the ASCII
+# ones. Tab and carriage return at the start are neutralised too (version 1).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_OPERATORS = frozenset("=+-@＝＋－＠")
 
 DEADLINE_WORKING_DAYS = 5
 WARNING_WORKING_DAYS = 4
@@ -63,11 +64,38 @@ class Passer:
     submitted_at: dt.datetime
 
 
+def clean_cell(text: str) -> str:
+    """The text without control characters other than tab and line breaks (XML 1.0 and
+    spreadsheets refuse or hide them), nor code points XML cannot carry."""
+    return "".join(ch for ch in text if _keeps(ch))
+
+
+def _keeps(ch: str) -> bool:
+    if ch in "\t\n\r":
+        return True
+    category = unicodedata.category(ch)
+    return category not in ("Cc", "Cs") and ch not in "\ufffe\uffff"
+
+
+def _hides(ch: str) -> bool:
+    """Characters a formula can hide behind: whitespace, what control characters remain
+    after cleaning, and invisible format characters (zero-width space, RTL marks, BOM)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
 def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with `'`."""
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    """The cell's text cleaned, then prefixed with `'` when a spreadsheet would run it as a
+    formula: when it begins, after anything invisible, with an operator (ASCII or full-width).
+
+    Cleaning comes first, so a removed control character cannot make the check miss
+    the operator behind it."""
+    cleaned = clean_cell(text)
+    if cleaned.startswith(FORMULA_STARTS):
+        return "'" + cleaned
+    for ch in cleaned:
+        if not _hides(ch):
+            return "'" + cleaned if ch in FORMULA_OPERATORS else cleaned
+    return cleaned
 
 
 def row(period: Period, passer: Passer) -> tuple[str | int, ...]:

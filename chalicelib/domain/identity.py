@@ -23,6 +23,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from chalicelib.domain.errors import Invalid
+from chalicelib.domain.text import has_unprintable
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NAME_MAX = 40
@@ -115,9 +116,40 @@ def normalise_name(value: object) -> str:
     text = _text(value, "name").strip()
     if not 1 <= len(text) <= NAME_MAX:
         raise Invalid("name", f"姓名应为 1 到 {NAME_MAX} 个字符。")
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if has_unprintable(text):
         raise Invalid("name", "姓名中含有无法识别的控制字符，请重新填写。")
     return text
+
+
+# Middle dots a Chinese, Japanese or Latin keyboard produces between the parts
+# of a transliterated name (阿·买买提, 阿・买买提, 阿•买买提, 阿‧买买提, 阿.买买提).
+# NFKC leaves these distinct (the half-width katakana dot becomes U+30FB first).
+_MIDDLE_DOTS = str.maketrans({"\u00b7": "·", "\u30fb": "·", "\u2022": "·", "\u2027": "·", ".": "·"})
+
+
+def name_key(name: str) -> str:
+    """What makes two spellings of a name the same name at exam entry.
+
+    NFKC (full-width letters, compatibility forms), every whitespace
+    character removed, Latin letters case-folded, and the middle dots
+    `·・•‧.` treated as one. Case folding is applied only to ASCII/Latin
+    letters so that no Chinese character is ever rewritten.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if not ch.isspace())
+    text = text.translate(_MIDDLE_DOTS)
+    folded = "".join(ch.casefold() if _is_latin(ch) else ch for ch in text)
+    # Folding may decompose (ǰ becomes j and a combining caron): compose again.
+    return unicodedata.normalize("NFKC", folded)
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")
+
+
+def same_name(given: str, registered: str) -> bool:
+    """True when the name typed at entry is the registered one, as `name_key` compares names."""
+    return name_key(given) == name_key(registered)
 
 
 def normalise_contact(body: dict[str, object], today: dt.date) -> Contact:

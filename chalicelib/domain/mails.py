@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain.export import ExportPart
-from chalicelib.domain.identity import Contact, mask_id_number, mask_phone
+from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import ExamResult
+from chalicelib.domain.registrations import Change, ExamResult
+from chalicelib.domain.text import one_line
 
 SIGNATURE = "北京市人力资源服务行业协会"
 CONTACTS = "咨询电话：010-64400680（苑老师）、010-69554485（王老师），工作日 9:00–11:00、13:00–16:00。"
@@ -25,8 +26,15 @@ WEEKDAYS = "一二三四五六日"
 
 @dataclass(frozen=True)
 class Mail:
+    """An e-mail's text. The subject is kept on one line whatever it quotes (a period's
+    name from before names were checked, say): a line break, U+2028 or a control
+    character in a header makes the message impossible to build."""
+
     subject: str
     body: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subject", one_line(self.subject))
 
 
 def chinese_date(day: dt.date) -> str:
@@ -146,17 +154,25 @@ def _links(public_url: str) -> tuple[str, ...]:
     )
 
 
+def _exam_opening(
+    period: Period, contact: Contact, intro: str, time_label: str = "考试时间"
+) -> tuple[str, ...]:
+    """The greeting, why the mail came, and the exam's time and notes: how every period mail begins."""
+    return (
+        f"{contact.name}，您好：",
+        "",
+        intro,
+        f"{time_label}：{_exam_time(period)}",
+        f"注意事项：{period.notes or '无'}",
+    )
+
+
 def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """After registration: the exam's date, time and notes."""
-    notes = period.notes or "无"
     return Mail(
         subject=f"报名成功：{period.name}，考试时间 {_exam_time(period)}",
         body=_lines(
-            f"{contact.name}，您好：",
-            "",
-            f"您已成功报名「{period.name}」。",
-            f"考试时间：{_exam_time(period)}",
-            f"注意事项：{notes}",
+            *_exam_opening(period, contact, f"您已成功报名「{period.name}」。"),
             "",
             *_identity_lines(contact),
             "",
@@ -172,18 +188,31 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
 
 def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """The working day before the exam."""
-    notes = period.notes or "无"
     return Mail(
         subject=f"考试提醒：{period.name} 将于 {_exam_time(period)} 举行",
         body=_lines(
-            f"{contact.name}，您好：",
-            "",
-            f"您报名的「{period.name}」即将举行。",
-            f"考试时间：{_exam_time(period)}",
-            f"注意事项：{notes}",
+            *_exam_opening(period, contact, f"您报名的「{period.name}」即将举行。"),
             "",
             "请提前准备好课程资料，保持手机电量充足、网络畅通；",
             "考试时间内扫描报名时的二维码，输入身份证号即可进入考试。答题过程会自动保存。",
+            *_links(public_url),
+            "",
+            CONTACTS,
+            SIGNATURE,
+        ),
+    )
+
+
+def exam_changed_mail(period: Period, contact: Contact, public_url: str) -> Mail:
+    """Staff corrected the exam's time: every registered candidate learns the new one."""
+    return Mail(
+        subject=f"考试时间变更：{period.name} 改为 {_exam_time(period)}",
+        body=_lines(
+            *_exam_opening(
+                period, contact, f"您报名的「{period.name}」考试时间已调整，请以本邮件为准。", "新的考试时间"
+            ),
+            "",
+            "您的报名依然有效，无需重新报名。考试时间内扫描报名时的二维码即可进入考试。",
             *_links(public_url),
             "",
             CONTACTS,
@@ -214,6 +243,43 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
             "",
             next_step,
             *_links(public_url),
+            "",
+            CONTACTS,
+            SIGNATURE,
+        ),
+    )
+
+
+def details_changed_mail(period: Period, changes: tuple[Change, ...]) -> Mail | None:
+    """To the previously registered address: the phone or e-mail was changed at submission.
+
+    Only the latest submission's changes, the new values masked, no ID number:
+    the reader may be the real candidate finding someone else used their ID.
+    """
+    if not changes:
+        return None
+    latest = max(change.at for change in changes)
+    lines = []
+    for change in changes:
+        if change.at != latest:
+            continue
+        if change.field == "phone":
+            lines.append(f"手机号已改为：{mask_phone(change.new)}")
+        elif change.field == "email":
+            lines.append(f"电子邮箱已改为：{mask_email(change.new)}")
+    if not lines:
+        return None
+    return Mail(
+        subject=f"报名信息变更通知：{period.name}",
+        body=_lines(
+            "您好：",
+            "",
+            f"您报名「{period.name}」时登记的联系方式，已在 "
+            f"{latest.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M')} 交卷时被修改：",
+            *lines,
+            "",
+            "如果这是您本人的操作，无需处理。",
+            "如果不是您本人操作，说明他人可能使用了您的身份信息参加考试，请尽快联系工作人员。",
             "",
             CONTACTS,
             SIGNATURE,

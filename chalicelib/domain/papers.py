@@ -187,8 +187,8 @@ def _parse_question(raw: object, number: int, seen: set[str]) -> Question:
 def parse_answers(paper: Paper, raw: object) -> dict[str, list[str]]:
     """Check a candidate's answers against the paper: known questions, known options.
 
-    An empty list clears a question's answer. A bare string is taken as a
-    one-option answer, so a hand-written client need not wrap it. A
+    An empty list clears a question's answer. An answer is always an array
+    of option keys (contract v2): a bare string is refused, not guessed at. A
     single-choice question takes at most one option: the page never sends
     more, so more is a broken client, not a wrong answer to score.
     """
@@ -199,7 +199,7 @@ def parse_answers(paper: Paper, raw: object) -> dict[str, list[str]]:
         question = paper.question(str(qid))
         if question is None:
             raise Invalid("answers", f"试卷中没有编号为 {qid} 的题目，请刷新页面后重试。")
-        chosen: Sequence[object] = [value] if isinstance(value, str) else value
+        chosen: Sequence[object] = value
         if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
             raise Invalid("answers", f"题目 {qid} 的答案格式不正确，请刷新页面后重试。")
         unknown = [c for c in chosen if c not in question.option_keys]

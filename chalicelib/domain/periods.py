@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from chalicelib.domain.calendar import WorkCalendar
 from chalicelib.domain.errors import CalendarUnknown, Conflict, Invalid
+from chalicelib.domain.text import has_unprintable
 
 # Submissions are accepted this long after the exam's end: phones on a weak
 # connection still get their answers in.
@@ -102,8 +103,9 @@ def today_mode(periods: Iterable[Period], day: dt.date) -> Today:
 
     An exam date wins over everything: registration is refused all day.
     Otherwise the period whose registration window contains the day.
-    Otherwise closed, pointing at the next period whose registration has not
-    opened yet, so the page can say when it opens.
+    Otherwise closed, pointing at the next period whose exam is still ahead
+    (also when its registration has already closed), so the page can say when
+    registration opens or when the exam is.
     """
     ordered = sorted(periods, key=lambda p: p.exam_date)
     for period in ordered:
@@ -112,7 +114,7 @@ def today_mode(periods: Iterable[Period], day: dt.date) -> Today:
     for period in ordered:
         if period.is_open_for_registration(day):
             return Today(day, "register", period)
-    upcoming = [p for p in ordered if p.registration_opens > day]
+    upcoming = [p for p in ordered if p.exam_date > day]
     return Today(day, "closed", upcoming[0] if upcoming else None)
 
 
@@ -134,7 +136,7 @@ def _parse_time(value: object, field: str) -> dt.time:
         raise Invalid(field, "时间不存在，请核对。") from exc
 
 
-def _parse_text(value: object, field: str, limit: int, required: bool) -> str:
+def _parse_text(value: object, field: str, limit: int, required: bool, line_breaks: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
@@ -142,6 +144,9 @@ def _parse_text(value: object, field: str, limit: int, required: bool) -> str:
     text = value.strip()
     if len(text) > limit:
         raise Invalid(field, f"不能超过 {limit} 个字符。")
+    if has_unprintable(text, line_breaks=line_breaks):
+        allowed = "除换行外不能含有控制字符" if line_breaks else "不能含有换行或控制字符"
+        raise Invalid(field, f"{allowed}，请删除后重新提交。")
     return text
 
 
@@ -162,7 +167,7 @@ def new_period(
     exam_date = _parse_date(body.get("exam_date"), "exam_date")
     exam_start = _parse_time(body.get("exam_start"), "exam_start")
     exam_end = _parse_time(body.get("exam_end"), "exam_end")
-    notes = _parse_text(body.get("notes"), "notes", NOTES_MAX, required=False)
+    notes = _parse_text(body.get("notes"), "notes", NOTES_MAX, required=False, line_breaks=True)
     if exam_date < today:
         raise Invalid("exam_date", "考试日期不能早于今天。")
     if exam_end <= exam_start:
@@ -227,6 +232,48 @@ def new_period(
         registration_closes=closes,
         notes=notes,
     )
+
+
+PERIOD_FIELDS = (
+    "name",
+    "exam_date",
+    "exam_start",
+    "exam_end",
+    "notes",
+    "registration_opens",
+    "registration_closes",
+)
+
+
+def corrected_period(
+    period: Period,
+    changes: Mapping[str, object],
+    today: dt.date,
+    calendar: WorkCalendar,
+    existing: Iterable[Period],
+) -> Period:
+    """A staff correction (PATCH) of `period`, validated exactly as at creation.
+
+    Fields not named keep their value. When the exam date moves and the
+    registration window is not given, the window is computed again from the
+    new date, as at creation. A period whose exam is past may still have its
+    name or notes corrected: only a moved exam date must lie ahead.
+    """
+    body: dict[str, object] = {**period.public(), **{k: v for k, v in changes.items() if k in PERIOD_FIELDS}}
+    moved = "exam_date" in changes and changes["exam_date"] != period.exam_date.isoformat()
+    if moved:
+        for field in ("registration_opens", "registration_closes"):
+            if field not in changes:
+                body.pop(field)
+    others = [other for other in existing if other.id != period.id]
+    checked_today = today if moved else min(today, period.exam_date)
+    corrected = new_period(body, lambda _: period.id, checked_today, calendar, others)
+    return replace(corrected, paper_key=period.paper_key)
+
+
+def exam_time_changed(old: Period, new: Period) -> bool:
+    """What registered candidates must be told about: when the exam takes place."""
+    return (old.exam_date, old.exam_start, old.exam_end) != (new.exam_date, new.exam_start, new.exam_end)
 
 
 def with_paper(period: Period, paper_key: str) -> Period:

@@ -45,11 +45,16 @@ def period_open_for_registration(today: Today) -> Period:
     if today.mode == "exam":
         raise ExamDay()
     if today.mode == "closed" or today.period is None:
-        raise RegistrationClosed(closed_message(today.period))
+        raise RegistrationClosed(closed_message(today.period, today.date))
     return today.period
 
 
-def closed_message(upcoming: Period | None) -> str:
+def closed_message(upcoming: Period | None, day: dt.date | None = None) -> str:
+    if upcoming is not None and day is not None and upcoming.registration_opens <= day:
+        return (
+            f"「{upcoming.name}」的报名已于 {upcoming.registration_closes.isoformat()} 截止，"
+            f"考试日期为 {upcoming.exam_date.isoformat()}。下一期的报名时间将另行公布，请关注协会通知。"
+        )
     if upcoming is None:
         return (
             "目前没有开放报名的考试期次，下一期的报名时间尚未公布。请关注协会通知，届时扫描同一个二维码报名。"
@@ -78,6 +83,37 @@ class ExamResult:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One registered detail replaced at submission: which, from what, to what, when."""
+
+    at: dt.datetime
+    field: str
+    old: str
+    new: str
+
+    def public(self) -> dict[str, str]:
+        return {
+            "at": self.at.isoformat(timespec="seconds"),
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+def changes_between(old: Contact, new: Contact, at: dt.datetime) -> tuple[Change, ...]:
+    """What a submission changes in the registered details (the ID number never changes)."""
+    return tuple(
+        Change(at=at, field=name, old=before, new=after)
+        for name, before, after in (
+            ("name", old.name, new.name),
+            ("phone", old.phone, new.phone),
+            ("email", old.email, new.email),
+        )
+        if before != after
+    )
+
+
+@dataclass(frozen=True)
 class Registration:
     period_id: str
     contact: Contact
@@ -87,6 +123,12 @@ class Registration:
     seed: str | None = None
     result: ExamResult | None = None
     exported_at: dt.datetime | None = None
+    auto_submitted: bool = False
+    changes: tuple[Change, ...] = ()
+
+    def needs_closing(self, period: Period, now: dt.datetime) -> bool:
+        """Saved answers, never submitted, and the grace is over: to be scored as they stand (自动交卷)."""
+        return self.result is None and bool(self.answers) and period.exam_is_over(now)
 
     def status(self, period: Period, now: dt.datetime) -> Status:
         if self.result is not None:
@@ -120,4 +162,6 @@ class Registration:
             "score": self.result.score if self.result else None,
             "submitted_at": (self.result.submitted_at.isoformat(timespec="seconds") if self.result else None),
             "exported_at": self.exported_at.isoformat(timespec="seconds") if self.exported_at else None,
+            "auto_submitted": self.auto_submitted,
+            "changes": [change.public() for change in self.changes],
         }

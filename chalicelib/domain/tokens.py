@@ -2,7 +2,8 @@
 
 An attempt is one candidate's registration for one period, so the token
 carries the period id and the candidate's identity hash (never the ID number)
-and expires at the end of the exam day in Beijing. It is an HMAC, not a
+and expires at the end of the exam day in Beijing, or an hour after the
+submission deadline when that is later (`exam_expiry`). It is an HMAC, not a
 session in the database: checking it costs no AWS call, which keeps every
 exam request to the contract's budget on the busiest day of the month.
 """
@@ -55,6 +56,21 @@ def verify(secret: bytes, token: str, now: dt.datetime) -> ExamClaim:
     if now >= expires:
         raise Unauthorized("考试凭证已过期，请重新输入身份证号进入考试。")
     return ExamClaim(period_id=parts[1], id_hash=parts[2], expires_at=expires)
+
+
+# An exam token outlives the submission deadline by this much, so a candidate
+# whose grace runs late is never logged out while the routes still accept them.
+AFTER_CLOSE = dt.timedelta(hours=1)
+
+
+def exam_expiry(exam_date: dt.date, exam_end: dt.time, grace: dt.timedelta, tz: dt.tzinfo) -> dt.datetime:
+    """The later of midnight after the exam day and an hour after the end plus its grace.
+
+    A late exam's grace may run past midnight; the token must not expire
+    before the routes stop accepting the attempt.
+    """
+    after_close = dt.datetime.combine(exam_date, exam_end, tzinfo=tz) + grace + AFTER_CLOSE
+    return max(end_of_day(exam_date, tz), after_close)
 
 
 def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:

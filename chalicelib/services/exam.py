@@ -1,9 +1,10 @@
-"""The exam on exam day: entry by ID number, the paper, autosave, submission.
+"""The exam on exam day: entry by ID number and name, the paper, autosave, submission, the close.
 
 Every candidate of a period arrives in the same two hours, so each request
 is held to a small, fixed number of AWS calls on a warm container: the
 periods and the paper come from the container's caches, the exam token is
-checked without a database read, entry is one UpdateItem, a save is one
+checked without a database read, entry is a GetItem (the failure count of
+this ID number from this address) and one UpdateItem, a save is one
 UpdateItem, reading the paper is one GetItem (the saved answers) and a
 submission is one GetItem and one transaction. The transaction's condition,
 not any check before it, is what makes a submission count exactly once.
@@ -17,9 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import tokens
+from chalicelib.domain import attempts, tokens
 from chalicelib.domain.attempt_order import attempt_paper, fallback_seed
-from chalicelib.domain.errors import AlreadySubmitted, Invalid, NotExamTime, Unauthorized
+from chalicelib.domain.errors import (
+    AlreadySubmitted,
+    Invalid,
+    NotExamTime,
+    NotRegistered,
+    Unauthorized,
+)
 from chalicelib.domain.identity import (
     Contact,
     normalise_email,
@@ -28,7 +35,7 @@ from chalicelib.domain.identity import (
     normalise_phone,
 )
 from chalicelib.domain.papers import final_answers, grade, parse_answers
-from chalicelib.domain.periods import Period, today_mode
+from chalicelib.domain.periods import SUBMIT_GRACE, Period, today_mode
 from chalicelib.domain.registrations import ExamResult, Registration
 from chalicelib.runtime import Runtime
 from chalicelib.services.papers import period_paper
@@ -80,14 +87,19 @@ class Attempt:
     id_hash: str
 
 
-def start_session(rt: Runtime, body: Mapping[str, object]) -> Session:
-    """Enter today's exam (or resume it) by ID number: one UpdateItem when warm.
+def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) -> Session:
+    """Enter today's exam (or resume it) by ID number and name: a GetItem and an UpdateItem when warm.
 
-    The token is deterministic for an attempt and a day, so entering again
-    gives the same attempt: its start time and saved answers are kept.
+    A wrong name and an unregistered ID number take the same path (the same
+    two reads, the failure recorded) and the same answer, `NotRegistered`.
+    Failures are limited per ID number and client `address`
+    (domain/attempts.py). The token is deterministic for an attempt and a
+    day, so entering again gives the same attempt: its start time and saved
+    answers are kept.
     """
     now = clock.now()
     id_number = normalise_id_number(body.get("id_number"), now.date())
+    name = normalise_name(body.get("name"))
     today = today_mode(rt.periods.all(), now.date())
     if today.mode != "exam":
         # A period set for today in another container moments ago? Look once
@@ -99,8 +111,14 @@ def start_session(rt: Runtime, body: Mapping[str, object]) -> Session:
     period = today.period
     if not period.exam_is_open(now):
         raise _not_open(period, now)
-    registration = rt.repo.start_attempt(period, id_number, now)
-    expires = tokens.end_of_day(period.exam_date, clock.BEIJING)
+    seen = rt.limits.failures("entry", id_number, address)
+    attempts.check(seen, now)
+    try:
+        registration = rt.repo.start_attempt(period, id_number, name, now)
+    except NotRegistered:
+        attempts.check(rt.limits.record_failure("entry", id_number, address, seen, now), now)
+        raise
+    expires = tokens.exam_expiry(period.exam_date, period.exam_end, SUBMIT_GRACE, clock.BEIJING)
     claim = tokens.ExamClaim(period_id=period.id, id_hash=rt.repo.id_hash(id_number), expires_at=expires)
     token = tokens.issue(rt.secrets.get(TOKEN_SECRET), claim)
     return Session(token=token, expires_at=expires, period=period, registration=registration)
@@ -109,7 +127,7 @@ def start_session(rt: Runtime, body: Mapping[str, object]) -> Session:
 def authenticate(rt: Runtime, token: str | None) -> Attempt:
     """The attempt a bearer exam token stands for, or `Unauthorized` (no AWS call)."""
     if not token:
-        raise Unauthorized("请先输入身份证号进入考试。")
+        raise Unauthorized("请先输入身份证号和姓名进入考试。")
     claim = tokens.verify(rt.secrets.get(TOKEN_SECRET), token, clock.now())
     return Attempt(period=rt.periods.get(claim.period_id), id_hash=claim.id_hash)
 
@@ -177,3 +195,39 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
     assert period.paper_key is not None, "period_paper refused a period without one"
     rt.repo.record_submission(period, registration, contact, answers, result, period.paper_key)
     return result
+
+
+def close_attempt(
+    rt: Runtime, period: Period, registration: Registration, now: dt.datetime
+) -> ExamResult | None:
+    """Score an attempt left with saved answers once the grace is over (自动交卷); None when not due.
+
+    The same conditional write as a submission, with the registered details,
+    so it counts exactly once whatever else runs: a candidate's own late
+    submission, another close, a lookup closing it lazily.
+    """
+    if not registration.needs_closing(period, now) or period.paper_key is None:
+        return None
+    paper = period_paper(rt, period)
+    answers = final_answers(paper, registration.answers, {})
+    result = grade(paper, answers, period.submissions_close_at(clock.BEIJING))
+    try:
+        rt.repo.record_submission(
+            period, registration, registration.contact, answers, result, period.paper_key, automatic=True
+        )
+    except AlreadySubmitted as already:
+        return already.result
+    return result
+
+
+def close_exams(rt: Runtime, since: dt.timedelta = dt.timedelta(days=7)) -> int:
+    """Close every attempt left open in periods whose grace ended within `since`: the schedule's job."""
+    now = clock.now()
+    closed = 0
+    for period in rt.periods.all():
+        if not period.exam_is_over(now) or now - period.submissions_close_at(clock.BEIJING) > since:
+            continue
+        for registration in rt.repo.iter_period_registrations(period.id):
+            if registration.needs_closing(period, now) and close_attempt(rt, period, registration, now):
+                closed += 1
+    return closed

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 
 from chalicelib import clock
 from chalicelib.domain.errors import CalendarUnknown, MailFailed, NotFound
-from chalicelib.domain.mails import Mail, confirmation_mail, reminder_mail, result_mail
+from chalicelib.domain.mails import (
+    Mail,
+    confirmation_mail,
+    details_changed_mail,
+    exam_changed_mail,
+    reminder_mail,
+    result_mail,
+)
 from chalicelib.domain.registrations import Registration
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
@@ -70,9 +77,26 @@ def _compose(rt: Runtime, registration: Registration, kind: str, now: dt.datetim
         if registration.result is not None or period.exam_is_over(now):
             return None
         return reminder_mail(period, registration.contact, public_url)
+    if kind == "exam_changed":
+        # Read fresh, not from this container's cache: the mail is about the change.
+        current = next((p for p in rt.repo.list_periods() if p.id == registration.period_id), None)
+        if current is None or registration.result is not None or current.exam_is_over(now):
+            return None
+        return exam_changed_mail(current, registration.contact, public_url)
+    if kind == "details_changed":
+        return details_changed_mail(period, registration.changes)
     if kind == "result" and registration.result is not None:
         return result_mail(period, registration.contact, registration.result, public_url)
     return None
+
+
+def _recipient(registration: Registration, kind: str) -> str:
+    """A change notice goes to the address registered before the change; the rest to the current one."""
+    if kind == "details_changed":
+        previous = [change.old for change in registration.changes if change.field == "email"]
+        if previous:
+            return previous[-1]
+    return registration.contact.email
 
 
 def _send_one(rt: Runtime, outbox: Outbox, entry: OutboxEntry, now: dt.datetime, run: OutboxRun) -> None:
@@ -84,7 +108,7 @@ def _send_one(rt: Runtime, outbox: Outbox, entry: OutboxEntry, now: dt.datetime,
         log.info("outbox entry dropped: kind=%s, nothing to send", entry.kind)
         return
     try:
-        mailer(rt).send_text([registration.contact.email], mail)
+        mailer(rt).send_text([_recipient(registration, entry.kind)], mail)
     except MailFailed:
         run.failed += 1
         attempt = entry.attempts + 1

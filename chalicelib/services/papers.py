@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain.errors import NotFound, PaperLocked, PaperNotReady
+from chalicelib.domain.paper_sheet import paper_from_sheets
 from chalicelib.domain.papers import Paper, parse_paper
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.storage.papers import PaperStore, StoredPaper
 
 _STORE = "papers"
+# The valid paper staff download to start from (the demo seed uses it too).
+PAPER_TEMPLATE = Path(__file__).with_name("paper_template.json")
 
 
 def paper_store(rt: Runtime) -> PaperStore:
@@ -52,6 +56,29 @@ def _fresh_period(rt: Runtime, period_id: str) -> Period:
     raise NotFound("没有找到该期次。", code="period_not_found")
 
 
+def upload_workbook(rt: Runtime, period_id: str, data: bytes) -> StoredPaper:
+    """The paper from the Excel template: read to a paper document, then as a JSON upload."""
+    from chalicelib.services.paper_workbook import read_sheets
+
+    period = _fresh_period(rt, period_id)
+    document = paper_from_sheets(read_sheets(data), default_title=period.name)
+    return upload_paper(rt, period_id, document)
+
+
+def preview(rt: Runtime, period_id: str) -> dict[str, Any]:
+    """The paper as candidates will see it, and its answer key, for staff to check."""
+    period = _fresh_period(rt, period_id)
+    if not period.paper_key:
+        raise NotFound("本期还没有上传试卷。", code="paper_not_found")
+    paper = paper_store(rt).load(period.paper_key)
+    return {
+        "paper": paper.public(),
+        "answers": {q.id: sorted(q.answer) for q in paper.questions},
+        "questions": len(paper.questions),
+        "total_points": paper.total_points,
+    }
+
+
 def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> StoredPaper:
     """Validate a paper, store it in S3 under a new key and make it the period's paper."""
     now = clock.now()
@@ -64,3 +91,8 @@ def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> St
     rt.repo.set_period_paper(period.id, stored.key)
     rt.periods.invalidate()
     return stored
+
+
+def template() -> str:
+    """The paper template staff download, replace the questions of, and upload."""
+    return PAPER_TEMPLATE.read_text(encoding="utf-8")

@@ -8,9 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.periods import Period, Today, new_period, today_mode
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.periods import (
+    Period,
+    Today,
+    corrected_period,
+    exam_time_changed,
+    new_period,
+    today_mode,
+)
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
+from chalicelib.storage.outbox import Outbox
 
 
 def new_period_id(exam_date: dt.date) -> str:
@@ -25,6 +34,36 @@ def create_period(rt: Runtime, body: Mapping[str, object]) -> Period:
     rt.repo.create_period(period, now)
     rt.periods.invalidate()
     return period
+
+
+def correct_period(rt: Runtime, period_id: str, changes: Mapping[str, object]) -> Period:
+    """PATCH: validated as at creation; candidates already registered are told a new exam time.
+
+    The e-mails go through the outbox (written after the period, sent by the
+    schedule), so the request never waits for SES."""
+    now = clock.now()
+    existing = rt.repo.list_periods()
+    period = _find(existing, period_id)
+    corrected = corrected_period(period, changes, now.date(), work_calendar(rt), existing)
+    rt.repo.update_period(period, corrected)
+    rt.periods.invalidate()
+    if exam_time_changed(period, corrected):
+        Outbox().queue_for_period(corrected.id, "exam_changed", now)
+    return corrected
+
+
+def delete_period(rt: Runtime, period_id: str) -> None:
+    """DELETE: only while nobody has registered (decided by the delete's own condition)."""
+    period = _find(rt.repo.list_periods(), period_id)
+    rt.repo.delete_period(period)
+    rt.periods.invalidate()
+
+
+def _find(periods: list[Period], period_id: str) -> Period:
+    for period in periods:
+        if period.id == period_id:
+            return period
+    raise NotFound("没有找到该期次。", code="period_not_found")
 
 
 def list_periods(rt: Runtime) -> list[dict[str, Any]]:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.domain import attempts
 from chalicelib.domain.errors import Duplicate, ExamDay, NotFound, PeriodChanged, RegistrationClosed
 from chalicelib.domain.identity import Contact, normalise_id_number, normalise_phone
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
@@ -30,6 +32,7 @@ from chalicelib.domain.registrations import (
     registration_form,
 )
 from chalicelib.runtime import Runtime
+from chalicelib.services.exam import close_attempt
 
 LOOKUP_NOT_FOUND = (
     "没有找到与该身份证号和手机号对应的报名记录。请核对两项是否与报名时填写的一致；"
@@ -74,20 +77,34 @@ def _with_exam_time(refused: Duplicate, period: Period) -> Duplicate:
     )
 
 
-def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
-    """Every registration of an ID number, newest exam first, when the phone is one of its own."""
+def lookup(rt: Runtime, body: Mapping[str, object], address: str | None) -> dict[str, Any]:
+    """Every registration of an ID number, newest exam first, when the phone is one of its own.
+
+    Failures are limited per ID number and client `address` as entries are
+    (domain/attempts.py): a GetItem, then the Query. An attempt left with
+    saved answers whose exam is over is closed here if the schedule has not
+    closed it yet, so the lookup never shows it absent.
+    """
     now = clock.now()
     id_number = normalise_id_number(body.get("id_number"), now.date())
     phone = normalise_phone(body.get("phone"))
+    seen = rt.limits.failures("lookup", id_number, address)
+    attempts.check(seen, now)
     registrations = rt.repo.registrations_of(id_number)
     # A candidate may have changed phones between periods: any phone they registered with will do.
     if not any(hmac.compare_digest(r.contact.phone, phone) for r in registrations):
+        attempts.check(rt.limits.record_failure("lookup", id_number, address, seen, now), now)
         raise NotFound(LOOKUP_NOT_FOUND)
     entries = []
     for registration in registrations:
         period = rt.periods.find(registration.period_id)
-        if period is not None:
-            entries.append((period, registration))
+        if period is None:
+            continue
+        if registration.needs_closing(period, now):
+            result = close_attempt(rt, period, registration, now)
+            if result is not None:
+                registration = replace(registration, result=result, auto_submitted=True)
+        entries.append((period, registration))
     entries.sort(key=lambda entry: entry[0].exam_date, reverse=True)
     return {
         "registrations": [
@@ -95,6 +112,7 @@ def lookup(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
                 "period": period.public(),
                 "status": registration.status(period, now),
                 "score": registration.result.score if registration.result else None,
+                "auto_submitted": registration.auto_submitted,
             }
             for period, registration in entries
         ]

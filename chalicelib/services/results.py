@@ -22,7 +22,8 @@ PAGE_MAX = 100
 def _page_size(raw: str | None) -> int:
     if raw is None or raw == "":
         return PAGE_MAX
-    if not raw.isdigit() or not 1 <= int(raw) <= PAGE_MAX:
+    # isdigit() alone lets "²" and other non-ASCII digits through to int(), which refuses them.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or not 1 <= int(raw) <= PAGE_MAX:
         raise Invalid("limit", f"每页条数 limit 应为 1 到 {PAGE_MAX} 的整数。")
     return int(raw)
 

@@ -7,17 +7,17 @@ decided in one place.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from chalicelib import clock
 from chalicelib.domain.export import Passer
-from chalicelib.domain.identity import Contact
+from chalicelib.domain.identity import Contact, name_key
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.domain.registrations import Change, ExamResult, Registration
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, PeriodItem, RegistrationItem
 
-OutboxKind = Literal["confirmation", "result", "reminder"]
+OutboxKind = Literal["confirmation", "result", "reminder", "details_changed"]
 
 
 def period_item(period: Period, created_at: dt.datetime) -> PeriodItem:
@@ -71,6 +71,7 @@ def registration_item(
         keys.registration_sk(period.id),
         period_id=period.id,
         name=contact.name,
+        name_key=name_key(contact.name),
         id_number=contact.id_number,
         phone=contact.phone,
         email=contact.email,
@@ -105,6 +106,22 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         seed=item.seed,
         result=_result(item),
         exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
+        auto_submitted=bool(item.auto_submitted),
+        changes=tuple(_change(entry) for entry in item.changes or ()),
+    )
+
+
+def change_item(change: Change) -> dict[str, str]:
+    return {"at": clock.iso(change.at), "field": change.field, "old": change.old, "new": change.new}
+
+
+def _change(stored: Any) -> Change:
+    entry = stored.as_dict() if hasattr(stored, "as_dict") else dict(stored)
+    return Change(
+        at=clock.parse_iso(str(entry["at"])),
+        field=str(entry["field"]),
+        old=str(entry["old"]),
+        new=str(entry["new"]),
     )
 
 

@@ -89,6 +89,14 @@ def lock_pk(name: str) -> str:
     return f"lock#{name}"
 
 
+FAILURES_SK = "failures"
+
+
+def failures_pk(kind: str, id_hash: str, address_hash: str) -> str:
+    """Failed entries or lookups of one ID number from one client address (both hashed)."""
+    return f"failures#{kind}#{id_hash}#{address_hash}"
+
+
 def outbox_sk(due_at: str, kind: str, id_hash: str, period_id: str) -> str:
     return f"{due_at}#{kind}#{id_hash[:16]}#{period_id}"
 
@@ -129,3 +137,15 @@ def exported_sk(pending_sk: str) -> str:
     if state != PASSER_PENDING:
         raise ValueError("not a pending passer key")
     return f"{PASSER_EXPORTED}#{rest}"
+
+
+AUDIT_PREFIX = "audit#"
+
+
+def audit_pk(day: dt.date) -> str:
+    """One partition per Beijing day: the trail is read by day, from a date on."""
+    return f"{AUDIT_PREFIX}{day.isoformat()}"
+
+
+def audit_sk(at: dt.datetime, event_id: str) -> str:
+    return f"{at.isoformat(timespec='microseconds')}#{event_id}"

@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import MailFailed, MailNotConfigured, MailTooLarge
 from chalicelib.domain.mails import Mail
+from chalicelib.domain.text import one_line
 from chalicelib.storage import aws
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class Mailer:
                 Source=self.sender,
                 Destination={"ToAddresses": list(recipients)},
                 Message={
-                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
+                    "Subject": {"Data": one_line(mail.subject), "Charset": "UTF-8"},
                     "Body": {"Text": {"Data": mail.body, "Charset": "UTF-8"}},
                 },
             )
@@ -123,13 +124,17 @@ def _raw_message(
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
     message["To"] = ", ".join(recipients)
-    message["Subject"] = mail.subject
+    # Headers are built from text that may quote stored names: one line, always.
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(mail.body, charset="utf-8", cte="base64")
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(
-            attachment.path.read_bytes(), maintype=maintype, subtype=subtype, filename=attachment.filename
+            attachment.path.read_bytes(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=one_line(attachment.filename),
         )
     return message.as_bytes()

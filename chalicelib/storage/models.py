@@ -13,7 +13,9 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | outbox entry  | `outbox`                | due#kind#...    |
 | lock          | `lock#<name>`           | `lock`          |
 | export state  | `export#<period>`       | `state`         |
+| failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
 | calendar year | `calendar`              | `YYYY`          |
+| audit event   | `audit#<Beijing day>`   | `<instant>#<id>`|
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -63,6 +65,9 @@ class PeriodItem(_TableItem):
     notes = UnicodeAttribute(default="")
     paper_key = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    # Incremented by each registration's own transaction: the condition that lets
+    # an exam date change or a delete happen only while nobody is registered.
+    registrations = NumberAttribute(null=True)
 
 
 class ClaimItem(_TableItem):
@@ -105,6 +110,8 @@ class PassersIndex(GlobalSecondaryIndex["RegistrationItem"]):
 class RegistrationItem(_TableItem):
     period_id = UnicodeAttribute()
     name = UnicodeAttribute()
+    # `identity.name_key(name)`: what exam entry compares, inside its one conditional write.
+    name_key = UnicodeAttribute(null=True)
     id_number = UnicodeAttribute()
     phone = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -125,6 +132,10 @@ class RegistrationItem(_TableItem):
     passed = BooleanAttribute(null=True)
     correct = ListAttribute[str](null=True)
     paper_key = UnicodeAttribute(null=True)
+    # Scored from the saved answers at the close of the exam, not by the candidate.
+    auto_submitted = BooleanAttribute(null=True)
+    # Details changed at submission: [{"at", "field", "old", "new"}], oldest first.
+    changes = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
     # Present only on passers (sparse index).
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
@@ -170,12 +181,39 @@ class ExportStateItem(_TableItem):
     last_xlsx_key = UnicodeAttribute(null=True)
 
 
+class FailureItem(_TableItem):
+    """Failed entries (or lookups) of one ID number from one address: epoch seconds.
+
+    DynamoDB's TTL removes the item `expires_at` after its last failure;
+    until it does, the rule (domain/attempts.py) ignores what is too old.
+    """
+
+    failures = ListAttribute[float](of=NumberAttribute, null=True)  # type: ignore[arg-type]
+    expires_at = NumberAttribute(null=True)
+
+
+# The attribute DynamoDB's time-to-live deletes items by (bootstrap enables it).
+TTL_ATTRIBUTE = "expires_at"
+
+
 class CalendarYearItem(_TableItem):
     """A year of the working-day calendar as staff entered it (wins over the library's)."""
 
     holidays = ListAttribute[str](default=list)
     workdays = ListAttribute[str](default=list)
     saved_at = UnicodeAttribute()
+
+
+class AuditItem(_TableItem):
+    """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
+
+    at = UnicodeAttribute()
+    staff = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    record = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
+    status = NumberAttribute()
+    reason = UnicodeAttribute(null=True)
 
 
 MODELS: tuple[type[_TableItem], ...] = (
@@ -187,7 +225,9 @@ MODELS: tuple[type[_TableItem], ...] = (
     OutboxItem,
     LockItem,
     ExportStateItem,
+    FailureItem,
     CalendarYearItem,
+    AuditItem,
 )
 
 _bound: tuple[str, str, str] | None = None

@@ -106,6 +106,31 @@ class Outbox:
                     queued += self._queue_reminder(item.pk, item.sk, period_id, stamp)
         return queued
 
+    def queue_for_period(self, period_id: str, kind: str, now: dt.datetime) -> int:
+        """Queue one e-mail of `kind` for every registration of the period not yet submitted."""
+        stamp = clock.iso(now)
+        queued = 0
+        with dynamodb_errors():
+            results = RegistrationItem.by_period.query(
+                keys.by_period_pk(period_id), attributes_to_get=["pk", "sk", "submitted_at"]
+            )
+            with OutboxItem.batch_write() as batch:
+                for item in results:
+                    if item.submitted_at is not None:
+                        continue
+                    batch.save(
+                        OutboxItem(
+                            keys.OUTBOX_PK,
+                            keys.outbox_sk(stamp, kind, keys.person_hash(item.pk), period_id),
+                            kind=kind,
+                            target_pk=item.pk,
+                            target_sk=item.sk,
+                            created_at=stamp,
+                        )
+                    )
+                    queued += 1
+        return queued
+
     @staticmethod
     def _queue_reminder(pk: str, sk: str, period_id: str, stamp: str) -> int:
         def build() -> Transaction:

@@ -32,15 +32,17 @@ from chalicelib.domain.errors import (
     NotFound,
     NotRegistered,
     PeriodChanged,
+    PeriodHasRegistrations,
     Unavailable,
 )
-from chalicelib.domain.identity import Contact, email_identity
+from chalicelib.domain.identity import Contact, email_identity, name_key
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.domain.registrations import ExamResult, Registration, changes_between
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
 from chalicelib.storage.items import (
+    change_item,
     outbox_entry,
     period_from_item,
     period_item,
@@ -110,13 +112,102 @@ class Repository:
 
         failed = self._run(build)
         if "exam_date" in failed:
-            raise Conflict(
-                f"{period.exam_date} 已有考试期次，每天只能安排一场考试。",
-                field="exam_date",
-                code="exam_date_taken",
-            )
+            raise _exam_date_taken(period.exam_date)
         if failed:
             raise Unavailable()
+
+    def update_period(self, old: Period, new: Period) -> None:
+        """Replace a period's fields. A new exam date moves its claim in the same
+        write, and is refused unless the period has no registration (the counter
+        each registration increments, plus the index for periods older than it)."""
+        if new.exam_date != old.exam_date and self._has_registrations(old.id):
+            raise PeriodHasRegistrations()
+        item = PeriodItem(keys.PERIOD_PK, keys.period_sk(old.id))
+        actions = [
+            PeriodItem.name.set(new.name),
+            PeriodItem.exam_date.set(new.exam_date.isoformat()),
+            PeriodItem.exam_start.set(new.exam_start.strftime("%H:%M")),
+            PeriodItem.exam_end.set(new.exam_end.strftime("%H:%M")),
+            PeriodItem.registration_opens.set(new.registration_opens.isoformat()),
+            PeriodItem.registration_closes.set(new.registration_closes.isoformat()),
+            PeriodItem.notes.set(new.notes),
+        ]
+        condition = PeriodItem.pk.exists() & (PeriodItem.exam_date == old.exam_date.isoformat())
+        if new.exam_date != old.exam_date:
+            condition = condition & _NO_REGISTRATIONS
+
+        def build() -> Transaction:
+            transaction = Transaction()
+            if new.exam_date != old.exam_date:
+                transaction.put(
+                    "exam_date",
+                    ClaimItem(
+                        keys.exam_date_claim_pk(new.exam_date),
+                        keys.CLAIM_SK,
+                        owner=old.id,
+                        claimed_at=clock.iso(clock.now()),
+                    ),
+                    condition=ClaimItem.pk.does_not_exist(),
+                )
+                transaction.delete(
+                    "old_claim",
+                    ClaimItem(keys.exam_date_claim_pk(old.exam_date), keys.CLAIM_SK),
+                    condition=ClaimItem.owner == old.id,
+                )
+            transaction.update("period", item, actions=actions, condition=condition)
+            return transaction
+
+        failed = self._run(build)
+        if "exam_date" in failed:
+            raise _exam_date_taken(new.exam_date)
+        if "period" in failed:
+            if self._find_period(old.id) is None:
+                raise NotFound("没有找到该期次。", code="period_not_found")
+            raise PeriodHasRegistrations()
+        if failed:
+            raise Unavailable()
+
+    def delete_period(self, period: Period) -> None:
+        """Delete a period nobody registered for, with its exam date claim."""
+        if self._has_registrations(period.id):
+            raise PeriodHasRegistrations()
+
+        def build() -> Transaction:
+            transaction = Transaction()
+            transaction.delete(
+                "period",
+                PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id)),
+                condition=PeriodItem.pk.exists() & _NO_REGISTRATIONS,
+            )
+            transaction.delete(
+                "claim",
+                ClaimItem(keys.exam_date_claim_pk(period.exam_date), keys.CLAIM_SK),
+                condition=ClaimItem.owner == period.id,
+            )
+            return transaction
+
+        failed = self._run(build)
+        if "period" in failed:
+            if self._find_period(period.id) is None:
+                raise NotFound("没有找到该期次。", code="period_not_found")
+            raise PeriodHasRegistrations()
+        if failed:
+            raise Unavailable()
+
+    def _has_registrations(self, period_id: str) -> bool:
+        """Periods stored before the counter existed: ask the index (one item suffices)."""
+        with dynamodb_errors():
+            found = RegistrationItem.by_period.query(keys.by_period_pk(period_id), limit=1)
+            return any(True for _ in found)
+
+    def _find_period(self, period_id: str) -> Period | None:
+        with dynamodb_errors():
+            try:
+                return period_from_item(
+                    PeriodItem.get(keys.PERIOD_PK, keys.period_sk(period_id), consistent_read=True)
+                )
+            except PeriodItem.DoesNotExist:
+                return None
 
     def set_period_paper(self, period_id: str, paper_key: str) -> None:
         item = PeriodItem(keys.PERIOD_PK, keys.period_sk(period_id))
@@ -156,7 +247,14 @@ class Repository:
 
         def build() -> Transaction:
             transaction = Transaction()
-            transaction.check("period", PeriodItem, keys.PERIOD_PK, keys.period_sk(period.id), as_seen)
+            # Counting on the period item (already in the transaction for its check)
+            # is what lets a delete or an exam date change be refused by a condition.
+            transaction.update(
+                "period",
+                PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id)),
+                actions=[PeriodItem.registrations.add(1)],
+                condition=as_seen,
+            )
             transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
             self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
             self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
@@ -224,7 +322,7 @@ class Repository:
     # The exam attempt ------------------------------------------------------
 
     def start_attempt(
-        self, period: Period, id_number: str, now: dt.datetime, seed: str | None = None
+        self, period: Period, id_number: str, name: str, now: dt.datetime, seed: str | None = None
     ) -> Registration:
         """Mark the attempt started (first time only) and return it: one UpdateItem.
 
@@ -234,6 +332,8 @@ class Repository:
 
         Raises `NotRegistered` when this ID number has no registration for the
         period, and `AlreadySubmitted` (with the stored result) after submission.
+        The name is compared inside the write's condition (`name_key`): a wrong name and an
+        unregistered ID number make the same single call and both raise `NotRegistered`.
         """
         id_hash = self.id_hash(id_number)
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
@@ -243,7 +343,11 @@ class Repository:
             RegistrationItem.answers.set(RegistrationItem.answers | {}),
             RegistrationItem.seed.set(RegistrationItem.seed | (seed or secrets.token_urlsafe(12))),
         ]
-        if not applied(lambda: item.update(actions=actions, condition=RegistrationItem.pk.exists())):
+        same_name = (RegistrationItem.name_key == name_key(name)) | (
+            RegistrationItem.name_key.does_not_exist() & (RegistrationItem.name == name.strip())
+        )
+        condition = RegistrationItem.pk.exists() & same_name
+        if not applied(lambda: item.update(actions=actions, condition=condition)):
             raise NotRegistered()
         registration = registration_from_item(item)
         if registration.result is not None:
@@ -280,8 +384,14 @@ class Repository:
         answers: dict[str, list[str]],
         result: ExamResult,
         paper_key: str,
+        automatic: bool = False,
     ) -> None:
         """Score an attempt exactly once, with the candidate's latest details.
+
+        Changed details are appended to the registration's history, and when
+        the phone or e-mail changed a notice to the previous address is queued
+        in the same transaction. `automatic` marks a close from the saved
+        answers (自动交卷).
 
         One transaction: the attempt's result (only if none is stored yet),
         the phone and e-mail claims moved when they changed (refused when the
@@ -293,6 +403,15 @@ class Repository:
         attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
         actions = _submission_actions(period.id, id_hash, contact, answers, result, paper_key, stamp)
         moves = self._claim_moves(current.contact, contact)
+        # Entry compares against the name as last updated here.
+        actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
+        if automatic:
+            actions.append(RegistrationItem.auto_submitted.set(True))
+        changes = changes_between(current.contact, contact, result.submitted_at)
+        if changes:
+            history = [change_item(change) for change in changes]
+            actions.append(RegistrationItem.changes.set((RegistrationItem.changes | []).append(history)))
+        contact_changed = any(change.field in ("phone", "email") for change in changes)
 
         def build() -> Transaction:
             transaction = Transaction()
@@ -311,6 +430,10 @@ class Repository:
                     actions=[PersonItem.passed_period_id.set(period.id), PersonItem.passed_at.set(stamp)],
                 )
             transaction.put("outbox", outbox_entry("result", attempt.pk, attempt.sk, period.id, stamp))
+            if contact_changed:
+                transaction.put(
+                    "notice", outbox_entry("details_changed", attempt.pk, attempt.sk, period.id, stamp)
+                )
             return transaction
 
         failed = self._run(build)
@@ -357,6 +480,15 @@ class Repository:
         raise NotRegistered()
 
 
+_NO_REGISTRATIONS = PeriodItem.registrations.does_not_exist() | (PeriodItem.registrations == 0)
+
+
+def _exam_date_taken(exam_date: dt.date) -> Conflict:
+    return Conflict(
+        f"{exam_date} 已有考试期次，每天只能安排一场考试。", field="exam_date", code="exam_date_taken"
+    )
+
+
 def _submission_actions(
     period_id: str,
     id_hash: str,
@@ -400,7 +532,7 @@ def _decode_cursor(cursor: str, period_id: str) -> dict[str, Any]:
     refused = Invalid("cursor", "分页参数 cursor 无效，请从第一页重新开始。")
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise refused from exc
     expected = {"pk", "sk", "gsi1pk", "gsi1sk"}
     if (

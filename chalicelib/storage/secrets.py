@@ -182,6 +182,7 @@ class SecretStore:
         self._staff_read_at = None
         return token
 
+    @aws.operator_only
     def _delete(self, name: str) -> bool:
         try:
             self._ssm().delete_parameter(Name=self._path(name))

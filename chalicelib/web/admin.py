@@ -10,11 +10,13 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import calendar, export, papers, periods, qr, results
+from chalicelib.services import audit, calendar, export, papers, periods, qr, results
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
 bp = Blueprint(__name__)
+# The workbook's content type (also in app.api.binary_types, so its bytes arrive intact).
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @route(bp, "/api/admin/periods", methods=["POST"], role=Role.OPERATOR)
@@ -30,6 +32,20 @@ def list_periods() -> Response:
     return json_response({"periods": periods.list_periods(runtime.current())})
 
 
+@route(bp, "/api/admin/periods/{period_id}", methods=["PATCH"], role=Role.OPERATOR)
+def correct_period(period_id: str) -> Response:
+    """Correct a period: any of its fields, validated as at creation; a new exam time is e-mailed."""
+    period = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
+    return json_response({"period": period.public()})
+
+
+@route(bp, "/api/admin/periods/{period_id}", methods=["DELETE"], role=Role.OPERATOR)
+def delete_period(period_id: str) -> Response:
+    """Delete a period created by mistake, while nobody has registered for it."""
+    periods.delete_period(runtime.current(), period_id)
+    return Response(body="", status_code=204)
+
+
 @route(bp, "/api/admin/periods/{period_id}/paper", methods=["PUT"], role=Role.OPERATOR)
 def put_paper(period_id: str) -> Response:
     """Upload the period's paper: validated, stored in S3 under a new key, recorded on the period.
@@ -37,7 +53,14 @@ def put_paper(period_id: str) -> Response:
     Replacing it is refused once the exam has started (409 paper_locked),
     unless the period has no paper yet.
     """
-    stored = papers.upload_paper(runtime.current(), period_id, json_body(bp.current_request))
+    request = bp.current_request
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type == XLSX_TYPE:
+        raw = request.raw_body or b""
+        data = raw.encode() if isinstance(raw, str) else raw
+        stored = papers.upload_workbook(runtime.current(), period_id, data)
+    else:
+        stored = papers.upload_paper(runtime.current(), period_id, json_body(request))
     paper = stored.paper
     return json_response(
         {
@@ -52,7 +75,31 @@ def put_paper(period_id: str) -> Response:
     )
 
 
-@route(bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"], role=Role.VIEWER)
+@route(bp, "/api/admin/periods/{period_id}/paper/preview", methods=["GET"], role=Role.OPERATOR)
+def preview_paper(period_id: str) -> Response:
+    """The paper exactly as candidates will see it, plus the answer key."""
+    return json_response(papers.preview(runtime.current(), period_id))
+
+
+@route(bp, "/api/admin/paper-template.xlsx", methods=["GET"], role=Role.OPERATOR)
+def paper_template_xlsx() -> Response:
+    """The Excel template: the contract's columns, an example row, a list for 题型, a note on 答案."""
+    from chalicelib.services.paper_workbook import template
+
+    return Response(
+        body=template(),
+        status_code=200,
+        headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": 'attachment; filename="paper-template.xlsx"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@route(
+    bp, "/api/admin/periods/{period_id}/registrations", methods=["GET"], role=Role.VIEWER, full_details=True
+)
 def list_registrations(period_id: str) -> Response:
     """One page of the period's registrations; `cursor` asks for the next.
 
@@ -102,11 +149,9 @@ def qr_png() -> Response:
 
 @route(bp, "/api/admin/paper-template.json", methods=["GET"], role=Role.VIEWER)
 def paper_template() -> Response:
-    """A valid paper to start from (the demo paper): staff download it, replace the questions, upload it."""
-    from chalicelib.services.demo import DEMO_PAPER
-
+    """A valid paper to start from: staff download it, replace the questions, upload it."""
     return Response(
-        body=DEMO_PAPER.read_text(encoding="utf-8"),
+        body=papers.template(),
         status_code=200,
         headers={
             "Content-Type": "application/json; charset=utf-8",
@@ -127,3 +172,10 @@ def put_calendar_year(year: str) -> Response:
     """Enter the year from the State Council's notice as pasted, or from lists of days."""
     body = json_body(bp.current_request)
     return json_response(calendar.save_calendar_year(runtime.current(), year, body))
+
+
+@route(bp, "/api/admin/audit", methods=["GET"], role=Role.ADMIN)
+def audit_events() -> Response:
+    """The audit trail from `since` (YYYY-MM-DD) on, optionally one `staff` member's, page by `cursor`."""
+    query = dict(bp.current_request.query_params or {})
+    return json_response(audit.events_page(runtime.current(), query))

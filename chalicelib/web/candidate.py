@@ -6,7 +6,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.services import periods, registration
-from chalicelib.web.http import json_body, json_response, route
+from chalicelib.web.http import client_address, json_body, json_response, route
 
 bp = Blueprint(__name__)
 
@@ -27,5 +27,6 @@ def register() -> Response:
 @route(bp, "/api/registrations/lookup", methods=["POST"])
 def lookup() -> Response:
     """One's registrations, exam times and results, by ID number and phone."""
-    found = registration.lookup(runtime.current(), json_body(bp.current_request))
+    request = bp.current_request
+    found = registration.lookup(runtime.current(), json_body(request), client_address(request))
     return json_response(found)

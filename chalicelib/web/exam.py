@@ -1,4 +1,4 @@
-"""Exam routes under /api/exam: entry by ID number, then a bearer exam token.
+"""Exam routes under /api/exam: entry by ID number and name, then a bearer exam token.
 
 The token is checked in the service (an HMAC, no database read); these
 views only parse the request and shape the response.
@@ -10,15 +10,16 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.services import exam
-from chalicelib.web.http import bearer_token, json_body, json_response, no_content, route
+from chalicelib.web.http import bearer_token, client_address, json_body, json_response, no_content, route
 
 bp = Blueprint(__name__)
 
 
 @route(bp, "/api/exam/sessions", methods=["POST"])
 def start_session() -> Response:
-    """Enter (or resume) today's exam by ID number; the token is valid until the day ends."""
-    session = exam.start_session(runtime.current(), json_body(bp.current_request))
+    """Enter (or resume) today's exam by ID number and name; the token outlives the exam's grace."""
+    request = bp.current_request
+    session = exam.start_session(runtime.current(), json_body(request), client_address(request))
     return json_response(session.public(), status=201)
 
 

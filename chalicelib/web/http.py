@@ -46,7 +46,7 @@ def no_content() -> Response:
 
 
 def error_response(error: DomainError) -> Response:
-    return json_response(error.body(), status=error.status)
+    return json_response(error.body(), status=error.status, headers=error.headers())
 
 
 def request_id(request: Request | None) -> str:
@@ -78,17 +78,78 @@ def code_location(exc: BaseException) -> str:
     )
 
 
+# No form or paper nests deeper than 4; a limit keeps hostile bodies from
+# reaching code that recurses (the contract allows 32).
+MAX_DEPTH = 32
+TOO_DEEP_MESSAGE = f"请求格式不正确：JSON 嵌套层数不能超过 {MAX_DEPTH} 层。请检查后重试。"
+SURROGATE_MESSAGE = "请求格式不正确：内容中含有无法识别的字符（不成对的代理码位）。请检查后重试。"
+NOT_A_NUMBER_MESSAGE = "请求格式不正确：JSON 中不能使用 NaN 或 Infinity。请检查后重试。"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BadRequest(NOT_A_NUMBER_MESSAGE)
+
+
+def check_document(document: Any, max_depth: int = MAX_DEPTH) -> None:
+    """`BadRequest` when a parsed JSON document nests deeper than `max_depth` or holds a
+    string (key or value) with a lone surrogate, which no store or mail can encode.
+
+    Walks with its own stack, so a hostile document cannot exhaust Python's."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            _check_text(node)
+            continue
+        if not isinstance(node, dict | list):
+            continue
+        if depth > max_depth:
+            raise BadRequest(TOO_DEEP_MESSAGE)
+        if isinstance(node, dict):
+            for key, value in node.items():
+                _check_text(key)
+                stack.append((value, depth + 1))
+        else:
+            stack.extend((value, depth + 1) for value in node)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadRequest(SURROGATE_MESSAGE) from exc
+
+
+def parse_json(text: str) -> Any:
+    """The one JSON parser for request bodies: `BadRequest` for anything but a sound document."""
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise BadRequest(TOO_DEEP_MESSAGE) from exc
+    except ValueError as exc:
+        raise BadRequest() from exc
+    check_document(document)
+    return document
+
+
 def json_body(request: Request) -> dict[str, Any]:
     """The body as a JSON object, or `BadRequest`."""
     raw = request.raw_body
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
-        body = json.loads(text) if text.strip() else None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
         raise BadRequest() from exc
+    body = parse_json(text) if text.strip() else None
     if not isinstance(body, dict):
         raise BadRequest()
     return body
+
+
+def client_address(request: Request) -> str | None:
+    """API Gateway's `requestContext.identity.sourceIp`: what failure limits count per ID number."""
+    identity = request.context.get("identity") or {}
+    address = identity.get("sourceIp") if isinstance(identity, dict) else None
+    return address if isinstance(address, str) and address else None
 
 
 def bearer_token(request: Request) -> str | None:
@@ -106,18 +167,26 @@ STAFF_PREFIX = "/api/admin/"
 # The middleware refuses a staff route missing here (403), and a test walks
 # the route table so none is missing.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {}
+# Staff GET routes that show full personal details to the roles that see them
+# (admins): each such view is audited, as every staff write is.
+AUDITED_VIEWS: set[tuple[str, str]] = set()
 
 
 def minimum_role(method: str, path: str) -> Role | None:
     return ROUTE_ROLES.get((method.upper(), path))
 
 
+def audited_view(method: str, path: str) -> bool:
+    return (method.upper(), path) in AUDITED_VIEWS
+
+
 def route(
-    blueprint: Blueprint, path: str, role: Role | None = None, **options: Any
+    blueprint: Blueprint, path: str, role: Role | None = None, full_details: bool = False, **options: Any
 ) -> Callable[[View], View]:
     """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape.
 
-    A staff route (under `/api/admin/`) declares `role`, the least role that may use it.
+    A staff route (under `/api/admin/`) declares `role`, the least role that may use it,
+    and `full_details` when it shows admins full personal details (audited).
     """
     options.setdefault("content_types", ANY_CONTENT)
     if path.startswith(STAFF_PREFIX):
@@ -126,6 +195,8 @@ def route(
         else:
             for method in options.get("methods", ["GET"]):
                 ROUTE_ROLES[(method.upper(), path)] = role
+                if full_details:
+                    AUDITED_VIEWS.add((method.upper(), path))
 
     def decorate(view: View) -> View:
         @functools.wraps(view)

@@ -21,9 +21,10 @@ from chalice.app import Request, Response
 
 from chalicelib import runtime
 from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthorized
-from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.storage import aws
 from chalicelib.web.http import (
+    audited_view,
     bearer_token,
     error_response,
     internal_error_response,
@@ -97,11 +98,42 @@ def _check_role(request: Request, member: StaffMember) -> None:
         raise Forbidden()
 
 
+def _audit(request: Request, member: StaffMember, status: int) -> None:
+    """Record a staff write, or a full-detail view, that succeeded."""
+    method = request.method.upper()
+    viewed = audited_view(method, request.path) and member.role is Role.ADMIN
+    if method in ("GET", "HEAD", "OPTIONS") and not viewed:
+        return
+    reason: object = None
+    try:
+        parsed = json.loads(request.raw_body or b"{}")
+        if isinstance(parsed, dict):
+            reason = parsed.get("reason")
+    except (ValueError, UnicodeDecodeError):
+        pass
+    from chalicelib.services import audit
+
+    try:
+        audit.record_action(
+            member.name,
+            member.role.label,
+            f"{method} {request.path}",
+            {str(k): str(v) for k, v in (request.uri_params or {}).items()},
+            status,
+            reason,
+        )
+    except DomainError:
+        logging.getLogger("hr_exam.audit").error(
+            "audit event not recorded for %s %s (request %s)", method, request.path, request_id(request)
+        )
+
+
 def http(request: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()
     aws.start_counting()
     route = request.path
     staff: str | None = None
+    member: StaffMember | None = None
     try:
         size = len(request.raw_body or b"")
         limit = ADMIN_BODY_LIMIT if route.startswith(ADMIN_PREFIX) else CANDIDATE_BODY_LIMIT
@@ -114,6 +146,8 @@ def http(request: Request, get_response: Callable[[Request], Response]) -> Respo
             request.context["staff_role"] = member.role.label
             _check_role(request, member)
         response = get_response(request)
+        if member is not None and response.status_code < 400:
+            _audit(request, member, response.status_code)
     except DomainError as error:
         response = error_response(error)
     except Exception as exc:

@@ -2,11 +2,10 @@
 
    Nothing a candidate answers may be lost. Every change goes to localStorage
    at once (with the token, so a reload resumes without asking again), and to
-   the server shortly after: changes wait in `pending` until a save of exactly
-   that answer has been acknowledged, one save at a time so an older answer
-   can never overwrite a newer one, retried with back-off while the
-   connection is down. Submitting is safe to repeat: the server scores an
-   attempt once and answers a repeat with the stored result.
+   the server shortly after through the save queue (exam-save.js): changes wait
+   in `pending` until a save of exactly that answer has been acknowledged.
+   Submitting is safe to repeat: the server scores an attempt once and answers
+   a repeat with the stored result.
    ES5 only (WeChat's older WebViews), no other origin. */
 (function () {
   "use strict";
@@ -15,8 +14,6 @@
   if (today.mode !== "exam" || !today.period) return;
 
   var STORE_KEY = "hr-exam:v1:" + today.period.id;
-  var SAVE_DELAY = 800;
-  var RETRY_MAX = 30000;
   var WARN_SECONDS = 300;
 
   var $ = function (id) { return document.getElementById(id); };
@@ -25,9 +22,6 @@
   var state = load();
   var paper = null;          // {title, pass_mark, questions: [...]}
   var index = {};            // question id -> position
-  var saving = false;
-  var saveTimer = null;
-  var retryDelay = 0;
   var deadline = null;       // Date.now() value at which the window ends
   var tick = null;
   var autoSubmitted = false;
@@ -130,9 +124,11 @@
     HR.clearErrors(form);
     var id = form.elements.id_number.value.replace(/\s/g, "");
     if (!id) { HR.showError(form, { field: "id_number", message: "请填写 18 位居民身份证号码。" }); return; }
+    var name = form.elements.name.value.replace(/^\s+|\s+$/g, "");
+    if (!name) { HR.showError(form, { field: "name", message: "请填写报名时的姓名。" }); return; }
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    HR.api("POST", "api/exam/sessions", { id_number: id }).then(function (response) {
+    HR.api("POST", "api/exam/sessions", { id_number: id, name: name }).then(function (response) {
       button.disabled = false;
       var body = response.body || {};
       if (response.status === 201) {
@@ -142,6 +138,7 @@
         state.candidate = body.candidate;
         persist();
         form.elements.id_number.value = "";
+        form.elements.name.value = "";
         startDetails();
         return;
       }
@@ -209,7 +206,7 @@
         startCountdown(body.seconds_left);
         persist();
         show("exam-paper");
-        flush();
+        saves.flush();
         return;
       }
       if (alreadySubmitted(response)) return;
@@ -318,10 +315,9 @@
     for (var i = 0; i < inputs.length; i++) if (inputs[i].checked) picked.push(inputs[i].value);
     picked.sort();
     state.answers[question.id] = picked;
-    state.pending[question.id] = true;
+    saves.changed(question.id);
     persist();
     updateNav();
-    scheduleSave(SAVE_DELAY);
   }
 
   function go(position) {
@@ -382,59 +378,30 @@
     slot.className = "save-state " + kind;
   }
 
-  function scheduleSave(delay) {
-    if (saveTimer) clearTimeout(saveTimer);
-    saveTimer = setTimeout(function () { saveTimer = null; flush(); }, delay);
-  }
-
-  function pendingIds() {
-    var ids = [];
-    for (var id in state.pending) if (state.pending.hasOwnProperty(id) && state.pending[id]) ids.push(id);
-    return ids;
-  }
-
-  function same(a, b) {
-    return (a || []).join(",") === (b || []).join(",");
-  }
-
-  function flush() {
-    if (saving || !state.token || state.result || submitting) return;
-    var ids = pendingIds();
-    if (!ids.length) { if (paper) setSaveState("saved"); return; }
-    var sent = {};
-    for (var i = 0; i < ids.length; i++) sent[ids[i]] = chosen(ids[i]).slice();
-    saving = true;
-    setSaveState("saving");
-    HR.api("PUT", "api/exam/answers", { answers: sent }, state.token).then(function (response) {
-      saving = false;
+  var saves = HR.saveQueue({
+    answers: function () { return state.answers; },
+    pending: function () { return state.pending; },
+    ready: function () { return !!state.token && !state.result && !submitting; },
+    send: function (answers) { return HR.api("PUT", "api/exam/answers", { answers: answers }, state.token); },
+    acknowledged: persist,
+    refused: function (response) {
       var body = response.body || {};
       var code = body.error && body.error.code;
-      if (response.status === 204) {
-        for (var id in sent) {
-          // Changed again while this save was on its way: that change is still pending.
-          if (sent.hasOwnProperty(id) && same(sent[id], chosen(id))) delete state.pending[id];
-        }
-        retryDelay = 0;
-        persist();
-        if (pendingIds().length) scheduleSave(200); else setSaveState("saved");
-        return;
-      }
-      if (alreadySubmitted(response)) return;
-      if (response.status === 401) { tokenLost(body.error); return; }
-      if (response.status === 409 && code === "not_exam_time") { setSaveState("closed"); return; }
+      if (alreadySubmitted(response)) return true;
+      if (response.status === 401) { tokenLost(body.error); return true; }
+      if (response.status === 409 && code === "not_exam_time") { setSaveState("closed"); return true; }
       if (response.status === 422) {
         // The paper changed under us (it cannot once the exam runs): reload it.
         state.pending = {};
         state.paper = null;
         persist();
         openPaper();
-        return;
+        return true;
       }
-      setSaveState("offline");
-      retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, RETRY_MAX);
-      scheduleSave(retryDelay);
-    });
-  }
+      return false;
+    },
+    status: function (kind) { if (paper || kind !== "saved") setSaveState(kind); }
+  });
 
   function tokenLost(error) {
     state.token = null;
@@ -537,7 +504,7 @@
   }
 
   function showResult(result) {
-    if (saveTimer) clearTimeout(saveTimer);
+    saves.stop();
     if (tick) clearInterval(tick);
     // Keep only the result on this phone: no token, details or answers.
     reset();
@@ -561,7 +528,7 @@
   }
 
   function leave() {
-    if (!state.result && pendingIds().length &&
+    if (!state.result && saves.pendingIds().length &&
         !window.confirm("还有答案未上传到服务器，退出后将丢失。确定退出吗？")) return;
     reset();
     notice("");
@@ -586,7 +553,7 @@
     else if (action === "back") { show("exam-paper"); render(); }
     else if (action === "leave") leave();
   });
-  window.addEventListener("online", function () { retryDelay = 0; flush(); });
+  window.addEventListener("online", saves.online);
   window.addEventListener("pagehide", persist);
 
   if (state.result) {

@@ -47,6 +47,7 @@
       fact(facts, "考试时间", entry.period.exam_start + "–" + entry.period.exam_end, "exam-date");
       fact(facts, "状态", status.label, "status");
       if (entry.score !== null && entry.score !== undefined) fact(facts, "成绩", entry.score + " 分", "score");
+      if (entry.auto_submitted) fact(facts, "交卷方式", "自动交卷（考试结束时按已保存的答案计分）", "auto-submitted");
       card.appendChild(facts);
       if (entry.status === "registered" && entry.period.notes) card.appendChild(element("p", "notes", entry.period.notes));
       if (status.advice) card.appendChild(element("p", "advice", status.advice));

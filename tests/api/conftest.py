@@ -13,9 +13,10 @@ from moto import mock_aws
 
 from app import app
 from chalicelib import runtime
-from chalicelib.cli import load_stage
 from chalicelib.config import load_settings
-from chalicelib.storage import aws, provision
+from chalicelib.storage import aws
+from ops import provision
+from ops.cli import load_stage
 from tests.conftest import PROJECT
 from tests.support.spec import check_response
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chalicelib import cli
+from ops import cli
 
 
 def test_bootstrap_twice_exits_0_and_the_second_run_creates_nothing(aws_env, capsys):

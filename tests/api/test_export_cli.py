@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from chalicelib import cli, runtime
+from chalicelib import runtime
 from chalicelib.storage import aws
+from ops import cli
 from tests.conftest import beijing
 from tests.support import mailbox
 from tests.support.export_data import add_passers, make_period

@@ -24,9 +24,10 @@ from app import app
 from chalicelib import runtime
 from chalicelib.domain.staff import StaffMember
 from chalicelib.runtime import PeriodCache
-from chalicelib.services import demo, export, mail
+from chalicelib.services import export, mail
 from chalicelib.storage import models
 from chalicelib.storage.secrets import SecretStore
+from ops import demo
 from tests.conftest import PROJECT, beijing
 from tests.support.logcapture import PersonalData, Written, everything_written
 
@@ -195,9 +196,12 @@ def drive_the_candidate_journey(flow: Flow, travel: Any) -> None:
     mail.queue_reminders(rt)
     mail.send_outbox(rt)
     travel(beijing(2026, 12, 18, 9, 30))
-    session = flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number})
+    session = flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number, "name": "张伟"})
     token = json.loads(session.body)["token"]
-    flow.send("POST", "/api/exam/sessions", {"id_number": "110101199003070011"})  # 404 not registered
+    flow.send("POST", "/api/exam/sessions", {"id_number": PERSON.id_number, "name": "别人"})  # 404 wrong name
+    flow.send(
+        "POST", "/api/exam/sessions", {"id_number": "110101199003070011", "name": "张伟"}
+    )  # 404 not registered
     flow.send("GET", "/api/exam/paper", token=token)
     key = {q["id"]: q["answer"] for q in demo.demo_paper()["questions"]}
     first = next(iter(key))

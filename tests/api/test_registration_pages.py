@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from chalicelib.domain.registrations import CONSENT_VERSION
-from tests.api.test_registration import FIRST_EXAM, IN_FIRST_WINDOW, create_period
+from tests.api.test_registration import FIRST_EXAM, IN_FIRST_WINDOW, create_period, register
 from tests.conftest import beijing
+from tests.support.people import person
 
 
 def html(response) -> str:
@@ -75,3 +77,17 @@ def test_pages_carry_the_security_headers_and_load_nothing_from_another_origin(a
         assert "default-src 'self'" in response.headers["Content-Security-Policy"]
         page = html(response)
         assert "http://" not in page and "https://" not in page and 'src="//' not in page
+
+
+def test_between_registration_close_and_the_exam_today_carries_the_period(api, travel):
+    travel(beijing(2026, 9, 1))
+    created = create_period(api, FIRST_EXAM, opens=dt.date(2026, 9, 1), closes=dt.date(2026, 9, 4))
+    travel(beijing(2026, 9, 7, 9))  # registration closed on the 4th, the exam is on the 10th
+    today = json.loads(api.get("/api/today").body)
+    assert today["mode"] == "closed"
+    assert today["period"]["id"] == created["id"]
+    page = html(api.get("/"))
+    assert "报名已于" in page and "2026年9月10日" in page
+    refused = register(api, person(71))
+    assert refused.status_code == 409
+    assert "报名已于 2026-09-04 截止" in json.loads(refused.body)["error"]["message"]

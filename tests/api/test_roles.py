@@ -52,6 +52,13 @@ def test_the_contract_roles(method, path, role):
     assert declared(method, path) == role
 
 
+# Chalice answers a binary route 400 unless the request accepts its type.
+BINARY_TYPES = {
+    ".png": "image/png",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 def test_a_lesser_role_is_forbidden_and_the_least_role_gets_past_the_check(api):
     secrets = runtime.current().secrets
     tokens = {role: secrets.add_staff_token(f"角色{role.label}", role) for role in Role}
@@ -59,7 +66,8 @@ def test_a_lesser_role_is_forbidden_and_the_least_role_gets_past_the_check(api):
         least = declared(method, path)
         assert least is not None
         for role, token in tokens.items():
-            accept = {"Accept": "image/png"} if path.endswith(".png") else {}
+            ending = path[path.rfind(".") :]
+            accept = {"Accept": BINARY_TYPES[ending]} if ending in BINARY_TYPES else {}
             response = api.request(
                 method, path, body=None if method == "GET" else {}, token=token, headers=accept
             )

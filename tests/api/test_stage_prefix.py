@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from app import app
-from chalicelib import deployment, runtime
+from chalicelib import runtime
+from ops import deployment
 from tests.conftest import beijing
 
 HOST = "abc123.execute-api.ap-east-1.amazonaws.com"

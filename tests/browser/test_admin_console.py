@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from chalicelib import clock
 from chalicelib.domain.papers import parse_paper
-from chalicelib.services.demo import demo_paper
+from ops.demo import demo_paper
 from tests.support.exam_data import (
     answers_scoring,
     exam_today_body,
@@ -242,7 +242,9 @@ def exam_today_with_results(stack: Stack) -> tuple[str, list[str]]:
         {**answers_scoring(40), **wrong},  # 38: s1..s20 right but s2
     ]
     for contact, answers in zip(people, sheets, strict=False):
-        session = send(stack, "POST", "api/exam/sessions", {"id_number": contact.id_number})
+        session = send(
+            stack, "POST", "api/exam/sessions", {"id_number": contact.id_number, "name": contact.name}
+        )
         body = {"name": contact.name, "phone": contact.phone, "email": contact.email, "answers": answers}
         # `send` raises on any refusal; a scored submission answers with its result.
         assert "result" in send(stack, "POST", "api/exam/submit", body, session["token"])

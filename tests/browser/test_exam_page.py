@@ -64,9 +64,10 @@ def enroll(stack: Stack, period_id: str, contact: Contact) -> None:
 
 
 def enter_exam(stack: Stack, phone: Any, contact: Contact) -> None:
-    """From the QR code's page to the paper: ID number, then the phone and e-mail to confirm."""
+    """From the QR code's page to the paper: ID number and name, then the phone and e-mail to confirm."""
     phone.goto(stack.url)
     phone.fill("#exam-id", contact.id_number)
+    phone.fill("#exam-entry [name=name]", contact.name)
     phone.click("#exam-entry button[type=submit]")
     phone.fill("#exam-phone", contact.phone)
     phone.fill("#exam-email", contact.email)
@@ -101,6 +102,12 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     phone.goto(stack.url)
     assert phone.locator("#today").get_attribute("data-mode") == "exam"
     phone.fill("#exam-id", alice.id_number.lower())
+    # Bob's name with Alice's ID number: refused exactly as an unregistered ID number.
+    phone.fill("#exam-entry [name=name]", bob.name)
+    phone.click("#exam-entry button[type=submit]")
+    phone.locator("#exam-entry [data-error-for=_form]", has_text="没有找到").wait_for()
+    assert phone.locator("#exam-details").is_hidden()
+    phone.fill("#exam-entry [name=name]", f" {alice.name} ")
     phone.click("#exam-entry button[type=submit]")
 
     details = phone.locator("#exam-details")

@@ -48,7 +48,9 @@ def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> Non
     upload_paper(rt, period.id, paper_document())
     alice = person(1)
     register(rt, period, alice)
-    status, session = call(stack.url + "api/exam/sessions", "POST", {"id_number": alice.id_number})
+    status, session = call(
+        stack.url + "api/exam/sessions", "POST", {"id_number": alice.id_number, "name": alice.name}
+    )
     assert status == 201, session
     token = session["token"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import boto3.session
 import pytest
 
-from chalicelib.devstack import MotoServer
+from ops.devstack import MotoServer
 from tests.conftest import PROJECT
 
 REGION = "ap-east-1"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib import deployment
 from chalicelib.config import LOCAL_SECRET_VARIABLES
 from chalicelib.storage.models import table_schema
+from ops import deployment
 
 CONFIG = deployment.project_config()
 

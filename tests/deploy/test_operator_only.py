@@ -1,7 +1,7 @@
-"""What only an operator may run refuses to run inside Lambda, before any AWS call.
+"""The secret administration left in chalicelib refuses to run inside Lambda, before any AWS call.
 
-The Lambda roles grant none of it (tests/packaging/test_policy.py skips it
-for that reason); the refusal makes a mistaken call fail loudly and at once.
+The Lambda roles grant none of it (tests/packaging/test_policy.py skips it for that reason).
+Bootstrap and post-deploy live in `ops/`, which is not in the deployment zip at all.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.config import load_settings
-from chalicelib.storage import postdeploy, provision
 from chalicelib.storage.secrets import SecretStore
 
 
@@ -27,16 +26,6 @@ def settings() -> object:
             "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         }
     )
-
-
-def test_bootstrap_refuses_inside_lambda(in_lambda: None) -> None:
-    with pytest.raises(RuntimeError, match="operator's CLI only"):
-        provision.bootstrap(settings())  # type: ignore[arg-type]
-
-
-def test_post_deploy_refuses_inside_lambda(in_lambda: None) -> None:
-    with pytest.raises(RuntimeError, match="operator's CLI only"):
-        postdeploy.apply(postdeploy.Target("ap-east-1", "api", "v1", ()))
 
 
 @pytest.mark.parametrize("call", ["ensure", "add_staff_token", "revoke_staff_token"])

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib import deployment
-from chalicelib.web import gateway
 from chalicelib.web.middleware import SECURITY_HEADERS
+from ops import deployment, gateway
 from tests.deploy.conftest import REGION
 from tests.support import restapi
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import bytecode
+from ops import bytecode
 
 MODULES = {
     "app.py": "import lib.helper\nVALUE = lib.helper.twice(21)\n",

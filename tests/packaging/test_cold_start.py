@@ -35,11 +35,11 @@ HEAVY = [
     "pytest",
     "yaml",
     "chalice.deploy",
-    "chalicelib.devstack",
-    "chalicelib.deployment",
-    "chalicelib.bytecode",
-    "chalicelib.storage.provision",
-    "chalicelib.storage.postdeploy",
+    "ops.devstack",
+    "ops.deployment",
+    "ops.bytecode",
+    "ops.provision",
+    "ops.postdeploy",
 ]
 
 PROBE = """

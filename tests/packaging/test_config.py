@@ -11,8 +11,8 @@ import re
 import boto3.session
 import pytest
 
-from chalicelib import deployment
 from chalicelib.config import LOCAL_SECRET_VARIABLES, load_settings
+from ops import deployment
 
 CONFIG = deployment.project_config()
 DEPLOYED = deployment.deployed_stages()

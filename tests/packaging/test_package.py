@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import bytecode, deployment
+from ops import bytecode, deployment
 from tests.conftest import PROJECT
 
 STAGE = "prod"
@@ -123,7 +123,14 @@ def test_zip_holds_the_app_its_templates_and_its_dependencies_and_nothing_else(
     assert not others, f"files no dependency installed and the app does not own: {sorted(others)[:20]}"
     for name in names:
         top = name.split("/", 1)[0]
-        assert top not in ("tests", "docs", "benchmarks", "vendor", ".chalice", "build"), name
+        assert top not in ("ops", "tests", "docs", "benchmarks", "vendor", ".chalice", "build"), name
+
+
+def test_zip_holds_no_operator_tooling(packaged: tuple[Path, Path]) -> None:
+    _, out = packaged
+    tooling = [n for n in tracked_files(Path(PROJECT)) if n.startswith("ops/") and n.endswith(".py")]
+    assert "ops/cli.py" in tooling
+    assert not [n for n in zip_names(out) if n.startswith("ops/")]
 
 
 def test_zip_carries_every_runtime_requirement(packaged: tuple[Path, Path]) -> None:

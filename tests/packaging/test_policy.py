@@ -2,7 +2,7 @@
 
 The calls are read from the source (tests/support/awscalls.py) and the
 functions and their policy files from Chalice's own application graph
-(chalicelib.deployment), so a boto3 or PynamoDB call, a new `@app.schedule`,
+(ops.deployment), so a boto3 or PynamoDB call, a new `@app.schedule`,
 or a new stage added on any branch is checked without editing this file.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import deployment
 from chalicelib.storage.models import table_schema
+from ops import deployment
 from tests.support import awscalls, iam
 
 REGION = "ap-east-1"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.deployment import Function
+from ops.deployment import Function
 
 ACCOUNT = "123456789012"
 

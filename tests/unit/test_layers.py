@@ -30,3 +30,22 @@ def test_domain_modules_import_no_aws_and_no_chalice():
             assert not name.startswith(("chalicelib.storage", "chalicelib.web", "chalicelib.services")), (
                 f"{path.name} imports {name}"
             )
+
+
+CHALICELIB = DOMAIN.parent
+# `python -m chalicelib.cli` is the contract's command line; it hands over to ops.cli at run time.
+CLI_SHIM = CHALICELIB / "cli.py"
+
+
+def test_nothing_in_chalicelib_imports_the_operator_tooling():
+    modules = sorted(CHALICELIB.rglob("*.py"))
+    assert len(modules) >= 20
+    for path in modules:
+        if path == CLI_SHIM:
+            continue
+        for name in imported_modules(path):
+            assert name.split(".")[0] != "ops", f"{path.relative_to(CHALICELIB)} imports {name}"
+
+
+def test_the_cli_shim_only_hands_over_to_ops():
+    assert imported_modules(CLI_SHIM) - {"__future__", "sys", "collections.abc"} == {"ops.cli"}

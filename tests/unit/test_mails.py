@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+
+import pytest
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain import mails
@@ -74,3 +77,47 @@ def test_result_mail_for_a_pass_and_a_fail() -> None:
     assert "5 个工作日" in passed.body and "2026-12-18 09:30:00" in passed.body
     failed = mails.result_mail(PERIOD, PERSON, ExamResult(40, 60, False, at.astimezone(BEIJING)), "")
     assert "未通过" in failed.subject and "下一期" in failed.body
+
+
+BROKEN_NAMES = [
+    "1月\n考试",
+    "1月\r\n考试",
+    "1月\u2028考试",
+    "1月\u2029考试",
+    "1月\x0b考试",
+    "1月\x85考试",
+    "\x01=1月",
+]
+
+
+@pytest.mark.parametrize("name", BROKEN_NAMES, ids=repr)
+def test_every_subject_stays_on_one_line_and_builds_into_a_message(name: str, tmp_path) -> None:
+    from chalicelib.storage.mail import Attachment, _raw_message
+
+    period = dataclasses.replace(PERIOD, name=name)
+    result = ExamResult(
+        score=80, pass_mark=60, passed=True, submitted_at=dt.datetime(2026, 12, 18, 10, tzinfo=BEIJING)
+    )
+    built = [
+        mails.export_mail(period, 1, dt.date(2026, 12, 25), False, ("a.csv", "a.xlsx"), ("k1", "k2")),
+        mails.confirmation_mail(period, PERSON, "https://exam.example"),
+        mails.reminder_mail(period, PERSON, "https://exam.example"),
+        mails.result_mail(period, PERSON, result, "https://exam.example"),
+    ]
+    attachment = tmp_path / "a.csv"
+    attachment.write_bytes(b"x")
+    for mail in built:
+        assert not any(ch in mail.subject for ch in "\n\r\u2028\u2029\x0b\x85\x01")
+        raw = _raw_message(
+            "exam@example.com", ["staff@example.com"], mail, [Attachment("a\n.csv", attachment, "text/csv")]
+        )
+        assert raw.count(b"\r\nSubject: ") == 1
+
+
+def test_the_header_builder_keeps_a_subject_on_one_line_even_when_handed_a_raw_one(tmp_path) -> None:
+    from chalicelib.storage.mail import _raw_message
+
+    mail = mails.Mail("x", "正文")
+    object.__setattr__(mail, "subject", "坏\n标题\u2028\x0b")
+    raw = _raw_message("exam@example.com", ["staff@example.com"], mail, [])
+    assert b"Subject: " in raw

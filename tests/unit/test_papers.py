@@ -235,7 +235,7 @@ def test_candidate_view_has_no_key_anywhere() -> None:
 
 
 def test_answers_are_normalised() -> None:
-    assert parse_answers(PAPER, {"s1": "B", "m1": ["C", "A", "C"], "s2": []}) == {
+    assert parse_answers(PAPER, {"s1": ["B"], "m1": ["C", "A", "C"], "s2": []}) == {
         "s1": ["B"],
         "m1": ["A", "C"],
         "s2": [],
@@ -249,6 +249,8 @@ def test_answers_are_normalised() -> None:
         pytest.param({"x9": ["A"]}, "没有编号为 x9 的题目", id="unknown question"),
         pytest.param({"s1": ["E"]}, "没有选项 E", id="unknown option"),
         pytest.param({"s1": [1]}, "答案格式不正确", id="option not text"),
+        pytest.param({"s1": "A"}, "答案格式不正确", id="a string, not an array"),
+        pytest.param({"m1": "AC"}, "答案格式不正确", id="a string of keys"),
         pytest.param({"s1": {"A": True}}, "答案格式不正确", id="answer an object"),
         pytest.param({"s1": ["A", "B"]}, "单选题，只能选择一个选项", id="two options on a single"),
     ],

@@ -97,7 +97,16 @@ def test_explicit_window_is_kept() -> None:
         ({"exam_start": "25:00"}, "exam_start"),
         ({"exam_end": "08:00"}, "exam_end"),  # before the start
         ({"exam_end": "09:00"}, "exam_end"),  # equal to the start
+        ({"name": "1月\n考试"}, "name"),
+        ({"name": "1月\r考试"}, "name"),
+        ({"name": "1月\u2028考试"}, "name"),
+        ({"name": "\x01=HYPERLINK(C2)"}, "name"),
+        ({"name": "1月\x0b考试"}, "name"),
+        ({"name": "1月\ud800"}, "name"),
         ({"notes": 5}, "notes"),
+        ({"notes": "带上\x00身份证"}, "notes"),
+        ({"notes": "带上\t身份证"}, "notes"),
+        ({"notes": "带上\x0b身份证"}, "notes"),
         ({"notes": "x" * 2001}, "notes"),
         ({"registration_opens": "2026-13-01"}, "registration_opens"),
         ({"registration_closes": "2026-12-18"}, "registration_closes"),  # the exam day itself
@@ -108,6 +117,11 @@ def test_invalid_requests_name_the_field(changes: dict[str, Any], field: str) ->
         create(request(**changes))
     assert caught.value.field == field
     assert caught.value.status == 422
+
+
+def test_notes_may_hold_line_breaks() -> None:
+    notes = "请带身份证。\n提前 15 分钟到场。\r\n第三行\u2028第四行"
+    assert create(request(notes=notes)).notes == notes
 
 
 def test_notes_are_optional() -> None:
@@ -158,6 +172,7 @@ def test_a_year_the_calendar_does_not_know_is_a_clear_conflict() -> None:
 
 NOV = period("nov", D(2026, 11, 20), D(2026, 10, 26), D(2026, 11, 19))
 DEC = period("dec", D(2026, 12, 18), D(2026, 11, 23), D(2026, 12, 17))
+JAN = period("jan", D(2027, 1, 15), D(2027, 1, 4), D(2027, 1, 8))
 
 
 @pytest.mark.parametrize(
@@ -170,11 +185,14 @@ DEC = period("dec", D(2026, 12, 18), D(2026, 11, 23), D(2026, 12, 17))
         (D(2026, 11, 21), "closed", "dec"),  # the weekend after the exam
         (D(2026, 11, 23), "register", "dec"),
         (D(2026, 12, 18), "exam", "dec"),
-        (D(2026, 12, 19), "closed", None),  # nothing known after
+        (D(2026, 12, 19), "closed", "jan"),
+        (D(2027, 1, 16), "closed", None),  # nothing known after
+        (D(2027, 1, 10), "closed", "jan"),  # registration closed early, the exam still ahead
+        (D(2027, 1, 14), "closed", "jan"),
     ],
 )
 def test_today_mode(day: dt.date, mode: str, pid: str | None) -> None:
-    today = today_mode([DEC, NOV], day)
+    today = today_mode([DEC, NOV, JAN], day)
     assert today.mode == mode
     assert (today.period.id if today.period else None) == pid
 

@@ -65,3 +65,20 @@ def tampered(part: int, value: str) -> str:
 def test_a_forged_or_damaged_token_is_refused(token: str) -> None:
     with pytest.raises(Unauthorized):
         tokens.verify(SECRET, token, DURING)
+
+
+@pytest.mark.parametrize(
+    ("exam_end", "expected"),
+    [
+        # The end of the exam day is later: it wins.
+        (dt.time(11, 0), dt.datetime(2026, 12, 19, 0, 0, tzinfo=clock.BEIJING)),
+        (dt.time(22, 50), dt.datetime(2026, 12, 19, 0, 0, tzinfo=clock.BEIJING)),
+        # An hour after the end plus the 10-minute grace is later, past midnight.
+        (dt.time(23, 0), dt.datetime(2026, 12, 19, 0, 10, tzinfo=clock.BEIJING)),
+        (dt.time(23, 55), dt.datetime(2026, 12, 19, 1, 5, tzinfo=clock.BEIJING)),
+    ],
+)
+def test_an_exam_token_lives_until_the_later_of_midnight_and_an_hour_after_the_grace(
+    exam_end: dt.time, expected: dt.datetime
+) -> None:
+    assert tokens.exam_expiry(EXAM_DAY, exam_end, dt.timedelta(minutes=10), clock.BEIJING) == expected

@@ -37,7 +37,7 @@ class ExamDay:
         return contact
 
     def enter(self, contact: Contact) -> str:
-        response = self.api.post("/api/exam/sessions", {"id_number": contact.id_number})
+        response = self.api.post("/api/exam/sessions", {"id_number": contact.id_number, "name": contact.name})
         assert response.status_code == 201, response.body
         token: str = body(response)["token"]
         return token

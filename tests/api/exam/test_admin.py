@@ -91,7 +91,7 @@ def test_replacing_before_the_exam_stores_a_new_object_and_keeps_the_old(
     alice = person(1)
     register(runtime.current(), period, alice)
     travel(beijing(2026, 12, 18, 9, 30))
-    token = body(api.post("/api/exam/sessions", {"id_number": alice.id_number}))["token"]
+    token = body(api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name}))["token"]
     assert body(api.get("/api/exam/paper", token=token))["title"] == "第二版"
 
 

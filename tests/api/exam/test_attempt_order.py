@@ -136,7 +136,7 @@ def test_no_candidate_response_carries_a_key(exam_day: ExamDay) -> None:
     api = exam_day.api
     sent = {"s1": ["B"], "m1": ["A", "C"], "s2": ["D"]}
     responses = [api.get("/api/today")]
-    entry = api.post("/api/exam/sessions", {"id_number": alice.id_number})
+    entry = api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})
     token = body(entry)["token"]
     responses.append(entry)
     responses.append(api.get("/api/exam/paper", token=token))
@@ -145,7 +145,7 @@ def test_no_candidate_response_carries_a_key(exam_day: ExamDay) -> None:
     responses.append(exam_day.submit(token, alice, {}))
     responses.append(exam_day.submit(token, alice, {}))  # already submitted, with the result
     responses.append(api.get("/api/exam/paper", token=token))
-    responses.append(api.post("/api/exam/sessions", {"id_number": alice.id_number}))
+    responses.append(api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name}))
     lookup = {"id_number": alice.id_number, "phone": alice.phone}
     responses.append(api.post("/api/registrations/lookup", lookup))
     statuses = [response.status_code for response in responses]

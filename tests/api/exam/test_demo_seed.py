@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
-from chalicelib.services import demo, exam
+from chalicelib.services import exam
+from ops import demo
 from tests.conftest import beijing
 from tests.support.stack import emulated_stage
 
@@ -27,7 +28,8 @@ def test_the_seed_opens_todays_exam_to_the_demo_candidate(emulator: None, travel
     rt = runtime.current()
     by_date = {period.exam_date: period for period in rt.repo.list_periods()}
     assert len(by_date) == 2 and all(period.paper_key for period in by_date.values())
-    session = exam.start_session(rt, {"id_number": demo.DEMO_CANDIDATE.id_number})
+    candidate = demo.DEMO_CANDIDATE
+    session = exam.start_session(rt, {"id_number": candidate.id_number, "name": candidate.name}, "192.0.2.1")
     paper = exam.candidate_paper(rt, exam.authenticate(rt, session.token))
     assert len(paper["questions"]) == 50
     assert paper["title"] == demo.demo_paper()["title"]

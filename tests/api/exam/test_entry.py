@@ -22,10 +22,10 @@ def code(response: object) -> tuple[int, str]:
 # --- POST /api/exam/sessions -----------------------------------------------------
 
 
-def test_entering_gives_a_token_for_the_day_and_only_masked_details(exam_day: ExamDay) -> None:
+def test_entering_gives_a_token_and_only_masked_details(exam_day: ExamDay) -> None:
     alice = exam_day.register(1)
     exam_day.at(9, 30)
-    response = exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number})
+    response = exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})
     assert response.status_code == 201
     session = body(response)
     assert session["expires_at"] == "2026-12-19T00:00:00+08:00"
@@ -47,14 +47,16 @@ def test_the_id_number_is_normalised_before_it_is_looked_up(exam_day: ExamDay) -
     full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in alice.id_number)
     assert unicodedata.normalize("NFKC", full_width) == alice.id_number
     spaced = f" {full_width[:6]} {full_width[6:14]} {full_width[14:]} "
-    assert exam_day.api.post("/api/exam/sessions", {"id_number": spaced}).status_code == 201
+    assert (
+        exam_day.api.post("/api/exam/sessions", {"id_number": spaced, "name": alice.name}).status_code == 201
+    )
 
 
 @pytest.mark.parametrize(("hour", "minute"), [(8, 59), (11, 0), (11, 5), (23, 30)])
 def test_outside_the_exam_window_is_not_exam_time(exam_day: ExamDay, hour: int, minute: int) -> None:
     alice = exam_day.register(1)
     exam_day.at(hour, minute)
-    response = exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number})
+    response = exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})
     assert code(response) == (409, "not_exam_time")
     assert "09:00" in body(response)["error"]["message"] or "11:00" in body(response)["error"]["message"]
 
@@ -63,7 +65,9 @@ def test_outside_the_exam_window_is_not_exam_time(exam_day: ExamDay, hour: int, 
 def test_a_day_without_an_exam_is_not_exam_time(exam_day: ExamDay, day: dt.date) -> None:
     alice = exam_day.register(1)
     exam_day.travel(beijing(day.year, day.month, day.day, 9, 30))
-    assert code(exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number})) == (
+    assert code(
+        exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})
+    ) == (
         409,
         "not_exam_time",
     )
@@ -71,7 +75,9 @@ def test_a_day_without_an_exam_is_not_exam_time(exam_day: ExamDay, day: dt.date)
 
 def test_an_id_number_without_a_registration_is_not_registered(exam_day: ExamDay) -> None:
     exam_day.at(9, 30)
-    response = exam_day.api.post("/api/exam/sessions", {"id_number": person(7).id_number})
+    response = exam_day.api.post(
+        "/api/exam/sessions", {"id_number": person(7).id_number, "name": person(7).name}
+    )
     assert code(response) == (404, "not_registered")
 
 
@@ -79,7 +85,7 @@ def test_a_registration_for_another_period_only_is_not_registered(exam_day: Exam
     later = exam_day.later_period()
     bob = exam_day.register(2, period=later)
     exam_day.at(9, 30)
-    assert code(exam_day.api.post("/api/exam/sessions", {"id_number": bob.id_number})) == (
+    assert code(exam_day.api.post("/api/exam/sessions", {"id_number": bob.id_number, "name": bob.name})) == (
         404,
         "not_registered",
     )
@@ -98,7 +104,7 @@ def test_a_registration_for_another_period_only_is_not_registered(exam_day: Exam
 )
 def test_a_malformed_id_number_is_invalid(exam_day: ExamDay, sent: dict[str, object]) -> None:
     exam_day.at(9, 30)
-    response = exam_day.api.post("/api/exam/sessions", sent)
+    response = exam_day.api.post("/api/exam/sessions", {"name": "张三", **sent})
     assert code(response) == (422, "invalid")
     assert body(response)["error"]["field"] == "id_number"
 
@@ -131,7 +137,7 @@ def test_entering_after_submitting_is_already_submitted_with_the_result(exam_day
     exam_day.at(9, 30)
     token = exam_day.enter(alice)
     result = body(exam_day.submit(token, alice, answers_scoring(70)))["result"]
-    response = exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number})
+    response = exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})
     assert code(response) == (409, "already_submitted")
     assert body(response)["result"] == result
 
@@ -183,7 +189,7 @@ def test_a_staff_token_is_not_an_exam_token(exam_day: ExamDay) -> None:
     assert code(exam_day.api.get("/api/exam/paper", token=exam_day.api.staff_token)) == (401, "unauthorized")
 
 
-def test_the_token_expires_when_the_exam_day_ends(exam_day: ExamDay) -> None:
+def test_the_token_expires_when_the_exam_day_ends_for_an_exam_ending_early(exam_day: ExamDay) -> None:
     alice = exam_day.register(1)
     exam_day.at(9, 30)
     token = exam_day.enter(alice)
@@ -220,7 +226,7 @@ def test_a_period_without_a_paper_is_not_ready(api: Api, travel: Any) -> None:
     alice = person(1)
     register(rt, period, alice)
     travel(beijing(2026, 12, 22, 9, 30))
-    token = body(api.post("/api/exam/sessions", {"id_number": alice.id_number}))["token"]
+    token = body(api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name}))["token"]
     assert code(api.get("/api/exam/paper", token=token)) == (409, "paper_not_ready")
     assert code(api.put("/api/exam/answers", {"answers": {}}, token=token)) == (409, "paper_not_ready")
 
@@ -232,7 +238,7 @@ def test_saving_replaces_the_answers_named_and_keeps_the_others(exam_day: ExamDa
     alice = exam_day.register(1)
     exam_day.at(9, 30)
     token = exam_day.enter(alice)
-    for answers in ({"s1": ["A"], "m1": ["A", "B"]}, {"s1": ["B"], "s2": "C"}, {"m1": []}):
+    for answers in ({"s1": ["A"], "m1": ["A", "B"]}, {"s1": ["B"], "s2": ["C"]}, {"m1": []}):
         assert exam_day.api.put("/api/exam/answers", {"answers": answers}, token=token).status_code == 204
     saved = body(exam_day.api.get("/api/exam/paper", token=token))["answers"]
     assert saved == {"s1": ["B"], "s2": ["C"], "m1": []}
@@ -245,6 +251,7 @@ def test_saving_replaces_the_answers_named_and_keeps_the_others(exam_day: ExamDa
         pytest.param({"answers": {"s1": ["E"]}}, id="unknown option"),
         pytest.param({"answers": {"s1": ["A", "B"]}}, id="two options on a single"),
         pytest.param({"answers": {"s1": [1]}}, id="option not text"),
+        pytest.param({"answers": {"s1": "A"}}, id="a string, not an array"),
         pytest.param({"answers": ["s1"]}, id="answers a list"),
         pytest.param({}, id="answers missing"),
     ],

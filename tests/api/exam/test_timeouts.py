@@ -15,7 +15,9 @@ def test_entry_paper_save_and_submit_that_time_out_are_503(exam_day: ExamDay) ->
     assert exam_day.api.get("/api/exam/paper", token=token).status_code == 200  # caches the paper
     with dynamodb_times_out() as tried:
         responses = {
-            "sessions": exam_day.api.post("/api/exam/sessions", {"id_number": alice.id_number}),
+            "sessions": exam_day.api.post(
+                "/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name}
+            ),
             "paper": exam_day.api.get("/api/exam/paper", token=token),
             "answers": exam_day.api.put("/api/exam/answers", {"answers": {"s1": ["B"]}}, token=token),
             "submit": exam_day.submit(token, alice, answers_scoring(70)),

@@ -27,7 +27,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-OPERATOR_ONLY = True
 # Where Lambda unpacks the zip: the file names tracebacks show.
 TASK_ROOT = "/var/task"
 # PEP 552 flags: bit 0 "hash-based", bit 1 "check the source"; unchecked is 0b01.

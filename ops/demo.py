@@ -2,7 +2,8 @@
 
 Registration is refused on every exam date (the contract), so on the day of
 the demo the QR page opens the exam; the second period opens for registration
-on the next working day. Both get the demo paper (`demo_paper.json`, 50
+on the next working day. Both get the paper template staff download
+(`chalicelib/services/paper_template.json`, 50
 questions on the rules of Beijing's human-resources market), and one demo
 candidate is registered for today's exam so the exam can be tried at once.
 Only ever run against the local emulator.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from stdnum.cn import ric
@@ -25,7 +25,6 @@ from chalicelib.domain.registrations import CONSENT_VERSION
 from chalicelib.services import papers, periods
 from chalicelib.services.calendar import work_calendar
 
-DEMO_PAPER = Path(__file__).with_name("demo_paper.json")
 _DEMO_ID_BODY = "11010519880615012"
 # A made-up person with a valid ID number (check character computed, not guessed).
 DEMO_CANDIDATE = Contact(
@@ -37,7 +36,7 @@ DEMO_CANDIDATE = Contact(
 
 
 def demo_paper() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(DEMO_PAPER.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(papers.template())
     return document
 
 

@@ -116,13 +116,12 @@ def start_chalice_local(
 def prepare(moto_url: str) -> str:
     """Bootstrap and seed the emulator; returns a new staff token."""
     os.environ["AWS_ENDPOINT_URL"] = moto_url
-    from chalicelib.cli import load_stage
+    from ops.cli import load_stage
 
     load_stage("local")
     from chalicelib import runtime
     from chalicelib.config import load_settings
-    from chalicelib.services import demo
-    from chalicelib.storage import provision
+    from ops import demo, provision
 
     for line in provision.bootstrap(load_settings()):
         print(line)
@@ -166,7 +165,8 @@ def main() -> int:
     send_mail_periodically(stopping)
     try:
         wait_for(url + "api/today")
-        from chalicelib.services import demo, qr
+        from chalicelib.services import qr
+        from ops import demo
 
         print()
         print(qr.terminal(url))

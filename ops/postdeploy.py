@@ -3,7 +3,7 @@
 - the gateway's own error responses (unknown path, throttled, too large,
   timeouts) in the contract's shape with the security headers, then a new
   deployment of the stage so they take effect;
-- throttling for the stage and for each method (chalicelib.web.gateway),
+- throttling for the stage and for each method (ops.gateway),
   with execution-log data trace explicitly off: it would copy request bodies,
   ID numbers included, into CloudWatch;
 - a retention period on every function's log group.
@@ -24,11 +24,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.deployment import LOG_RETENTION_DAYS
 from chalicelib.storage import aws
-from chalicelib.web.gateway import GATEWAY_RESPONSES, STAGE_LIMIT, Limit, method_limits
-
-OPERATOR_ONLY = True
+from ops.deployment import LOG_RETENTION_DAYS
+from ops.gateway import GATEWAY_RESPONSES, STAGE_LIMIT, Limit, method_limits
 
 # Names the deployment whose gateway responses this step put in place.
 MARKER_VARIABLE = "postDeployment"
@@ -197,7 +195,6 @@ def _log_groups(region: str, names: Iterable[str]) -> Iterator[str]:
         yield f"set      {LOG_RETENTION_DAYS}-day retention on {name}"
 
 
-@aws.operator_only
 def apply(target: Target) -> Iterator[str]:
     """Bring the deployed stage to what this module describes; one line per step."""
     yield from _api(target)

@@ -21,10 +21,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import LOCAL_SECRET_VARIABLES, Settings
 from chalicelib.storage import aws
-from chalicelib.storage.models import table_schema
+from chalicelib.storage.models import TTL_ATTRIBUTE, table_schema
 from chalicelib.storage.secrets import SecretStore
-
-OPERATOR_ONLY = True
 
 LOCAL_STAGES = frozenset({"local"})
 PROTECTED_STAGES = frozenset({"prod"})
@@ -73,8 +71,24 @@ def _table(settings: Settings) -> Iterator[str]:
         if settings.stage in PROTECTED_STAGES and not table.get("DeletionProtectionEnabled"):
             dynamodb.update_table(TableName=name, DeletionProtectionEnabled=True)
             yield f"set      deletion protection on {name}"
+    yield from _time_to_live(dynamodb, name)
     if _is_deployed(settings):
         yield from _point_in_time_recovery(dynamodb, name)
+
+
+def _time_to_live(dynamodb: Any, name: str) -> Iterator[str]:
+    """Failure counts (storage/limits.py) expire by themselves: DynamoDB deletes them at `expires_at`."""
+    found = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    if (
+        found.get("TimeToLiveStatus") in ("ENABLED", "ENABLING")
+        and found.get("AttributeName") == TTL_ATTRIBUTE
+    ):
+        yield f"found    time to live on {name} ({TTL_ATTRIBUTE})"
+        return
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+    )
+    yield f"set      time to live on {name} ({TTL_ATTRIBUTE})"
 
 
 def _table_indexes(dynamodb: Any, table: dict[str, Any], wanted: dict[str, Any]) -> Iterator[str]:
@@ -331,7 +345,6 @@ def _secrets(settings: Settings) -> Iterator[str]:
             yield f"found    secret {settings.ssm_prefix}/{name}"
 
 
-@aws.operator_only
 def bootstrap(settings: Settings) -> Iterator[str]:
     """Create or find every resource; yields one line per step."""
     yield from _table(settings)

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
-OPERATOR_ONLY = True
 
 # Stages that run only against the emulator (`make run`, the tests); every other stage is deployed.
 LOCAL_STAGES = frozenset({"local"})
@@ -135,7 +134,7 @@ def deployed_record(stage: str, project: Path = PROJECT) -> dict[str, Any]:
 def sam_overrides(stage: str, project: Path = PROJECT) -> dict[str, Any]:
     """What `chalice package --merge-template` adds to the SAM template: the same throttling and
     gateway responses `post-deploy` applies, and a log group with a retention per function."""
-    from chalicelib.web import gateway
+    from ops import gateway
 
     resources: dict[str, Any] = {}
     table = routes(project)
@@ -179,7 +178,7 @@ def precompile_package(stage: str, package: Path, project: Path = PROJECT) -> st
     """Add bytecode to the zip `chalice package` wrote, and to the copy `chalice deploy` will reuse."""
     import shutil
 
-    from chalicelib import bytecode
+    from ops import bytecode
 
     runtime = str(chalice_config(stage, project).lambda_python_version)
     if runtime != bytecode.runtime_of_this_interpreter():

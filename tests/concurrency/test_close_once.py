@@ -1,0 +1,85 @@
+"""Automatic submission (自动交卷) counts exactly once, whatever closes it at the same moment.
+
+A real moto server behind `chalice local`: the schedule's close, lookups that
+close lazily, and the closes of several containers race for one attempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+
+from chalicelib import clock
+from chalicelib.services import exam
+from chalicelib.services.papers import upload_paper
+from chalicelib.storage import keys
+from chalicelib.storage.models import OutboxItem, RegistrationItem
+from tests.concurrency.test_submit_once import call
+from tests.support.exam_data import answers_scoring, exam_period, paper_document, person, register
+from tests.support.stack import Stack
+
+pytestmark = [pytest.mark.server]
+
+CLOSERS = 8
+LOOKUPS = 8
+
+
+def test_an_attempt_left_open_is_scored_once_by_racing_closes_and_lookups(stack: Stack) -> None:
+    rt = stack.runtime()
+    # Yesterday's exam: its grace is over, whatever the real time is now.
+    yesterday = clock.today() - dt.timedelta(days=1)
+    period = exam_period(rt, yesterday, suffix="closed")
+    upload_paper(rt, period.id, paper_document())
+    rt.periods.invalidate()
+    period = rt.periods.get(period.id)
+    alice, bob = person(1), person(2)
+    register(rt, period, alice)
+    register(rt, period, bob)
+    during = dt.datetime.combine(yesterday, dt.time(9, 30), tzinfo=clock.BEIJING)
+    rt.repo.start_attempt(period, alice.id_number, alice.name, during)
+    rt.repo.save_answers(period.id, rt.repo.id_hash(alice.id_number), answers_scoring(70), during)
+    rt.repo.start_attempt(period, bob.id_number, bob.name, during)  # entered, saved nothing
+
+    start = threading.Barrier(CLOSERS + LOOKUPS)
+    scores: list[Any] = [None] * (CLOSERS + LOOKUPS)
+
+    def close(n: int) -> None:
+        start.wait()
+        exam.close_exams(rt)
+        stored = rt.repo.attempt(period.id, rt.repo.id_hash(alice.id_number))
+        scores[n] = stored.result.score if stored.result else None
+
+    def look_up(n: int) -> None:
+        start.wait()
+        status, found = call(
+            stack.url + "api/registrations/lookup",
+            "POST",
+            {"id_number": alice.id_number, "phone": alice.phone},
+        )
+        assert status == 200, found
+        (entry,) = found["registrations"]
+        assert (entry["status"], entry["auto_submitted"]) == ("passed", True)
+        scores[CLOSERS + n] = entry["score"]
+
+    threads = [threading.Thread(target=close, args=(n,)) for n in range(CLOSERS)]
+    threads += [threading.Thread(target=look_up, args=(n,)) for n in range(LOOKUPS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert scores == [70] * (CLOSERS + LOOKUPS)
+    item = RegistrationItem.get(
+        keys.person_pk(rt.repo.id_hash(alice.id_number)), keys.registration_sk(period.id)
+    )
+    assert (item.score, item.auto_submitted) == (70, True)
+    assert len([o for o in OutboxItem.query(keys.OUTBOX_PK) if o.kind == "result"]) == 1
+    assert len(list(RegistrationItem.passers.query(keys.passers_pk(period.id)))) == 1
+    # No saved answer: still absent, never scored.
+    untouched = RegistrationItem.get(
+        keys.person_pk(rt.repo.id_hash(bob.id_number)), keys.registration_sk(period.id)
+    )
+    assert untouched.submitted_at is None
