@@ -79,3 +79,18 @@ def test_the_local_stage_config_is_complete():
     settings = load_settings(config["stages"]["local"]["environment_variables"])
     assert settings.stage == "local"
     assert set(settings.local_secrets) == {"id-hmac-key", "exam-token-key"}
+
+
+@pytest.mark.parametrize("name", ["RETENTION_YEARS", "AUDIT_RETENTION_YEARS", "EXPORT_RETENTION_DAYS"])
+def test_a_retention_setting_that_is_not_a_sound_number_stops_the_settings(name):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**BASE, name: "0"})
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**BASE, name: "three"})
+
+
+def test_the_audit_trail_cannot_be_kept_under_three_years():
+    with pytest.raises(ConfigError, match="AUDIT_RETENTION_YEARS"):
+        load_settings({**BASE, "AUDIT_RETENTION_YEARS": "2"})
+    assert load_settings({**BASE, "AUDIT_RETENTION_YEARS": "10"}).audit_retention_years == 10
+    assert load_settings(BASE).retention_years == 3 and load_settings(BASE).export_retention_days == 90
