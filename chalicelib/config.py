@@ -12,6 +12,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.retention import (
+    DEFAULT_AUDIT_RETENTION_YEARS,
+    DEFAULT_EXPORT_RETENTION_DAYS,
+    DEFAULT_RETENTION_YEARS,
+    MAX_YEARS,
+    MIN_AUDIT_RETENTION_YEARS,
+    MIN_RETENTION_YEARS,
+    parse_count,
+)
+
 
 class ConfigError(RuntimeError):
     """A setting the stage needs is missing or malformed: a deployment bug, not a user error."""
@@ -43,6 +53,10 @@ class Settings:
     smtp_security: str = "tls"
     # The region a stage must be deployed to, when it is pinned to one (cn-prod: cn-north-1).
     deploy_region: str = ""
+    # How long personal data is kept (domain/retention.py; the notice states them).
+    retention_years: int = DEFAULT_RETENTION_YEARS
+    audit_retention_years: int = DEFAULT_AUDIT_RETENTION_YEARS
+    export_retention_days: int = DEFAULT_EXPORT_RETENTION_DAYS
 
     @property
     def is_emulated(self) -> bool:
@@ -83,6 +97,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     # Read as given: a malformed value must not fail every request (candidates would get
     # 500s); `check_for_deploy` refuses it, and the runtime skips bad entries with a warning.
     overrides = env.get("CALENDAR_OVERRIDES", "")
+    # A retention that is not a sound number must not silently delete more (or less) than promised.
+    try:
+        retention_years = parse_count(
+            "RETENTION_YEARS",
+            env.get("RETENTION_YEARS"),
+            DEFAULT_RETENTION_YEARS,
+            MIN_RETENTION_YEARS,
+            MAX_YEARS,
+        )
+        audit_years = parse_count(
+            "AUDIT_RETENTION_YEARS",
+            env.get("AUDIT_RETENTION_YEARS"),
+            DEFAULT_AUDIT_RETENTION_YEARS,
+            MIN_AUDIT_RETENTION_YEARS,
+            MAX_YEARS,
+        )
+        export_days = parse_count(
+            "EXPORT_RETENTION_DAYS", env.get("EXPORT_RETENTION_DAYS"), DEFAULT_EXPORT_RETENTION_DAYS, 1, 3650
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
         stage=env.get("STAGE", "local"),
         table_name=_required(env, "TABLE_NAME"),
@@ -106,6 +141,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_port=env.get("SMTP_PORT", "").strip(),
         smtp_security=env.get("SMTP_SECURITY", "").strip().lower() or "tls",
         deploy_region=env.get("DEPLOY_REGION", "").strip(),
+        retention_years=retention_years,
+        audit_retention_years=audit_years,
+        export_retention_days=export_days,
     )
 
 

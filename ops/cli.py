@@ -11,6 +11,10 @@
     staff-token list | revoke NAME
     seed-demo                         a demo period open for registration and one examining today
     export PERIOD [--full]            e-mail the period's passers now (--full: every passer again)
+    delete-person --reason TEXT       delete every item of one person's identity (the ID number is
+                                      asked for on the terminal, or read from stdin); audited
+    purge-expired [--limit N]         delete what the retention settings say has expired, as the
+                                      daily schedule does
 
 The stage's settings come from `.chalice/config.json`, exactly as `chalice
 local` and the deployed Lambda get them; values already in the environment
@@ -227,6 +231,37 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _delete_person(args: argparse.Namespace) -> int:
+    import getpass
+
+    from chalicelib import runtime
+    from chalicelib.domain.errors import DomainError
+    from chalicelib.services import audit, retention
+
+    # Read, not an argument: an ID number on the command line stays in the shell's history.
+    id_number = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("身份证号: ")
+    try:
+        deletion = retention.delete_person(runtime.current(), {"id_number": id_number, "reason": args.reason})
+    except DomainError as error:
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+    operator = f"命令行 {getpass.getuser()}"
+    audit.record_action(
+        operator, "admin", "delete-person (cli)", deletion.audit_record(), 200, deletion.reason
+    )
+    print(json.dumps(deletion.public(), ensure_ascii=False))
+    return 0
+
+
+def _purge_expired(args: argparse.Namespace) -> int:
+    from chalicelib import runtime
+    from chalicelib.services import retention
+
+    report = retention.purge_expired(runtime.current(), limit=args.limit)
+    print(json.dumps(report.public(), ensure_ascii=False))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m chalicelib.cli",
@@ -268,6 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     exporting.add_argument("period", help="the period id")
     exporting.add_argument("--full", action="store_true", help="re-send every passer of the period")
     exporting.set_defaults(run=_export)
+    deleting = command("delete-person", "delete every item of one person's identity (ID number on stdin)")
+    deleting.add_argument("--reason", required=True, help="why (kept in the audit trail)")
+    deleting.set_defaults(run=_delete_person)
+    purging = command("purge-expired", "delete what has expired now, as the daily schedule does")
+    purging.add_argument("--limit", type=int, default=None, help="stop after this many people")
+    purging.set_defaults(run=_purge_expired)
     args: Any = parser.parse_args(argv)
     load_stage(args.stage)
     os.environ["STAGE"] = args.stage

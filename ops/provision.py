@@ -7,8 +7,9 @@ Idempotent: each step reads what exists and changes only what differs, saying
 
 Deployed stages (every stage but `local`) get point-in-time recovery; `prod`
 also gets deletion protection. The bucket is private, versioned, encrypted and
-TLS-only, and forgets superseded versions after a while: exports hold full ID
-numbers, so old copies should not outlive their purpose.
+TLS-only, and forgets superseded versions after a while; exports, which hold
+full ID numbers, expire `EXPORT_RETENTION_DAYS` after they were written, so
+no copy outlives its purpose.
 """
 
 from __future__ import annotations
@@ -140,8 +141,27 @@ def _tls_only_statement(name: str, region: str) -> dict[str, Any]:
     }
 
 
-def _lifecycle_rules() -> list[dict[str, Any]]:
+EXPORTS_PREFIX = "exports/"
+
+
+def _lifecycle_rules(settings: Settings) -> list[dict[str, Any]]:
     return [
+        # Exports hold full ID numbers: they go EXPORT_RETENTION_DAYS after they were written.
+        # The bucket is versioned, so expiring makes the file a superseded version, which then
+        # goes a day later (not after NONCURRENT_VERSION_DAYS), and the delete marker with it.
+        {
+            "ID": "ExpireExports",
+            "Status": "Enabled",
+            "Filter": {"Prefix": EXPORTS_PREFIX},
+            "Expiration": {"Days": settings.export_retention_days},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        },
+        {
+            "ID": "ExpiredExportMarkers",
+            "Status": "Enabled",
+            "Filter": {"Prefix": EXPORTS_PREFIX},
+            "Expiration": {"ExpiredObjectDeleteMarker": True},
+        },
         {
             "ID": "ForgetSupersededVersions",
             "Status": "Enabled",
@@ -187,7 +207,7 @@ def _bucket(settings: Settings) -> Iterator[str]:
         yield f"skipped  TLS-only policy on {name} (local stage, emulator)"
     else:
         yield from _tls_only(s3, name, settings.region)
-    yield from _lifecycle(s3, name)
+    yield from _lifecycle(s3, name, settings)
 
 
 def _public_access_block(s3: Any, name: str) -> Iterator[str]:
@@ -251,14 +271,14 @@ def _tls_only(s3: Any, name: str, region: str) -> Iterator[str]:
     yield f"set      TLS-only policy on {name}"
 
 
-def _lifecycle(s3: Any, name: str) -> Iterator[str]:
+def _lifecycle(s3: Any, name: str, settings: Settings) -> Iterator[str]:
     try:
         rules = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
     except ClientError as exc:
         if _code(exc) != "NoSuchLifecycleConfiguration":
             raise
         rules = []
-    wanted = _lifecycle_rules()
+    wanted = _lifecycle_rules(settings)
     ours = {rule["ID"] for rule in wanted}
     kept = [rule for rule in rules if rule.get("ID") not in ours]
     present = {rule.get("ID"): rule for rule in rules if rule.get("ID") in ours}
@@ -267,15 +287,18 @@ def _lifecycle(s3: Any, name: str) -> Iterator[str]:
         return
     s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [*kept, *wanted]})
     yield (
-        f"set      lifecycle rules on {name} (superseded versions kept {NONCURRENT_VERSION_DAYS} days, "
-        f"unfinished uploads {INCOMPLETE_UPLOAD_DAYS})"
+        f"set      lifecycle rules on {name} (exports kept {settings.export_retention_days} days, "
+        f"superseded versions {NONCURRENT_VERSION_DAYS}, unfinished uploads {INCOMPLETE_UPLOAD_DAYS})"
     )
 
 
 def _same_rule(found: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
     if found is None:
         return False
-    return all(found.get(key) == value for key, value in wanted.items() if key != "Filter")
+    # An empty filter comes back in several spellings; a prefix must match.
+    return all(
+        found.get(key) == value for key, value in wanted.items() if key != "Filter" or wanted["Filter"]
+    )
 
 
 # SES ----------------------------------------------------------------------

@@ -112,3 +112,18 @@ def test_clear_text_smtp_is_only_for_an_emulated_stage():
         {**local, "MAIL_TRANSPORT": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "none"}
     )
     assert mail_problems(settings) == []
+
+
+@pytest.mark.parametrize("name", ["RETENTION_YEARS", "AUDIT_RETENTION_YEARS", "EXPORT_RETENTION_DAYS"])
+def test_a_retention_setting_that_is_not_a_sound_number_stops_the_settings(name):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**BASE, name: "0"})
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**BASE, name: "three"})
+
+
+def test_the_audit_trail_cannot_be_kept_under_three_years():
+    with pytest.raises(ConfigError, match="AUDIT_RETENTION_YEARS"):
+        load_settings({**BASE, "AUDIT_RETENTION_YEARS": "2"})
+    assert load_settings({**BASE, "AUDIT_RETENTION_YEARS": "10"}).audit_retention_years == 10
+    assert load_settings(BASE).retention_years == 3 and load_settings(BASE).export_retention_days == 90
