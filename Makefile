@@ -44,6 +44,14 @@ unit: install
 	$(PY) -m pytest tests/unit
 
 # Debian's Chromium for the browser tests: Playwright's own download is not reachable.
+# axe-core (the accessibility checks, test-only) comes from npm, pinned in package-lock.json.
+browser-deps: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null; fi; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
 browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
