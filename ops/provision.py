@@ -24,6 +24,7 @@ from chalicelib.config import LOCAL_SECRET_VARIABLES, Settings
 from chalicelib.storage import aws
 from chalicelib.storage.models import TTL_ATTRIBUTE, table_schema
 from chalicelib.storage.secrets import SecretStore
+from ops.deployment import partition
 
 LOCAL_STAGES = frozenset({"local"})
 PROTECTED_STAGES = frozenset({"prod"})
@@ -128,13 +129,14 @@ def _point_in_time_recovery(dynamodb: Any, name: str) -> Iterator[str]:
 # Bucket ------------------------------------------------------------------
 
 
-def _tls_only_statement(name: str) -> dict[str, Any]:
+def _tls_only_statement(name: str, region: str) -> dict[str, Any]:
+    arn = f"arn:{partition(region)}:s3:::{name}"
     return {
         "Sid": "TlsOnly",
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+        "Resource": [arn, f"{arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
 
@@ -204,7 +206,7 @@ def _bucket(settings: Settings) -> Iterator[str]:
         # Bool condition of the TLS-only policy and so denies every request.
         yield f"skipped  TLS-only policy on {name} (local stage, emulator)"
     else:
-        yield from _tls_only(s3, name)
+        yield from _tls_only(s3, name, settings.region)
     yield from _lifecycle(s3, name, settings)
 
 
@@ -251,14 +253,14 @@ def _encryption(s3: Any, name: str) -> Iterator[str]:
     yield f"set      default encryption (AES256) on {name}"
 
 
-def _tls_only(s3: Any, name: str) -> Iterator[str]:
+def _tls_only(s3: Any, name: str, region: str) -> Iterator[str]:
     try:
         policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
     except ClientError as exc:
         if _code(exc) != "NoSuchBucketPolicy":
             raise
         policy = {"Version": "2012-10-17", "Statement": []}
-    wanted = _tls_only_statement(name)
+    wanted = _tls_only_statement(name, region)
     statements = [s for s in policy.get("Statement", []) if s.get("Sid") != wanted["Sid"]]
     if [s for s in policy.get("Statement", []) if s.get("Sid") == wanted["Sid"]] == [wanted]:
         yield f"found    TLS-only policy on {name}"
@@ -368,9 +370,28 @@ def _secrets(settings: Settings) -> Iterator[str]:
             yield f"found    secret {settings.ssm_prefix}/{name}"
 
 
+def _smtp_login(settings: Settings) -> Iterator[str]:
+    """A stage mailing over SMTP has no SES to check; its login must be in SSM (`smtp-login`)."""
+    from chalicelib.storage.secrets import SecretStore
+    from chalicelib.storage.smtp import SMTP_PASSWORD, SMTP_USERNAME
+
+    store = SecretStore(settings)
+    where = f"{settings.smtp_host}:{settings.smtp_port or 'default port'} ({settings.smtp_security})"
+    if store.find(SMTP_USERNAME) is not None and store.find(SMTP_PASSWORD) is not None:
+        yield f"found    SMTP login in {settings.ssm_prefix} for {where}"
+        return
+    yield (
+        f"WARNING  no SMTP login in {settings.ssm_prefix} for {where}: run `python -m chalicelib.cli "
+        f"smtp-login --stage {settings.stage} USER` before the first e-mail (README, 'AWS China')"
+    )
+
+
 def bootstrap(settings: Settings) -> Iterator[str]:
     """Create or find every resource; yields one line per step."""
     yield from _table(settings)
     yield from _bucket(settings)
-    yield from _sender(settings)
+    if settings.mail_transport == "smtp":
+        yield from _smtp_login(settings)
+    else:
+        yield from _sender(settings)
     yield from _secrets(settings)
