@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.contacts import CONTACT_STAFF
+
 if TYPE_CHECKING:
     from chalicelib.domain.registrations import ExamResult
 
@@ -126,7 +128,7 @@ class TooManyAttempts(DomainError):
         minutes = max(1, -(-retry_after // 60))
         super().__init__(
             f"尝试次数过多，为保护您的个人信息，请约 {minutes} 分钟后再试。"
-            "请核对身份证号与报名时填写的姓名（或手机号）；如仍无法进入，请联系工作人员。"
+            "请核对身份证号与报名时填写的姓名（或手机号）；如仍无法进入，" + CONTACT_STAFF + "。"
         )
         self.retry_after = retry_after
 
@@ -193,6 +195,17 @@ class NotRegistered(NotFound):
     )
 
 
+class RegisteredForLaterPeriod(NotRegistered):
+    """Today's exam entered by someone registered, name and all, for a later period: told
+    when their own exam is, not to register again (same code as `NotRegistered`)."""
+
+    def __init__(self, period_name: str, exam_time: str) -> None:
+        super().__init__(
+            f"您报名的是「{period_name}」，考试时间为 {exam_time}，不是今天的考试。"
+            "您已报名，无需重新报名；请在该期考试当天扫描同一个二维码进入考试。"
+        )
+
+
 class PaperLocked(Conflict):
     code = "paper_locked"
     default_message = (
@@ -203,7 +216,7 @@ class PaperLocked(Conflict):
 
 class PaperNotReady(Conflict):
     code = "paper_not_ready"
-    default_message = "本期试卷尚未发布，请稍候片刻后刷新页面；如长时间无法开始，请联系工作人员。"
+    default_message = "本期试卷尚未发布，请稍候片刻后刷新页面；如长时间无法开始，" + CONTACT_STAFF + "。"
 
 
 class ExportRunning(Conflict):

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from chalicelib.clock import BEIJING
+from chalicelib.domain.contacts import CONTACTS
 from chalicelib.domain.export import ExportPart
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.papers import DEFAULT_PASS_MARK
@@ -21,7 +22,6 @@ from chalicelib.domain.registrations import Change, ExamResult
 from chalicelib.domain.text import one_line
 
 SIGNATURE = "北京市人力资源服务行业协会"
-CONTACTS = "咨询电话：010-64400680（苑老师）、010-69554485（王老师），工作日 9:00–11:00、13:00–16:00。"
 WEEKDAYS = "一二三四五六日"
 
 
@@ -43,7 +43,8 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAYS[day.weekday()]}）"
 
 
-def _exam_time(period: Period) -> str:
+def exam_time(period: Period) -> str:
+    """`2026年12月18日（星期五） 09:00–11:00`: how every candidate surface writes an exam's time."""
     start, end = period.exam_start.strftime("%H:%M"), period.exam_end.strftime("%H:%M")
     return f"{chinese_date(period.exam_date)} {start}–{end}"
 
@@ -163,7 +164,7 @@ def _exam_opening(
         f"{contact.name}，您好：",
         "",
         intro,
-        f"{time_label}：{_exam_time(period)}",
+        f"{time_label}：{exam_time(period)}",
         f"注意事项：{period.notes or '无'}",
     )
 
@@ -171,7 +172,7 @@ def _exam_opening(
 def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """After registration: the exam's date, time and notes."""
     return Mail(
-        subject=f"报名成功：{period.name}，考试时间 {_exam_time(period)}",
+        subject=f"报名成功：{period.name}，考试时间 {exam_time(period)}",
         body=_lines(
             *_exam_opening(period, contact, f"您已成功报名「{period.name}」。"),
             "",
@@ -190,7 +191,7 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
 def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """The working day before the exam."""
     return Mail(
-        subject=f"考试提醒：{period.name} 将于 {_exam_time(period)} 举行",
+        subject=f"考试提醒：{period.name} 将于 {exam_time(period)} 举行",
         body=_lines(
             *_exam_opening(period, contact, f"您报名的「{period.name}」即将举行。"),
             "",
@@ -207,7 +208,7 @@ def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
 def exam_changed_mail(period: Period, contact: Contact, public_url: str) -> Mail:
     """Staff corrected the exam's time: every registered candidate learns the new one."""
     return Mail(
-        subject=f"考试时间变更：{period.name} 改为 {_exam_time(period)}",
+        subject=f"考试时间变更：{period.name} 改为 {exam_time(period)}",
         body=_lines(
             *_exam_opening(
                 period, contact, f"您报名的「{period.name}」考试时间已调整，请以本邮件为准。", "新的考试时间"

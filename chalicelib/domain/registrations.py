@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from chalicelib.domain.errors import ExamDay, Invalid, RegistrationClosed
-from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone, normalise_contact
+from chalicelib.domain.identity import (
+    Contact,
+    mask_email,
+    mask_id_number,
+    mask_phone,
+    normalise_contact,
+    same_name,
+)
 from chalicelib.domain.periods import Period, Today
 
 Status = Literal["registered", "passed", "failed", "absent"]
@@ -171,3 +178,20 @@ class Registration:
             "auto_submitted": self.auto_submitted,
             "changes": [change.public(full) for change in self.changes],
         }
+
+
+def later_registration(
+    today: Period, periods: Sequence[Period], registrations: Sequence[Registration], name: str
+) -> Period | None:
+    """The earliest period after `today`'s exam that this person (the typed `name` being the
+    registered one) is registered for and has not sat yet, if any."""
+    by_id = {period.id: period for period in periods}
+    later = [
+        by_id[registration.period_id]
+        for registration in registrations
+        if registration.period_id in by_id
+        and by_id[registration.period_id].exam_date > today.exam_date
+        and registration.result is None
+        and same_name(name, registration.contact.name)
+    ]
+    return min(later, key=lambda period: period.exam_date, default=None)

@@ -20,11 +20,13 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain import attempts, tokens
 from chalicelib.domain.attempt_order import attempt_paper, fallback_seed
+from chalicelib.domain.contacts import CONTACT_STAFF
 from chalicelib.domain.errors import (
     AlreadySubmitted,
     Invalid,
     NotExamTime,
     NotRegistered,
+    RegisteredForLaterPeriod,
     Unauthorized,
 )
 from chalicelib.domain.identity import (
@@ -34,24 +36,21 @@ from chalicelib.domain.identity import (
     normalise_name,
     normalise_phone,
 )
+from chalicelib.domain.mails import exam_time
 from chalicelib.domain.papers import final_answers, grade, parse_answers
 from chalicelib.domain.periods import SUBMIT_GRACE, Period, today_mode
-from chalicelib.domain.registrations import ExamResult, Registration
+from chalicelib.domain.registrations import ExamResult, Registration, later_registration
 from chalicelib.runtime import Runtime
 from chalicelib.services.papers import period_paper
 
 TOKEN_SECRET = "exam-token-key"
 
 
-def _window(period: Period) -> str:
-    return f"{period.exam_date.isoformat()} {period.exam_start:%H:%M}–{period.exam_end:%H:%M}"
-
-
 def _not_open(period: Period, now: dt.datetime) -> NotExamTime:
     if now < period.exam_starts_at(clock.BEIJING):
-        return NotExamTime(f"考试尚未开始。本期考试时间为 {_window(period)}，请在开始后再进入考试。")
+        return NotExamTime(f"考试尚未开始。本期考试时间为 {exam_time(period)}，请在开始后再进入考试。")
     return NotExamTime(
-        f"本期考试已于 {period.exam_end:%H:%M} 结束，不能再进入考试。如有疑问，请联系工作人员。"
+        f"本期考试已于 {period.exam_end:%H:%M} 结束，不能再进入考试。如有疑问，{CONTACT_STAFF}。"
     )
 
 
@@ -59,7 +58,7 @@ def _too_late(period: Period) -> NotExamTime:
     closes = period.submissions_close_at(clock.BEIJING)
     return NotExamTime(
         f"考试已于 {period.exam_end:%H:%M} 结束，交卷截止时间 {closes:%H:%M} 已过，答卷无法再提交或保存。"
-        "如有疑问，请联系工作人员。"
+        f"如有疑问，{CONTACT_STAFF}。"
     )
 
 
@@ -117,6 +116,10 @@ def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) 
         registration = rt.repo.start_attempt(period, id_number, name, now)
     except NotRegistered:
         attempts.check(rt.limits.record_failure("entry", id_number, address, seen, now), now)
+        # Registered, under this very name, for a later period: say when, not "register".
+        later = later_registration(period, rt.periods.all(), rt.repo.registrations_of(id_number), name)
+        if later is not None:
+            raise RegisteredForLaterPeriod(later.name, exam_time(later)) from None
         raise
     expires = tokens.exam_expiry(period.exam_date, period.exam_end, SUBMIT_GRACE, clock.BEIJING)
     claim = tokens.ExamClaim(period_id=period.id, id_hash=rt.repo.id_hash(id_number), expires_at=expires)

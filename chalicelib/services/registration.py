@@ -22,6 +22,7 @@ from chalicelib import clock
 from chalicelib.domain import attempts
 from chalicelib.domain.errors import Duplicate, ExamDay, NotFound, PeriodChanged, RegistrationClosed
 from chalicelib.domain.identity import Contact, normalise_id_number, normalise_phone
+from chalicelib.domain.mails import exam_time
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period, today_mode
 from chalicelib.domain.registrations import (
@@ -117,10 +118,3 @@ def lookup(rt: Runtime, body: Mapping[str, object], address: str | None) -> dict
             for period, registration in entries
         ]
     }
-
-
-def exam_time(period: Period) -> str:
-    return (
-        f"{period.exam_date.year}年{period.exam_date.month}月{period.exam_date.day}日 "
-        f"{period.exam_start.strftime('%H:%M')}–{period.exam_end.strftime('%H:%M')}"
-    )

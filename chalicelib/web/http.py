@@ -19,13 +19,14 @@ from typing import Any
 
 from chalice.app import Blueprint, Request, Response
 
+from chalicelib.domain.contacts import CONTACT_STAFF
 from chalicelib.domain.errors import BadRequest, DomainError
 from chalicelib.domain.staff import Role
 
 log = logging.getLogger("hr_exam.web")
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
-INTERNAL_MESSAGE = "系统出现了意外错误，我们已记录此问题。请稍后重试；如多次出现，请联系工作人员。"
+INTERNAL_MESSAGE = f"系统出现了意外错误，我们已记录此问题。请稍后重试；如多次出现，{CONTACT_STAFF}。"
 
 # Every JSON route accepts any declared content type and decides for itself
 # whether the body is JSON, so a wrong header is a 400 in the contract's

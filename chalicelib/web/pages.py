@@ -18,6 +18,7 @@ from typing import Any
 from chalice.app import Blueprint, Request, Response
 
 from chalicelib import runtime
+from chalicelib.domain import contacts
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.registrations import CONSENT_VERSION
 from chalicelib.services import periods
@@ -48,6 +49,7 @@ def environment() -> Any:
     )
     env.filters["cn_date"] = cn_date
     env.globals["consent_version"] = CONSENT_VERSION
+    env.globals["contacts"] = contacts
     return env
 
 

@@ -44,8 +44,36 @@
     if (slot) { slot.textContent = message; slot.hidden = false; }
     var input = field ? form.querySelector('[name="' + field + '"]') : null;
     if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+    else if (slot) { slot.setAttribute("tabindex", "-1"); slot.focus(); }
     if (slot && slot.scrollIntoView) slot.scrollIntoView({ block: "center" });
   }
 
-  window.HR = { api: api, root: root, clearErrors: clearErrors, showError: showError };
+  var WEEKDAYS = "日一二三四五六";
+
+  /* "2026-12-02" as every page writes a date: 2026年12月2日（星期三）. */
+  function cnDate(isoDate) {
+    var parts = String(isoDate).slice(0, 10).split("-");
+    var year = parseInt(parts[0], 10), month = parseInt(parts[1], 10), day = parseInt(parts[2], 10);
+    var weekday = new Date(year, month - 1, day).getDay();
+    return year + "年" + month + "月" + day + "日（星期" + WEEKDAYS.charAt(weekday) + "）";
+  }
+
+  /* "2026-12-02T10:31:05+08:00" (Beijing time) as 2026年12月2日（星期三） 10:31. */
+  function cnDateTime(isoDateTime) {
+    var text = String(isoDateTime);
+    return cnDate(text) + " " + text.slice(11, 16);
+  }
+
+  /* Moves the focus to a step's heading (a screen reader then reads where the candidate is). */
+  function focusHeading(step) {
+    var heading = step && step.querySelector("h1, h2");
+    if (!heading) return;
+    if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+
+  window.HR = {
+    api: api, root: root, clearErrors: clearErrors, showError: showError,
+    cnDate: cnDate, cnDateTime: cnDateTime, focusHeading: focusHeading
+  };
 })();

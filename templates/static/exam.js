@@ -15,6 +15,11 @@
 
   var STORE_KEY = "hr-exam:v1:" + today.period.id;
   var WARN_SECONDS = 300;
+  // Read out to screen readers as the time left passes each of these (seconds -> words).
+  var ANNOUNCE = [
+    [600, "距离考试结束还有 10 分钟。"],
+    [120, "距离考试结束还有 2 分钟，请尽快检查并交卷，时间到时将自动交卷。"]
+  ];
 
   var $ = function (id) { return document.getElementById(id); };
   var screens = ["exam-entry", "exam-details", "exam-paper", "exam-review", "exam-result"];
@@ -24,8 +29,10 @@
   var index = {};            // question id -> position
   var deadline = null;       // Date.now() value at which the window ends
   var tick = null;
+  var lastLeft = null;       // seconds left at the previous tick, to see a threshold passed
   var autoSubmitted = false;
   var submitting = false;
+  var started = false;       // false until the first screen is shown
 
   // --- storage --------------------------------------------------------------
 
@@ -74,6 +81,8 @@
     $("exam-bar").hidden = !answering;
     if (!answering) $("exam-time-warning").hidden = true;
     if (window.scrollTo) window.scrollTo(0, 0);
+    // Each step's heading takes the focus (not at the page's first paint: the reader starts at the top).
+    if (started && id) HR.focusHeading($(id));
   }
 
   function notice(message, warn) {
@@ -429,6 +438,7 @@
     var minutes = Math.floor((left % 3600) / 60);
     var text = (hours ? hours + ":" + pad(minutes) : pad(minutes)) + ":" + pad(left % 60);
     $("exam-countdown").textContent = text;
+    announceTime(left);
     var warning = $("exam-time-warning");
     if (left === 0) {
       warning.textContent = "考试时间已到，正在为您交卷。";
@@ -440,6 +450,17 @@
       warning.hidden = false;
     } else {
       warning.hidden = true;
+    }
+  }
+
+  // Says the time left once as it passes 10 and 2 minutes; a page opened (or reloaded)
+  // with less left than a threshold says the next one only.
+  function announceTime(left) {
+    var previous = lastLeft;
+    lastLeft = left;
+    if (previous === null) return;
+    for (var i = 0; i < ANNOUNCE.length; i++) {
+      if (previous > ANNOUNCE[i][0] && left <= ANNOUNCE[i][0]) $("exam-time-announce").textContent = ANNOUNCE[i][1];
     }
   }
 
@@ -512,7 +533,7 @@
     persist();
     $("exam-score").textContent = String(result.score);
     $("exam-pass-mark").textContent = String(result.pass_mark);
-    $("exam-submitted-at").textContent = String(result.submitted_at).replace("T", " ").replace(/\+08:00$/, "");
+    $("exam-submitted-at").textContent = HR.cnDateTime(result.submitted_at);
     var verdict = $("exam-verdict");
     if (result.passed) {
       verdict.textContent = "恭喜您，考试通过！";
@@ -564,4 +585,5 @@
     if (state.token) { state.token = null; persist(); }
     show("exam-entry");
   }
+  started = true;
 })();

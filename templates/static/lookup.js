@@ -6,7 +6,6 @@
   if (!form || !window.HR) return;
   var results = document.getElementById("lookup-results");
   var button = form.querySelector('button[type="submit"]');
-  var WEEKDAYS = "日一二三四五六";
   var STATUS = {
     registered: { label: "已报名，待考试", advice: "请按时参加考试：考试当天扫描同一个二维码进入考试。" },
     passed: { label: "已通过", advice: "通过人员的信息会在考试后 5 个工作日内录入北京市人力资源市场管理信息系统。" },
@@ -14,13 +13,6 @@
     absent: { label: "缺考", advice: "您错过了这次考试，请报名参加下一期考试。" }
   };
   var sending = false;
-
-  function cnDate(isoDate) {
-    var parts = isoDate.split("-");
-    var day = new Date(parseInt(parts[0], 10), parseInt(parts[1], 10) - 1, parseInt(parts[2], 10));
-    return parseInt(parts[0], 10) + "年" + parseInt(parts[1], 10) + "月" + parseInt(parts[2], 10) +
-      "日（星期" + WEEKDAYS.charAt(day.getDay()) + "）";
-  }
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -43,7 +35,7 @@
       var card = element("article", "card lookup-entry status-" + entry.status);
       card.appendChild(element("h2", "", entry.period.name));
       var facts = element("dl", "facts");
-      fact(facts, "考试日期", cnDate(entry.period.exam_date), "exam-date");
+      fact(facts, "考试日期", HR.cnDate(entry.period.exam_date), "exam-date");
       fact(facts, "考试时间", entry.period.exam_start + "–" + entry.period.exam_end, "exam-date");
       fact(facts, "状态", status.label, "status");
       if (entry.score !== null && entry.score !== undefined) fact(facts, "成绩", entry.score + " 分", "score");

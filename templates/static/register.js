@@ -14,7 +14,6 @@
   var FIELDS = ["name", "id_number", "phone", "email", "consent"];
   var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   var CHECK_CHARACTERS = "10X98765432";
-  var WEEKDAYS = "日一二三四五六";
   // Dashes a phone keyboard or a Chinese IME produces (hyphens, en/em dashes, minus signs).
   var DASHES = /[\-\u2010-\u2015\u2212\u2E3A\u2E3B\uFE31\uFE32\uFE58\uFE63\uFF0D]/g;
   var pending = null;
@@ -117,13 +116,7 @@
     preview.hidden = step !== preview;
     result.hidden = step !== result;
     if (step.scrollIntoView) step.scrollIntoView({ block: "start" });
-  }
-
-  function cnDate(isoDate) {
-    var parts = isoDate.split("-");
-    var day = new Date(parseInt(parts[0], 10), parseInt(parts[1], 10) - 1, parseInt(parts[2], 10));
-    return parseInt(parts[0], 10) + "年" + parseInt(parts[1], 10) + "月" + parseInt(parts[2], 10) +
-      "日（星期" + WEEKDAYS.charAt(day.getDay()) + "）";
+    HR.focusHeading(step);
   }
 
   form.addEventListener("submit", function (event) {
@@ -189,11 +182,9 @@
       phone_masked: registration.phone_masked,
       email_masked: registration.email_masked,
       period_name: period.name,
-      exam_date: cnDate(period.exam_date),
-      exam_time: period.exam_start + "–" + period.exam_end,
-      notes: period.notes || ""
+      exam_date: HR.cnDate(period.exam_date),
+      exam_time: period.exam_start + "–" + period.exam_end
     });
-    result.querySelector('[data-result="notes"]').hidden = !period.notes;
     // Done: the full details leave the page (a shared phone shows only the masked card).
     pending = null;
     form.reset();

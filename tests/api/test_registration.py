@@ -305,7 +305,7 @@ def test_the_same_id_number_registers_once_per_period_and_is_told_the_exam_time(
     assert again.status_code == 409
     error = error_of(again)
     assert (error["code"], error["field"]) == ("duplicate", "id_number")
-    assert "2026年9月10日 09:00–11:00" in error["message"]
+    assert "2026年9月10日（星期四） 09:00–11:00" in error["message"]
     assert "同事替您" in error["message"]
 
 

@@ -88,7 +88,9 @@ def test_register_preview_confirm_and_see_the_exam_date(stack, phone):
     expect(result.locator('[data-result="exam_time"]')).to_have_text(
         f"{period['exam_start']}–{period['exam_end']}"
     )
-    expect(result).to_contain_text(period["notes"])
+    # The notes stay in the period's card above, not repeated on the result.
+    expect(result).not_to_contain_text(period["notes"])
+    expect(phone.locator("main")).to_contain_text(period["notes"])
     expect(result).to_contain_text("日历")
     expect(result).to_contain_text("截屏")
     # Masked on the result card, and the full number is gone from the page.

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
+from chalicelib.domain.errors import NotRegistered
 from tests.api.conftest import Api, body
 from tests.api.exam.conftest import EXAM_DAY, ExamDay
 from tests.conftest import beijing
@@ -85,10 +86,18 @@ def test_a_registration_for_another_period_only_is_not_registered(exam_day: Exam
     later = exam_day.later_period()
     bob = exam_day.register(2, period=later)
     exam_day.at(9, 30)
-    assert code(exam_day.api.post("/api/exam/sessions", {"id_number": bob.id_number, "name": bob.name})) == (
-        404,
-        "not_registered",
-    )
+    response = exam_day.api.post("/api/exam/sessions", {"id_number": bob.id_number, "name": bob.name})
+    assert code(response) == (404, "not_registered")
+    # Told when their own exam is, never to register (they have).
+    message = body(response)["error"]["message"]
+    assert "2027年1月15日（星期五）" in message
+    assert later.name in message
+    assert "无需重新报名" in message
+    assert "下一个工作日" not in message
+    # Another name with Bob's ID number learns nothing of his registration.
+    other = exam_day.api.post("/api/exam/sessions", {"id_number": bob.id_number, "name": "王五"})
+    assert code(other) == (404, "not_registered")
+    assert body(other)["error"]["message"] == NotRegistered.default_message
 
 
 @pytest.mark.parametrize(
