@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import mimetypes
 import re
 from pathlib import Path
@@ -31,6 +32,9 @@ bp = Blueprint(__name__)
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 STATIC = TEMPLATES / "static"
 _STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.(?:css|js|svg|png|ico)$")
+# A hashed name's content never changes, so a browser (WeChat's included) keeps it a year and
+# never mixes an old script with a new page; pages themselves are revalidated every time.
+IMMUTABLE = "public, max-age=31536000, immutable"
 HTML_HEADERS: dict[str, str | list[str]] = {
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-cache",
@@ -83,9 +87,38 @@ def public_entry_url(request: Request) -> str:
     return f"{scheme}://{host}{site_root(request)}"
 
 
+def hashed_name(name: str, content: bytes) -> str:
+    """`exam.js` with its content's hash in its name: `exam.3f2a9c1b7d4e.js`."""
+    stem, _, ext = name.rpartition(".")
+    return f"{stem}.{hashlib.sha256(content).hexdigest()[:12]}.{ext}"
+
+
+def hash_links(html: str, root: str, names: dict[str, str]) -> str:
+    """Every `{root}static/NAME` in `html` pointed at NAME's hashed name (`names`), so a page
+    only ever asks for the exact bytes it was written with. Unknown names are left alone."""
+    pattern = re.compile(r'(?<=["\'])' + re.escape(root) + r"static/([a-z0-9][a-z0-9_.-]*)(?=[\"'])")
+    return pattern.sub(lambda m: root + "static/" + names.get(m.group(1), m.group(1)), html)
+
+
+@functools.cache
+def _hashed(path: Path, mtime_ns: int, size: int) -> str:
+    return hashed_name(path.name, path.read_bytes())
+
+
+def static_names() -> dict[str, str]:
+    """Every file in templates/static/ (whatever is added there) -> its hashed name."""
+    names = {}
+    for path in STATIC.iterdir():
+        if _STATIC_NAME.match(path.name) and path.is_file():
+            stat = path.stat()
+            names[path.name] = _hashed(path, stat.st_mtime_ns, stat.st_size)
+    return names
+
+
 def render(name: str, request: Request, **context: Any) -> Response:
-    html = environment().get_template(name).render(root=site_root(request), **context)
-    return Response(body=html, status_code=200, headers=HTML_HEADERS)
+    root = site_root(request)
+    html = environment().get_template(name).render(root=root, **context)
+    return Response(body=hash_links(html, root, static_names()), status_code=200, headers=HTML_HEADERS)
 
 
 @route(bp, "/", methods=["GET"])
@@ -116,7 +149,11 @@ def admin() -> Response:
 
 @route(bp, "/static/{name}", methods=["GET"])
 def static(name: str) -> Response:
-    """Our own scripts and styles: pages load nothing from another origin."""
+    """Our own scripts and styles: pages load nothing from another origin. Pages ask for the
+    hashed names (kept a year); the plain name still answers, revalidated every time."""
+    plain = {hashed: original for original, hashed in static_names().items()}
+    cache = IMMUTABLE if name in plain else "no-cache"
+    name = plain.get(name, name)
     path = STATIC / name
     if not _STATIC_NAME.match(name) or not path.is_file():
         raise NotFound("没有这个文件。")
@@ -126,5 +163,5 @@ def static(name: str) -> Response:
     return Response(
         body=path.read_text(encoding="utf-8"),
         status_code=200,
-        headers={"Content-Type": content_type, "Cache-Control": "public, max-age=300"},
+        headers={"Content-Type": content_type, "Cache-Control": cache},
     )

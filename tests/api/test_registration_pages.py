@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from chalicelib.domain.registrations import CONSENT_VERSION
 from tests.api.test_registration import FIRST_EXAM, IN_FIRST_WINDOW, create_period, register
@@ -29,7 +30,7 @@ def test_the_register_page_shows_the_period_the_privacy_notice_and_a_consent_box
     assert 'type="checkbox"' in page and 'name="consent"' in page
     for field in ("name", "id_number", "phone", "email", "consent", "_form"):
         assert f'data-error-for="{field}"' in page
-    assert "static/register.js" in page
+    assert re.search(r"static/register\.[0-9a-f]{12}\.js", page)
 
 
 def test_period_text_is_escaped_on_the_page(api, travel):
@@ -54,7 +55,7 @@ def test_the_lookup_page_renders_its_form(api):
     page = html(api.get("/lookup"))
     assert 'id="lookup-form"' in page
     assert 'name="id_number"' in page and 'name="phone"' in page
-    assert "static/lookup.js" in page
+    assert re.search(r"static/lookup\.[0-9a-f]{12}\.js", page)
 
 
 def test_the_faq_page_carries_the_contacts_and_hours(api):

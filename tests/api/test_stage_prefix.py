@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -59,8 +60,8 @@ def test_page_links_start_with_the_stage(staff_token: str) -> None:
     response = invoke("/")
     assert response["statusCode"] == 200
     html = response["body"]
-    assert f'href="/{STAGE}/static/app.css"' in html
-    assert f'src="/{STAGE}/static/common.js"' in html
+    assert re.search(f'href="/{STAGE}/static/app\\.[0-9a-f]{{12}}\\.css"', html)
+    assert re.search(f'src="/{STAGE}/static/common\\.[0-9a-f]{{12}}\\.js"', html)
 
 
 def test_qr_code_points_at_the_stage_url_when_public_url_is_empty(staff_token: str) -> None:
