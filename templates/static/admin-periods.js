@@ -29,6 +29,7 @@
     A.showView("periods");
     document.title = "考试期次 · 工作人员控制台";
     if (!/^#(edit|delete)\//.test(location.hash)) closeDelete();
+    if (A.loadWarnings) A.loadWarnings();
     return loadPeriods().then(function (ok) { if (ok) renderPeriods(); return ok; });
   }
 
