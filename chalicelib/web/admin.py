@@ -10,7 +10,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import audit, calendar, export, helpdesk, papers, periods, qr, results
+from chalicelib.services import audit, calendar, export, helpdesk, papers, periods, qr, results, retention
 from chalicelib.web.http import json_body, json_response, no_content, route
 from chalicelib.web.pages import public_entry_url
 
@@ -256,3 +256,13 @@ def void_attempt(person: str, period_id: str) -> Response:
     staff = str(request.context.get("staff") or "")
     body = json_body(request)
     return json_response({"registration": helpdesk.void(runtime.current(), person, period_id, body, staff)})
+
+
+@route(bp, "/api/admin/people/delete", methods=["POST"], role=Role.ADMIN)
+def delete_person() -> Response:
+    """Delete every item of one person's identity, with a reason; the ID number travels in
+    the body, never in the URL, so no path or log holds it. Answers the counts by kind."""
+    request = bp.current_request
+    deletion = retention.delete_person(runtime.current(), json_body(request))
+    request.context["audit_record"] = deletion.audit_record()
+    return json_response(deletion.public())

@@ -122,7 +122,8 @@ def _audit(request: Request, member: StaffMember, status: int) -> None:
             f"{method} {request.path}",
             {
                 **{str(k): str(v) for k, v in (request.uri_params or {}).items()},
-                **{str(k): str(v) for k, v in (request.context.get("audit_record") or {}).items()},
+                # What a route adds about the record it touched (masked, no personal data).
+                **request.context.get("audit_record", {}),
             },
             status,
             reason,
