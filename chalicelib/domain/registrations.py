@@ -125,6 +125,8 @@ class Registration:
     exported_at: dt.datetime | None = None
     auto_submitted: bool = False
     changes: tuple[Change, ...] = ()
+    # How many times answers were saved: what a submission read them at.
+    saves: int = 0
 
     def needs_closing(self, period: Period, now: dt.datetime) -> bool:
         """Saved answers, never submitted, and the grace is over: to be scored as they stand (自动交卷)."""

@@ -108,6 +108,7 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
         auto_submitted=bool(item.auto_submitted),
         changes=tuple(_change(entry) for entry in item.changes or ()),
+        saves=int(item.saves or 0),
     )
 
 
