@@ -1,7 +1,7 @@
 """Command line for developers and staff: `python -m chalicelib.cli ...`.
 
     bootstrap [--stage S]             create the table, indexes, bucket, secrets; check SES (idempotent)
-    post-deploy [--stage S]           after `chalice deploy`: throttling, gateway responses, log retention
+    post-deploy [--stage S]           after `chalice deploy`: throttles, gateway responses, log retention, WAF
     sam-overrides [--stage S]         the SAM additions `make package` merges into the template
     precompile [--stage S] ZIP        add 3.11 bytecode to the zip `chalice package` wrote (`make package`)
     staff-token create NAME [--role viewer|operator|admin]
@@ -113,7 +113,11 @@ def _post_deploy(args: argparse.Namespace) -> int:
         if args.deployed
         else deployment.deployed_record(args.stage)
     )
-    target = postdeploy.Target.from_record(record, deployment.api_stage(args.stage), settings.region)
+    from ops import waf
+
+    target = postdeploy.Target.from_record(
+        record, deployment.api_stage(args.stage), settings.region, waf.rate_limit(os.environ)
+    )
     for line in postdeploy.apply(target):
         print(line, flush=True)
     return 0
@@ -214,7 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return sub
 
     command("bootstrap", "create what the app needs; safe to run again").set_defaults(run=_bootstrap)
-    post = command("post-deploy", "after `chalice deploy`: throttling, gateway responses, log retention")
+    post = command(
+        "post-deploy", "after `chalice deploy`: throttling, gateway responses, log retention, WAF rate rule"
+    )
     post.add_argument("--deployed", help="the deployed record (default: .chalice/deployed/STAGE.json)")
     post.set_defaults(run=_post_deploy)
     sam = command("sam-overrides", "the SAM template additions for `chalice package --merge-template`")

@@ -6,7 +6,8 @@
 - throttling for the stage and for each method (ops.gateway),
   with execution-log data trace explicitly off: it would copy request bodies,
   ID numbers included, into CloudWatch;
-- a retention period on every function's log group.
+- a retention period on every function's log group;
+- an AWS WAF web ACL with a per-address rate rule on the stage (ops.waf).
 
 `chalice deploy` re-imports the API definition each time, which drops gateway
 responses, so `make deploy` runs this after every deploy. Idempotent: it reads
@@ -25,6 +26,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.storage import aws
+from ops import waf
 from ops.deployment import LOG_RETENTION_DAYS
 from ops.gateway import GATEWAY_RESPONSES, STAGE_LIMIT, Limit, method_limits
 
@@ -41,9 +43,13 @@ class Target:
     rest_api_id: str | None
     api_stage: str
     log_groups: tuple[str, ...]
+    # Requests per address per 5 minutes at the edge; 0: no web ACL (ops.waf).
+    waf_rate_limit: int = waf.DEFAULT_RATE_LIMIT
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], api_stage: str, region: str) -> Target:
+    def from_record(
+        cls, record: dict[str, Any], api_stage: str, region: str, waf_rate_limit: int = waf.DEFAULT_RATE_LIMIT
+    ) -> Target:
         rest_api_id = None
         log_groups = []
         for resource in record.get("resources", []):
@@ -52,7 +58,7 @@ class Target:
                 rest_api_id = resource["rest_api_id"]
             elif kind == "lambda_function":
                 log_groups.append("/aws/lambda/" + resource["lambda_arn"].rsplit(":", 1)[-1])
-        return cls(region, rest_api_id, api_stage, tuple(sorted(log_groups)))
+        return cls(region, rest_api_id, api_stage, tuple(sorted(log_groups)), waf_rate_limit)
 
 
 def _code(exc: ClientError) -> str:
@@ -168,6 +174,13 @@ def _api(target: Target) -> Iterator[str]:
         deployment_id = str(deployment["id"])
         yield f"deployed stage {target.api_stage} again for the gateway responses to apply ({deployment_id})"
     yield from _stage_settings(apigateway, target, rest_api_id, deployment_id)
+    yield from waf.apply(
+        aws.client("wafv2", target.region),
+        target.region,
+        rest_api_id,
+        target.api_stage,
+        target.waf_rate_limit,
+    )
 
 
 # Logs -------------------------------------------------------------------------

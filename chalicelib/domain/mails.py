@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from chalicelib.clock import BEIJING
 from chalicelib.domain.export import ExportPart
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
+from chalicelib.domain.papers import DEFAULT_PASS_MARK
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import Change, ExamResult
 from chalicelib.domain.text import one_line
@@ -200,8 +201,8 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
             "",
             *_identity_lines(contact),
             "",
-            "考试当天请在考试时间内扫描报名时的二维码进入考试，输入身份证号即可开始答题。",
-            "考试为开卷考试，共 35 道单选题和 15 道多选题，60 分及格。",
+            "考试当天请在考试时间内扫描报名时的二维码进入考试，输入身份证号和报名时填写的姓名即可开始答题。",
+            f"考试为开卷考试，共 35 道单选题和 15 道多选题，{DEFAULT_PASS_MARK} 分及格。",
             *_links(public_url),
             "",
             CONTACTS,
@@ -218,7 +219,7 @@ def reminder_mail(period: Period, contact: Contact, public_url: str) -> Mail:
             *_exam_opening(period, contact, f"您报名的「{period.name}」即将举行。"),
             "",
             "请提前准备好课程资料，保持手机电量充足、网络畅通；",
-            "考试时间内扫描报名时的二维码，输入身份证号即可进入考试。答题过程会自动保存。",
+            "考试时间内扫描报名时的二维码，输入身份证号和报名时填写的姓名即可进入考试。答题过程会自动保存。",
             *_links(public_url),
             "",
             CONTACTS,

@@ -91,13 +91,19 @@ class Change:
     old: str
     new: str
 
-    def public(self) -> dict[str, str]:
+    def public(self, full: bool = True) -> dict[str, str]:
+        """Staff see old and new values masked like the record itself unless their role sees full details."""
+        shown = _CHANGE_MASKS.get(self.field) if not full else None
         return {
             "at": self.at.isoformat(timespec="seconds"),
             "field": self.field,
-            "old": self.old,
-            "new": self.new,
+            "old": shown(self.old) if shown else self.old,
+            "new": shown(self.new) if shown else self.new,
         }
+
+
+# A name is shown to every staff role; a phone or e-mail in the history is masked as on the record.
+_CHANGE_MASKS = {"phone": mask_phone, "email": mask_email}
 
 
 def changes_between(old: Contact, new: Contact, at: dt.datetime) -> tuple[Change, ...]:
@@ -165,5 +171,5 @@ class Registration:
             "submitted_at": (self.result.submitted_at.isoformat(timespec="seconds") if self.result else None),
             "exported_at": self.exported_at.isoformat(timespec="seconds") if self.exported_at else None,
             "auto_submitted": self.auto_submitted,
-            "changes": [change.public() for change in self.changes],
+            "changes": [change.public(full) for change in self.changes],
         }

@@ -116,6 +116,7 @@
       var error = answer.body && answer.body.error;
       if (error && /^registration_/.test(error.field || "")) $("period-window").open = true;
       HR.showError(periodForm, error || { message: A.messageOf(answer, "期次没有创建成功") });
+      if (A.linkUnknownYear) A.linkUnknownYear(periodForm, error);
     });
   });
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from chalicelib.web.middleware import SECURITY_HEADERS
-from ops import deployment, gateway
+from ops import deployment, gateway, waf
 from tests.deploy.conftest import REGION
 from tests.support import restapi
 
@@ -133,3 +133,96 @@ def test_post_deploy_without_a_deploy_says_what_to_run(cli: Callable[..., Any]) 
     done = cli("post-deploy", "--stage", "dev")
     assert done.returncode != 0
     assert "chalice deploy --stage dev" in done.stderr
+
+
+def _stage_acl(aws: Callable[[str], Any], api_id: str) -> dict[str, Any]:
+    wafv2 = aws("wafv2")
+    resource = waf.stage_arn(REGION, api_id, deployment.api_stage(STAGE))
+    attached = wafv2.get_web_acl_for_resource(ResourceArn=resource).get("WebACL")
+    assert attached, "no web ACL on the stage"
+    found: dict[str, Any] = wafv2.get_web_acl(Name=attached["Name"], Scope="REGIONAL", Id=attached["Id"])[
+        "WebACL"
+    ]
+    return found
+
+
+def test_post_deploy_attaches_a_per_address_rate_rule_answering_in_the_contracts_shape(
+    cli: Callable[..., Any], aws: Callable[[str], Any], deployed: tuple[str, Path]
+) -> None:
+    api_id, record = deployed
+    lines = post_deploy(cli, record)
+    assert any(line.startswith("attached WAF web ACL") for line in lines), lines
+    acl = _stage_acl(aws, api_id)
+    assert acl["DefaultAction"] == {"Allow": {}}
+    (rule,) = acl["Rules"]
+    assert rule["Statement"]["RateBasedStatement"] == {
+        "Limit": waf.DEFAULT_RATE_LIMIT,
+        "AggregateKeyType": "IP",
+    }
+    blocked = rule["Action"]["Block"]["CustomResponse"]
+    assert blocked["ResponseCode"] == 429
+    assert {"Name": "Retry-After", "Value": waf.RETRY_AFTER_SECONDS} in blocked["ResponseHeaders"]
+    body = json.loads(acl["CustomResponseBodies"][blocked["CustomResponseBodyKey"]]["Content"])
+    assert body["error"]["code"] == "throttled" and body["error"]["message"] == gateway.THROTTLED_MESSAGE
+
+
+def test_the_rate_is_a_stage_setting_changed_in_place_and_zero_leaves_the_stage_without_an_acl(
+    cli: Callable[..., Any],
+    aws: Callable[[str], Any],
+    deployed: tuple[str, Path],
+    operator_env: dict[str, str],
+) -> None:
+    api_id, record = deployed
+    post_deploy(cli, record)
+    first = _stage_acl(aws, api_id)
+    stricter = {**operator_env, "WAF_RATE_LIMIT": "500"}
+    done = cli("post-deploy", "--stage", STAGE, "--deployed", str(record), env=stricter)
+    assert done.returncode == 0, done.stderr
+    assert any(line.startswith("set      WAF web ACL") for line in done.stdout.splitlines())
+    changed = _stage_acl(aws, api_id)
+    assert changed["Id"] == first["Id"]  # the same ACL, updated, still attached
+    assert changed["Rules"][0]["Statement"]["RateBasedStatement"]["Limit"] == 500
+    assert len(aws("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]) == 1
+
+    off = cli(
+        "post-deploy",
+        "--stage",
+        STAGE,
+        "--deployed",
+        str(record),
+        env={**operator_env, "WAF_RATE_LIMIT": "0"},
+    )
+    assert off.returncode == 0, off.stderr
+    assert "skipped  WAF web ACL" in off.stdout
+
+
+@pytest.mark.parametrize("value", ["lots", "5", "-1", "2.5"])
+def test_a_malformed_rate_stops_post_deploy_naming_the_setting(
+    cli: Callable[..., Any],
+    aws: Callable[[str], Any],
+    deployed: tuple[str, Path],
+    operator_env: dict[str, str],
+    value: str,
+) -> None:
+    _, record = deployed
+    done = cli(
+        "post-deploy",
+        "--stage",
+        STAGE,
+        "--deployed",
+        str(record),
+        env={**operator_env, "WAF_RATE_LIMIT": value},
+    )
+    assert done.returncode != 0
+    assert "WAF_RATE_LIMIT" in done.stderr
+    assert aws("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"] == []
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("ap-east-1", "arn:aws:"), ("cn-north-1", "arn:aws-cn:"), ("cn-northwest-1", "arn:aws-cn:")],
+)
+def test_the_stage_arn_names_the_partition_of_its_region(region: str, partition: str) -> None:
+    assert (
+        waf.stage_arn(region, "abc123", "v1") == f"{partition}apigateway:{region}::/restapis/abc123/stages/v1"
+    )

@@ -70,6 +70,13 @@ def test_reminder_names_the_exam_time() -> None:
     assert "查询报名" in mail.body  # without a public URL, the page is named instead
 
 
+def test_the_confirmation_and_the_reminder_say_entry_takes_the_id_number_and_the_registered_name() -> None:
+    # Contract v2: entry proves who enters with the ID number and the name as registered.
+    for mail in (mails.confirmation_mail(PERIOD, PERSON, ""), mails.reminder_mail(PERIOD, PERSON, "")):
+        assert "输入身份证号和报名时填写的姓名" in mail.body
+        assert "输入身份证号即可" not in mail.body
+
+
 def test_result_mail_for_a_pass_and_a_fail() -> None:
     at = dt.datetime(2026, 12, 18, 1, 30, tzinfo=dt.UTC)
     passed = mails.result_mail(PERIOD, PERSON, ExamResult(86, 60, True, at), "")

@@ -16,7 +16,8 @@ import pytest
 
 from app import app
 from chalicelib import clock, runtime
-from chalicelib.domain.identity import Contact
+from chalicelib.domain.identity import Contact, mask_email, mask_phone
+from chalicelib.domain.staff import Role
 from chalicelib.services import exam, mail
 from tests.api.conftest import body
 from tests.api.exam.conftest import EXAM_DAY, DynamoOperations, ExamDay
@@ -298,6 +299,25 @@ def test_changed_details_tell_the_old_address_and_stay_in_the_history(exam_day: 
     changes = {(c["field"], c["old"], c["new"]) for c in entry["changes"]}
     assert changes == {("phone", alice.phone, new_phone), ("email", alice.email, new_email)}
     assert all(c["at"].startswith("2026-12-18T09:30") for c in entry["changes"])
+
+
+def test_the_change_history_is_masked_for_staff_without_full_details(exam_day: ExamDay, rt: Any) -> None:
+    alice = exam_day.register(1)
+    exam_day.at(9, 30)
+    token = exam_day.enter(alice)
+    new_phone, new_email = "13700001111", "alice.new@example.org"
+    assert exam_day.submit(token, alice, {}, phone=new_phone, email=new_email).status_code == 200
+    viewer = rt.secrets.add_staff_token("王同学", Role.VIEWER)
+    path = f"/api/admin/periods/{exam_day.period.id}/registrations"
+    answer = exam_day.api.get(path, token=viewer)
+    (entry,) = body(answer)["registrations"]
+    changes = {(c["field"], c["old"], c["new"]) for c in entry["changes"]}
+    assert changes == {
+        ("phone", mask_phone(alice.phone), "137****1111"),
+        ("email", mask_email(alice.email), "a***@example.org"),
+    }
+    for secret in (alice.phone, alice.email, new_phone, new_email):
+        assert secret not in answer.body.decode()
 
 
 def test_unchanged_details_send_no_notice(exam_day: ExamDay, rt: Any) -> None:
