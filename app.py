@@ -14,7 +14,7 @@ from chalice.app import Chalice, CloudWatchEvent, Cron, Rate  # noqa: E402
 
 from chalicelib import runtime  # noqa: E402
 from chalicelib.services import exam as exam_service  # noqa: E402
-from chalicelib.services import export, mail  # noqa: E402
+from chalicelib.services import export, mail, retention  # noqa: E402
 from chalicelib.web import admin, candidate, exam, middleware, pages  # noqa: E402
 
 app = Chalice(app_name="hr-exam")
@@ -52,3 +52,9 @@ def queue_reminders(event: CloudWatchEvent) -> None:
 def close_exams(event: CloudWatchEvent) -> None:
     """Every 5 minutes: score, from their saved answers, attempts the grace left unsubmitted (自动交卷)."""
     exam_service.close_exams(runtime.current())
+
+
+@app.schedule(Cron(30, 19, "*", "*", "?", "*"), name="purge_expired")
+def purge_expired(event: CloudWatchEvent) -> None:
+    """03:30 Beijing daily: delete what the retention settings say has expired, in bounded steps."""
+    retention.purge_expired(runtime.current())

@@ -12,6 +12,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.retention import (
+    DEFAULT_AUDIT_RETENTION_YEARS,
+    DEFAULT_EXPORT_RETENTION_DAYS,
+    DEFAULT_RETENTION_YEARS,
+    MAX_YEARS,
+    MIN_AUDIT_RETENTION_YEARS,
+    MIN_RETENTION_YEARS,
+    parse_count,
+)
+
 
 class ConfigError(RuntimeError):
     """A setting the stage needs is missing or malformed: a deployment bug, not a user error."""
@@ -36,6 +46,17 @@ class Settings:
     period_cache_seconds: float = 30.0
     # The standard AWS_ENDPOINT_URL: set when every AWS call goes to an emulator (moto).
     endpoint_url: str = ""
+    # `ses`, or `smtp` where SES does not exist (cn-north-1); checked by `check_for_deploy`.
+    mail_transport: str = "ses"
+    smtp_host: str = ""
+    smtp_port: str = ""
+    smtp_security: str = "tls"
+    # The region a stage must be deployed to, when it is pinned to one (cn-prod: cn-north-1).
+    deploy_region: str = ""
+    # How long personal data is kept (domain/retention.py; the notice states them).
+    retention_years: int = DEFAULT_RETENTION_YEARS
+    audit_retention_years: int = DEFAULT_AUDIT_RETENTION_YEARS
+    export_retention_days: int = DEFAULT_EXPORT_RETENTION_DAYS
 
     @property
     def is_emulated(self) -> bool:
@@ -76,6 +97,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     # Read as given: a malformed value must not fail every request (candidates would get
     # 500s); `check_for_deploy` refuses it, and the runtime skips bad entries with a warning.
     overrides = env.get("CALENDAR_OVERRIDES", "")
+    # A retention that is not a sound number must not silently delete more (or less) than promised.
+    try:
+        retention_years = parse_count(
+            "RETENTION_YEARS",
+            env.get("RETENTION_YEARS"),
+            DEFAULT_RETENTION_YEARS,
+            MIN_RETENTION_YEARS,
+            MAX_YEARS,
+        )
+        audit_years = parse_count(
+            "AUDIT_RETENTION_YEARS",
+            env.get("AUDIT_RETENTION_YEARS"),
+            DEFAULT_AUDIT_RETENTION_YEARS,
+            MIN_AUDIT_RETENTION_YEARS,
+            MAX_YEARS,
+        )
+        export_days = parse_count(
+            "EXPORT_RETENTION_DAYS", env.get("EXPORT_RETENTION_DAYS"), DEFAULT_EXPORT_RETENTION_DAYS, 1, 3650
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
         stage=env.get("STAGE", "local"),
         table_name=_required(env, "TABLE_NAME"),
@@ -93,6 +135,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         calendar_overrides=overrides,
         period_cache_seconds=period_cache_seconds,
         endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
+        # Read as given, like the overrides: a malformed value must not fail candidates' requests.
+        mail_transport=env.get("MAIL_TRANSPORT", "").strip().lower() or "ses",
+        smtp_host=env.get("SMTP_HOST", "").strip(),
+        smtp_port=env.get("SMTP_PORT", "").strip(),
+        smtp_security=env.get("SMTP_SECURITY", "").strip().lower() or "tls",
+        deploy_region=env.get("DEPLOY_REGION", "").strip(),
+        retention_years=retention_years,
+        audit_retention_years=audit_years,
+        export_retention_days=export_days,
     )
 
 
@@ -100,6 +151,37 @@ def check_for_deploy(settings: Settings) -> None:
     """`ConfigError` naming every setting bootstrap or deploy must not go ahead with."""
     from chalicelib.domain.calendar import override_problems
 
-    problems = override_problems(settings.calendar_overrides)
+    problems = override_problems(settings.calendar_overrides) + mail_problems(settings)
+    if settings.deploy_region and settings.region != settings.deploy_region:
+        problems.append(
+            f"stage {settings.stage} belongs in {settings.deploy_region}, but the AWS region is "
+            f"{settings.region}: set AWS_DEFAULT_REGION={settings.deploy_region} (or the profile's region)"
+        )
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+MAIL_TRANSPORTS = ("ses", "smtp")
+SMTP_SECURITY_MODES = ("tls", "starttls", "none")
+
+
+def mail_problems(settings: Settings) -> list[str]:
+    """What is wrong with the stage's mail transport settings, one sentence each."""
+    if settings.mail_transport not in MAIL_TRANSPORTS:
+        return [f"MAIL_TRANSPORT must be one of {', '.join(MAIL_TRANSPORTS)}: {settings.mail_transport!r}"]
+    if settings.mail_transport == "ses":
+        return []
+    problems = []
+    if not settings.smtp_host:
+        problems.append("MAIL_TRANSPORT is smtp but SMTP_HOST is not set")
+    if settings.smtp_security not in SMTP_SECURITY_MODES:
+        problems.append(
+            f"SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY_MODES)}: {settings.smtp_security!r}"
+        )
+    elif settings.smtp_security == "none" and not settings.is_emulated:
+        problems.append(
+            "SMTP_SECURITY none sends credentials and candidates' data in clear: use tls or starttls"
+        )
+    if settings.smtp_port and not (settings.smtp_port.isdigit() and 0 < int(settings.smtp_port) < 65536):
+        problems.append(f"SMTP_PORT is not a port number: {settings.smtp_port!r}")
+    return problems

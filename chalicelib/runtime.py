@@ -22,6 +22,7 @@ from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
 from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
+from chalicelib.storage.retention import RetentionStore
 from chalicelib.storage.secrets import SecretStore
 
 
@@ -84,6 +85,7 @@ class Runtime:
     periods: PeriodCache
     calendar: WorkCalendar
     limits: FailureLimits
+    retention: RetentionStore
     # Lazily built collaborators of later features (papers, mail) keep their
     # state here so that it lives as long as the container.
     extras: dict[str, Any] = field(default_factory=dict)
@@ -104,6 +106,7 @@ def build(settings: Settings) -> Runtime:
         periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
         calendar=_calendar(settings),
         limits=FailureLimits(hash_identity),
+        retention=RetentionStore(hash_identity),
     )
 
 

@@ -4,12 +4,17 @@
     post-deploy [--stage S]           after `chalice deploy`: throttles, gateway responses, log retention, WAF
     sam-overrides [--stage S]         the SAM additions `make package` merges into the template
     precompile [--stage S] ZIP        add 3.11 bytecode to the zip `chalice package` wrote (`make package`)
+    smtp-login USER [--stage S]       store the SMTP login of a stage without SES (password on stdin)
     staff-token create NAME [--role viewer|operator|admin]
                                       print a new staff bearer token (only its hash is stored);
                                       NAME as people write it (李老师), 1-40 characters; role default admin
     staff-token list | revoke NAME
     seed-demo                         a demo period open for registration and one examining today
     export PERIOD [--full]            e-mail the period's passers now (--full: every passer again)
+    delete-person --reason TEXT       delete every item of one person's identity (the ID number is
+                                      asked for on the terminal, or read from stdin); audited
+    purge-expired [--limit N]         delete what the retention settings say has expired, as the
+                                      daily schedule does
 
 The stage's settings come from `.chalice/config.json`, exactly as `chalice
 local` and the deployed Lambda get them; values already in the environment
@@ -69,6 +74,7 @@ def _refuse_placeholders(settings: Any) -> None:
         "EXPORT_RECIPIENTS": ",".join(settings.export_recipients),
         "STAFF_ALERT_RECIPIENTS": ",".join(settings.staff_alert_recipients),
         "PUBLIC_URL": settings.public_url,
+        "SMTP_HOST": settings.smtp_host,
     }
     left = sorted(name for name, value in values.items() if _PLACEHOLDER.search(value))
     if left:
@@ -173,6 +179,30 @@ def _staff_token(args: argparse.Namespace) -> int:
     return 1
 
 
+def _smtp_login(args: argparse.Namespace) -> int:
+    """The SMTP login of a stage without SES, into SSM: the password from stdin, never an argument."""
+    import getpass
+
+    from chalicelib import runtime
+    from chalicelib.storage.smtp import SMTP_PASSWORD, SMTP_USERNAME
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"SMTP password for {args.username}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not args.username.strip() or not password:
+        print("smtp-login needs a user name and a password (on stdin)", file=sys.stderr)
+        return 2
+    rt = runtime.current()
+    rt.secrets.put(SMTP_USERNAME, args.username.strip())
+    rt.secrets.put(SMTP_PASSWORD, password)
+    print(
+        f"stored the SMTP login of {args.username.strip()} as {rt.settings.ssm_prefix}/{SMTP_USERNAME} and "
+        f"/{SMTP_PASSWORD} (SecureString); running containers use it from their next cold start"
+    )
+    return 0
+
+
 def _seed_demo(_: argparse.Namespace) -> int:
     from ops import demo
 
@@ -198,6 +228,37 @@ def _export(args: argparse.Namespace) -> int:
     if result.count == 0:
         print("没有需要发送的通过人员，未发送邮件。", file=sys.stderr)
     print(json.dumps(result.public(), ensure_ascii=False))
+    return 0
+
+
+def _delete_person(args: argparse.Namespace) -> int:
+    import getpass
+
+    from chalicelib import runtime
+    from chalicelib.domain.errors import DomainError
+    from chalicelib.services import audit, retention
+
+    # Read, not an argument: an ID number on the command line stays in the shell's history.
+    id_number = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("身份证号: ")
+    try:
+        deletion = retention.delete_person(runtime.current(), {"id_number": id_number, "reason": args.reason})
+    except DomainError as error:
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+    operator = f"命令行 {getpass.getuser()}"
+    audit.record_action(
+        operator, "admin", "delete-person (cli)", deletion.audit_record(), 200, deletion.reason
+    )
+    print(json.dumps(deletion.public(), ensure_ascii=False))
+    return 0
+
+
+def _purge_expired(args: argparse.Namespace) -> int:
+    from chalicelib import runtime
+    from chalicelib.services import retention
+
+    report = retention.purge_expired(runtime.current(), limit=args.limit)
+    print(json.dumps(report.public(), ensure_ascii=False))
     return 0
 
 
@@ -234,11 +295,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff.add_argument("name", nargs="?")
     staff.add_argument("--role", default="admin", choices=["viewer", "operator", "admin"])
     staff.set_defaults(run=_staff_token)
+    smtp = command("smtp-login", "store a stage's SMTP login in SSM (password on stdin)")
+    smtp.add_argument("username", help="the mailbox's login, e.g. noreply@association.example.cn")
+    smtp.set_defaults(run=_smtp_login)
     command("seed-demo", "demo periods, paper and candidate (local only)").set_defaults(run=_seed_demo)
     exporting = command("export", "e-mail a period's passers now, as the schedule does")
     exporting.add_argument("period", help="the period id")
     exporting.add_argument("--full", action="store_true", help="re-send every passer of the period")
     exporting.set_defaults(run=_export)
+    deleting = command("delete-person", "delete every item of one person's identity (ID number on stdin)")
+    deleting.add_argument("--reason", required=True, help="why (kept in the audit trail)")
+    deleting.set_defaults(run=_delete_person)
+    purging = command("purge-expired", "delete what has expired now, as the daily schedule does")
+    purging.add_argument("--limit", type=int, default=None, help="stop after this many people")
+    purging.set_defaults(run=_purge_expired)
     args: Any = parser.parse_args(argv)
     load_stage(args.stage)
     os.environ["STAGE"] = args.stage

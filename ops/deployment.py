@@ -51,6 +51,11 @@ class Function:
         return "APIHandler" if self.name == "api_handler" else to_cfn_resource_name(self.name)
 
 
+def partition(region: str) -> str:
+    """The ARN partition of a region: AWS China's regions (cn-north-1, cn-northwest-1) are `aws-cn`."""
+    return "aws-cn" if region.startswith("cn-") else "aws"
+
+
 def project_config(project: Path = PROJECT) -> dict[str, Any]:
     return dict(json.loads((project / ".chalice" / "config.json").read_text(encoding="utf-8")))
 

@@ -7,8 +7,9 @@ Idempotent: each step reads what exists and changes only what differs, saying
 
 Deployed stages (every stage but `local`) get point-in-time recovery; `prod`
 also gets deletion protection. The bucket is private, versioned, encrypted and
-TLS-only, and forgets superseded versions after a while: exports hold full ID
-numbers, so old copies should not outlive their purpose.
+TLS-only, and forgets superseded versions after a while; exports, which hold
+full ID numbers, expire `EXPORT_RETENTION_DAYS` after they were written, so
+no copy outlives its purpose.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chalicelib.config import LOCAL_SECRET_VARIABLES, Settings
 from chalicelib.storage import aws
 from chalicelib.storage.models import TTL_ATTRIBUTE, table_schema
 from chalicelib.storage.secrets import SecretStore
+from ops.deployment import partition
 
 LOCAL_STAGES = frozenset({"local"})
 PROTECTED_STAGES = frozenset({"prod"})
@@ -127,19 +129,39 @@ def _point_in_time_recovery(dynamodb: Any, name: str) -> Iterator[str]:
 # Bucket ------------------------------------------------------------------
 
 
-def _tls_only_statement(name: str) -> dict[str, Any]:
+def _tls_only_statement(name: str, region: str) -> dict[str, Any]:
+    arn = f"arn:{partition(region)}:s3:::{name}"
     return {
         "Sid": "TlsOnly",
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+        "Resource": [arn, f"{arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
 
 
-def _lifecycle_rules() -> list[dict[str, Any]]:
+EXPORTS_PREFIX = "exports/"
+
+
+def _lifecycle_rules(settings: Settings) -> list[dict[str, Any]]:
     return [
+        # Exports hold full ID numbers: they go EXPORT_RETENTION_DAYS after they were written.
+        # The bucket is versioned, so expiring makes the file a superseded version, which then
+        # goes a day later (not after NONCURRENT_VERSION_DAYS), and the delete marker with it.
+        {
+            "ID": "ExpireExports",
+            "Status": "Enabled",
+            "Filter": {"Prefix": EXPORTS_PREFIX},
+            "Expiration": {"Days": settings.export_retention_days},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        },
+        {
+            "ID": "ExpiredExportMarkers",
+            "Status": "Enabled",
+            "Filter": {"Prefix": EXPORTS_PREFIX},
+            "Expiration": {"ExpiredObjectDeleteMarker": True},
+        },
         {
             "ID": "ForgetSupersededVersions",
             "Status": "Enabled",
@@ -184,8 +206,8 @@ def _bucket(settings: Settings) -> Iterator[str]:
         # Bool condition of the TLS-only policy and so denies every request.
         yield f"skipped  TLS-only policy on {name} (local stage, emulator)"
     else:
-        yield from _tls_only(s3, name)
-    yield from _lifecycle(s3, name)
+        yield from _tls_only(s3, name, settings.region)
+    yield from _lifecycle(s3, name, settings)
 
 
 def _public_access_block(s3: Any, name: str) -> Iterator[str]:
@@ -231,14 +253,14 @@ def _encryption(s3: Any, name: str) -> Iterator[str]:
     yield f"set      default encryption (AES256) on {name}"
 
 
-def _tls_only(s3: Any, name: str) -> Iterator[str]:
+def _tls_only(s3: Any, name: str, region: str) -> Iterator[str]:
     try:
         policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
     except ClientError as exc:
         if _code(exc) != "NoSuchBucketPolicy":
             raise
         policy = {"Version": "2012-10-17", "Statement": []}
-    wanted = _tls_only_statement(name)
+    wanted = _tls_only_statement(name, region)
     statements = [s for s in policy.get("Statement", []) if s.get("Sid") != wanted["Sid"]]
     if [s for s in policy.get("Statement", []) if s.get("Sid") == wanted["Sid"]] == [wanted]:
         yield f"found    TLS-only policy on {name}"
@@ -249,14 +271,14 @@ def _tls_only(s3: Any, name: str) -> Iterator[str]:
     yield f"set      TLS-only policy on {name}"
 
 
-def _lifecycle(s3: Any, name: str) -> Iterator[str]:
+def _lifecycle(s3: Any, name: str, settings: Settings) -> Iterator[str]:
     try:
         rules = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
     except ClientError as exc:
         if _code(exc) != "NoSuchLifecycleConfiguration":
             raise
         rules = []
-    wanted = _lifecycle_rules()
+    wanted = _lifecycle_rules(settings)
     ours = {rule["ID"] for rule in wanted}
     kept = [rule for rule in rules if rule.get("ID") not in ours]
     present = {rule.get("ID"): rule for rule in rules if rule.get("ID") in ours}
@@ -265,15 +287,18 @@ def _lifecycle(s3: Any, name: str) -> Iterator[str]:
         return
     s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [*kept, *wanted]})
     yield (
-        f"set      lifecycle rules on {name} (superseded versions kept {NONCURRENT_VERSION_DAYS} days, "
-        f"unfinished uploads {INCOMPLETE_UPLOAD_DAYS})"
+        f"set      lifecycle rules on {name} (exports kept {settings.export_retention_days} days, "
+        f"superseded versions {NONCURRENT_VERSION_DAYS}, unfinished uploads {INCOMPLETE_UPLOAD_DAYS})"
     )
 
 
 def _same_rule(found: dict[str, Any] | None, wanted: dict[str, Any]) -> bool:
     if found is None:
         return False
-    return all(found.get(key) == value for key, value in wanted.items() if key != "Filter")
+    # An empty filter comes back in several spellings; a prefix must match.
+    return all(
+        found.get(key) == value for key, value in wanted.items() if key != "Filter" or wanted["Filter"]
+    )
 
 
 # SES ----------------------------------------------------------------------
@@ -345,9 +370,28 @@ def _secrets(settings: Settings) -> Iterator[str]:
             yield f"found    secret {settings.ssm_prefix}/{name}"
 
 
+def _smtp_login(settings: Settings) -> Iterator[str]:
+    """A stage mailing over SMTP has no SES to check; its login must be in SSM (`smtp-login`)."""
+    from chalicelib.storage.secrets import SecretStore
+    from chalicelib.storage.smtp import SMTP_PASSWORD, SMTP_USERNAME
+
+    store = SecretStore(settings)
+    where = f"{settings.smtp_host}:{settings.smtp_port or 'default port'} ({settings.smtp_security})"
+    if store.find(SMTP_USERNAME) is not None and store.find(SMTP_PASSWORD) is not None:
+        yield f"found    SMTP login in {settings.ssm_prefix} for {where}"
+        return
+    yield (
+        f"WARNING  no SMTP login in {settings.ssm_prefix} for {where}: run `python -m chalicelib.cli "
+        f"smtp-login --stage {settings.stage} USER` before the first e-mail (README, 'AWS China')"
+    )
+
+
 def bootstrap(settings: Settings) -> Iterator[str]:
     """Create or find every resource; yields one line per step."""
     yield from _table(settings)
     yield from _bucket(settings)
-    yield from _sender(settings)
+    if settings.mail_transport == "smtp":
+        yield from _smtp_login(settings)
+    else:
+        yield from _sender(settings)
     yield from _secrets(settings)

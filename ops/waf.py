@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ops.deployment import partition
 from ops.gateway import THROTTLED_MESSAGE
 
 DEFAULT_RATE_LIMIT = 2000
@@ -49,8 +50,7 @@ def acl_name(api_stage: str, rest_api_id: str) -> str:
 
 
 def stage_arn(region: str, rest_api_id: str, api_stage: str) -> str:
-    partition = "aws-cn" if region.startswith("cn-") else "aws"
-    return f"arn:{partition}:apigateway:{region}::/restapis/{rest_api_id}/stages/{api_stage}"
+    return f"arn:{partition(region)}:apigateway:{region}::/restapis/{rest_api_id}/stages/{api_stage}"
 
 
 def _visibility(metric: str) -> dict[str, Any]:

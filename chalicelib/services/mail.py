@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib import clock
+from chalicelib.config import SMTP_SECURITY_MODES
 from chalicelib.domain.errors import CalendarUnknown, MailFailed, NotFound
 from chalicelib.domain.mails import (
     Mail,
@@ -33,6 +34,7 @@ from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
 from chalicelib.storage.mail import Mailer
 from chalicelib.storage.outbox import Outbox, OutboxEntry
+from chalicelib.storage.smtp import DEFAULT_PORTS, SMTP_PASSWORD, SMTP_USERNAME, SmtpServer, SmtpTransport
 
 log = logging.getLogger("hr_exam.mail")
 log.setLevel(logging.INFO)
@@ -47,9 +49,27 @@ def mailer(rt: Runtime) -> Mailer:
     """The container's mailer; a test may put its own (an injected SES client) in `rt.extras`."""
     found = rt.extras.get("mailer")
     if found is None:
-        found = rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region)
+        found = rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=smtp(rt))
     assert isinstance(found, Mailer)
     return found
+
+
+def smtp(rt: Runtime) -> SmtpTransport | None:
+    """The stage's SMTP transport when MAIL_TRANSPORT is smtp; credentials from SSM when there."""
+    settings = rt.settings
+    if settings.mail_transport != "smtp":
+        return None
+    security = settings.smtp_security if settings.smtp_security in SMTP_SECURITY_MODES else "tls"
+    port = int(settings.smtp_port) if settings.smtp_port.isdigit() else DEFAULT_PORTS[security]
+
+    def credentials() -> tuple[str, str] | None:
+        username = rt.secrets.find(SMTP_USERNAME)
+        password = rt.secrets.find(SMTP_PASSWORD)
+        if username is None or password is None:
+            return None
+        return username.decode(), password.decode()
+
+    return SmtpTransport(SmtpServer(settings.smtp_host, port, security), credentials)
 
 
 def retry_pause(attempt: int) -> dt.timedelta:

@@ -1,6 +1,7 @@
-"""SES: the export e-mail with its attachments, and candidates' plain-text e-mails.
+"""Mail: the export e-mail with its attachments, and candidates' plain-text e-mails.
 
-The only module that talks to SES. Every SES or network failure leaves it as
+The only module that talks to SES; stages without SES send the same messages
+through `storage/smtp.py` instead (the `MAIL_TRANSPORT` setting). Every SES or network failure leaves it as
 `MailFailed` (503, safe to retry), never as a botocore error; callers decide
 what a failed send means (the export marks nothing, the outbox retries).
 MIME building is imported only when an e-mail with attachments is built.
@@ -23,6 +24,7 @@ from chalicelib.domain.errors import MailFailed, MailNotConfigured, MailTooLarge
 from chalicelib.domain.mails import Mail
 from chalicelib.domain.text import one_line
 from chalicelib.storage import aws
+from chalicelib.storage.smtp import SmtpTransport
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +40,23 @@ class Attachment:
 
 
 class Mailer:
-    """Sends through SES from the stage's sender; `client` may be injected (tests, faults)."""
+    """Sends from the stage's sender through SES, or through `smtp` when given.
+
+    `client` (an SES client) may be injected (tests, faults)."""
 
     def __init__(
-        self, sender: str, region: str, client: Any | None = None, raw_limit: int = RAW_MESSAGE_LIMIT
+        self,
+        sender: str,
+        region: str,
+        client: Any | None = None,
+        raw_limit: int = RAW_MESSAGE_LIMIT,
+        smtp: SmtpTransport | None = None,
     ) -> None:
         self.sender = sender
         self._region = region
         self._client = client
         self._raw_limit = raw_limit
+        self._smtp = smtp
 
     def _ses(self) -> Any:
         if not self.sender:
@@ -70,7 +80,12 @@ class Mailer:
         return raw
 
     def send_raw(self, recipients: Sequence[str], raw: bytes) -> str:
-        """Send a message `compose` built; SES's message id once it has accepted it."""
+        """Send a message `compose` built; its id once SES or the SMTP server has accepted it."""
+        if self._smtp is not None:
+            if not self.sender:
+                raise MailNotConfigured()
+            self._smtp.send(self.sender, recipients, raw)
+            return _message_id(raw)
         ses = self._ses()
         with _ses_errors("SendRawEmail"):
             response = ses.send_raw_email(
@@ -88,6 +103,8 @@ class Mailer:
         """A plain-text e-mail (UTF-8); SES's message id once it has accepted it."""
         if not recipients:
             raise MailNotConfigured()
+        if self._smtp is not None:
+            return self.send_raw(recipients, self.compose(recipients, mail, ()))
         ses = self._ses()
         with _ses_errors("SendEmail"):
             response = ses.send_email(
@@ -112,6 +129,14 @@ def _ses_errors(operation: str) -> Iterator[None]:
     except BotoCoreError as exc:
         log.warning("ses %s failed: %s", operation, type(exc).__name__)
         raise MailFailed() from exc
+
+
+def _message_id(raw: bytes) -> str:
+    """The Message-ID `_raw_message` wrote (SMTP servers answer none of their own)."""
+    from email.parser import BytesHeaderParser
+    from email.policy import SMTP
+
+    return str(BytesHeaderParser(policy=SMTP).parsebytes(raw).get("Message-ID", "")).strip("<>")
 
 
 def _raw_message(

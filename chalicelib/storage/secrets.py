@@ -67,6 +67,10 @@ def _member(parameter_name: str, value: str) -> tuple[str, StaffMember] | None:
         return None
 
 
+class MissingSecret(RuntimeError):
+    """A parameter the stage needs is not in SSM: bootstrap (or the operator) has not put it there."""
+
+
 class SecretStore:
     def __init__(self, settings: Settings, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
@@ -95,7 +99,7 @@ class SecretStore:
                 answer = self._ssm().get_parameter(Name=self._path(name), WithDecryption=True)
             except ClientError as exc:
                 if exc.response["Error"]["Code"] == "ParameterNotFound":
-                    raise RuntimeError(
+                    raise MissingSecret(
                         f"secret {self._path(name)} is missing: run `python -m chalicelib.cli "
                         f"bootstrap --stage {self._settings.stage}`"
                     ) from exc
@@ -105,6 +109,19 @@ class SecretStore:
             value = answer["Parameter"]["Value"].encode()
         self._values[name] = value
         return value
+
+    def find(self, name: str) -> bytes | None:
+        """A secret that a stage may leave unset (SMTP credentials), or None; cached once found."""
+        try:
+            return self.get(name)
+        except MissingSecret:
+            return None
+
+    @aws.operator_only
+    def put(self, name: str, value: str) -> None:
+        """Store (or replace) a secret the operator supplies, such as the SMTP login."""
+        self._ssm().put_parameter(Name=self._path(name), Value=value, Type="SecureString", Overwrite=True)
+        self._values.pop(name, None)
 
     @aws.operator_only
     def ensure(self, name: str) -> bool:

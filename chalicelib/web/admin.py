@@ -10,7 +10,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import audit, calendar, export, papers, periods, qr, results
+from chalicelib.services import audit, calendar, export, papers, periods, qr, results, retention
 from chalicelib.web.http import json_body, json_response, route
 from chalicelib.web.pages import public_entry_url
 
@@ -179,3 +179,13 @@ def audit_events() -> Response:
     """The audit trail from `since` (YYYY-MM-DD) on, optionally one `staff` member's, page by `cursor`."""
     query = dict(bp.current_request.query_params or {})
     return json_response(audit.events_page(runtime.current(), query))
+
+
+@route(bp, "/api/admin/people/delete", methods=["POST"], role=Role.ADMIN)
+def delete_person() -> Response:
+    """Delete every item of one person's identity, with a reason; the ID number travels in
+    the body, never in the URL, so no path or log holds it. Answers the counts by kind."""
+    request = bp.current_request
+    deletion = retention.delete_person(runtime.current(), json_body(request))
+    request.context["audit_record"] = deletion.audit_record()
+    return json_response(deletion.public())

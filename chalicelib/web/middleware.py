@@ -118,7 +118,11 @@ def _audit(request: Request, member: StaffMember, status: int) -> None:
             member.name,
             member.role.label,
             f"{method} {request.path}",
-            {str(k): str(v) for k, v in (request.uri_params or {}).items()},
+            {
+                **{str(k): str(v) for k, v in (request.uri_params or {}).items()},
+                # What a route adds about the record it touched (masked, no personal data).
+                **request.context.get("audit_record", {}),
+            },
             status,
             reason,
         )

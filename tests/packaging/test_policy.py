@@ -64,20 +64,37 @@ class Stage:
         return self.env["SSM_PREFIX"].rstrip("/")
 
     @property
+    def partition(self) -> str:
+        """`aws-cn` for a stage pinned to an AWS China region (DEPLOY_REGION), else `aws`."""
+        return "aws-cn" if self.env.get("DEPLOY_REGION", "").startswith("cn-") else "aws"
+
+    @property
+    def region(self) -> str:
+        return self.env.get("DEPLOY_REGION") or REGION
+
+    @property
+    def mails_over_smtp(self) -> bool:
+        return self.env.get("MAIL_TRANSPORT", "ses").lower() == "smtp"
+
+    def needs(self) -> list[awscalls.Need]:
+        """The calls this stage makes: a stage mailing over SMTP never calls SES."""
+        return [need for need in NEEDS if not (self.mails_over_smtp and need.action.startswith("ses:"))]
+
+    @property
     def policy_files(self) -> set[Path]:
         return {f.policy_file for f in self.functions if f.policy_file is not None}
 
     def probes(self, kind: str) -> list[str]:
         """ARNs of this stage's resources of one kind, every one of which a grant must cover."""
         if kind == "table":
-            return [f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.table}"]
+            return [f"arn:{self.partition}:dynamodb:{self.region}:{ACCOUNT}:table/{self.table}"]
         if kind == "index":
             return [
-                f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.table}/index/{gsi['IndexName']}"
+                f"arn:{self.partition}:dynamodb:{self.region}:{ACCOUNT}:table/{self.table}/index/{gsi['IndexName']}"
                 for gsi in table_schema(self.table)["GlobalSecondaryIndexes"]
             ]
         if kind == "bucket":
-            return [f"arn:aws:s3:::{self.bucket}"]
+            return [f"arn:{self.partition}:s3:::{self.bucket}"]
         if kind == "identity":
             domain = self.sender.split("@", 1)[-1]
             return [
@@ -85,11 +102,13 @@ class Stage:
                 for identity in (self.sender, domain)
             ]
         if kind == "parameter":
-            return [f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{self.ssm_prefix}/staff-tokens"]
+            return [
+                f"arn:{self.partition}:ssm:{self.region}:{ACCOUNT}:parameter{self.ssm_prefix}/staff-tokens"
+            ]
         raise AssertionError(f"no rule for resources of kind {kind!r}: teach tests/packaging/test_policy.py")
 
     def object_probes(self) -> list[str]:
-        return [f"arn:aws:s3:::{self.bucket}/{prefix}/probe" for prefix in s3_key_prefixes()]
+        return [f"arn:{self.partition}:s3:::{self.bucket}/{prefix}/probe" for prefix in s3_key_prefixes()]
 
     def own_names(self) -> list[str]:
         """What every resource in the policy must name, as a whole segment."""
@@ -168,7 +187,7 @@ def test_the_scan_finds_the_calls_the_app_makes() -> None:
 def test_policy_grants_every_call_the_code_makes(stage: Stage, path: Path) -> None:
     policy = iam.load(path)
     missing = []
-    for need in NEEDS:
+    for need in stage.needs():
         if need.resource == "object":
             if not any(iam.allows(policy, need.action, arn) for arn in stage.object_probes()):
                 missing.append(f"{need.action} on s3://{stage.bucket}/... ({need.where})")
@@ -192,7 +211,7 @@ def test_policy_lets_every_function_write_its_own_logs(stage: Stage, path: Path)
     for function in stage.functions:
         if function.policy_file != path:
             continue
-        group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{function.log_group}"
+        group = f"arn:{stage.partition}:logs:{stage.region}:{ACCOUNT}:log-group:{function.log_group}"
         assert iam.allows(policy, "logs:CreateLogGroup", group), function.name
         stream = f"{group}:log-stream:2026/12/18/[$LATEST]0123456789abcdef"
         for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
@@ -201,7 +220,7 @@ def test_policy_lets_every_function_write_its_own_logs(stage: Stage, path: Path)
 
 @pytest.mark.parametrize(("stage", "path"), policies(), ids=ids)
 def test_policy_grants_nothing_the_code_does_not_use(stage: Stage, path: Path) -> None:
-    used = {need.action for need in NEEDS} | set(LOG_ACTIONS) | set(PLANNED)
+    used = {need.action for need in stage.needs()} | set(LOG_ACTIONS) | set(PLANNED)
     unused = iam.granted_actions(iam.load(path)) - used
     assert not unused, f"{path.name} grants actions no code calls: {sorted(unused)}"
 
@@ -246,15 +265,37 @@ def test_every_s3_key_prefix_the_code_builds_is_granted(stage: Stage, path: Path
     policy = iam.load(path)
     s3_actions = {a for a in iam.granted_actions(policy) if a.startswith("s3:")}
     for prefix in prefixes:
-        arn = f"arn:aws:s3:::{stage.bucket}/{prefix}/probe"
+        arn = f"arn:{stage.partition}:s3:::{stage.bucket}/{prefix}/probe"
         assert any(iam.allows(policy, action, arn) for action in s3_actions), f"nothing granted on {prefix}/"
 
 
 def test_deployed_stages_grant_the_same_actions() -> None:
-    """What works on dev must work on prod: the stages differ in names, not in permissions."""
-    granted = {path.name: iam.granted_actions(iam.load(path)) for _, path in policies()}
+    """What works on dev must work on prod: the stages differ in names, not in permissions
+    (SES aside: a stage mailing over SMTP has no SES to call)."""
+    granted = {
+        path.name: {a for a in iam.granted_actions(iam.load(path)) if not a.startswith("ses:")}
+        for _, path in policies()
+    }
     everything = set().union(*granted.values())
     lacking = {
         name: sorted(everything - actions) for name, actions in granted.items() if everything - actions
     }
     assert not lacking, f"granted in one stage but not in another: {lacking}"
+
+
+@pytest.mark.parametrize(("stage", "path"), policies(), ids=ids)
+def test_every_arn_is_in_the_stages_partition(stage: Stage, path: Path) -> None:
+    for statement in iam.statements(iam.load(path)):
+        for resource in statement["Resource"]:
+            if resource != "*":
+                assert resource.startswith(f"arn:{stage.partition}:"), f"{path.name}: {resource}"
+
+
+def test_the_china_policy_is_prods_written_for_the_aws_cn_partition() -> None:
+    """One source: edit policy-prod.json, then `python -m ops.policies` rewrites policy-cn-prod.json."""
+    from ops import policies as china
+
+    assert china.china_policy_path().read_text(encoding="utf-8") == china.china_policy_text(), (
+        "policy-cn-prod.json differs from policy-prod.json: run `python -m ops.policies`"
+    )
+    assert any(stage.partition == "aws-cn" for stage in STAGES)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from chalicelib.config import ConfigError, check_for_deploy, load_settings
+from chalicelib.config import ConfigError, check_for_deploy, load_settings, mail_problems
 from chalicelib.domain.calendar import WorkCalendar, override_problems
 
 BASE = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "AWS_REGION": "ap-east-1"}
@@ -79,3 +79,51 @@ def test_the_local_stage_config_is_complete():
     settings = load_settings(config["stages"]["local"]["environment_variables"])
     assert settings.stage == "local"
     assert set(settings.local_secrets) == {"id-hmac-key", "exam-token-key"}
+
+
+def test_mail_goes_through_ses_unless_the_stage_says_smtp():
+    settings = load_settings(BASE)
+    assert settings.mail_transport == "ses" and mail_problems(settings) == []
+    smtp = load_settings({**BASE, "MAIL_TRANSPORT": "SMTP", "SMTP_HOST": "smtp.exmail.qq.com"})
+    assert (smtp.mail_transport, smtp.smtp_security, smtp.smtp_port) == ("smtp", "tls", "")
+    assert mail_problems(smtp) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"MAIL_TRANSPORT": "carrier-pigeon"}, "MAIL_TRANSPORT"),
+        ({"MAIL_TRANSPORT": "smtp"}, "SMTP_HOST"),
+        ({"MAIL_TRANSPORT": "smtp", "SMTP_HOST": "h", "SMTP_SECURITY": "ssl3"}, "SMTP_SECURITY"),
+        ({"MAIL_TRANSPORT": "smtp", "SMTP_HOST": "h", "SMTP_SECURITY": "none"}, "SMTP_SECURITY"),
+        ({"MAIL_TRANSPORT": "smtp", "SMTP_HOST": "h", "SMTP_PORT": "smtp"}, "SMTP_PORT"),
+        ({"MAIL_TRANSPORT": "smtp", "SMTP_HOST": "h", "SMTP_PORT": "70000"}, "SMTP_PORT"),
+    ],
+)
+def test_malformed_mail_settings_load_but_are_refused_for_deploy(extra, named):
+    settings = load_settings({**BASE, **extra})  # a running stage never fails a request on them
+    with pytest.raises(ConfigError, match=named):
+        check_for_deploy(settings)
+
+
+def test_clear_text_smtp_is_only_for_an_emulated_stage():
+    local = {**BASE, "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
+    settings = load_settings(
+        {**local, "MAIL_TRANSPORT": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "none"}
+    )
+    assert mail_problems(settings) == []
+
+
+@pytest.mark.parametrize("name", ["RETENTION_YEARS", "AUDIT_RETENTION_YEARS", "EXPORT_RETENTION_DAYS"])
+def test_a_retention_setting_that_is_not_a_sound_number_stops_the_settings(name):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**BASE, name: "0"})
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**BASE, name: "three"})
+
+
+def test_the_audit_trail_cannot_be_kept_under_three_years():
+    with pytest.raises(ConfigError, match="AUDIT_RETENTION_YEARS"):
+        load_settings({**BASE, "AUDIT_RETENTION_YEARS": "2"})
+    assert load_settings({**BASE, "AUDIT_RETENTION_YEARS": "10"}).audit_retention_years == 10
+    assert load_settings(BASE).retention_years == 3 and load_settings(BASE).export_retention_days == 90
