@@ -60,8 +60,9 @@ bench: install browser-deps
 STAGE ?= dev
 OUT ?= build/$(STAGE)
 CHALICE := $(VENV)/bin/chalice
-# The template and zip do not depend on the region; `chalice package` just insists on one.
-PACKAGE_REGION = $${AWS_REGION:-$${AWS_DEFAULT_REGION:-ap-east-1}}
+# The zip does not depend on the region; the template is linted for the stage's region
+# (cn-prod is pinned to cn-north-1, whose ARNs are aws-cn), and `chalice package` insists on one.
+PACKAGE_REGION = $(shell $(PY) -m ops.cli --stage $(STAGE) package-region)
 
 ## make package STAGE=prod OUT=dir: the deployment.zip `make deploy` deploys, and a SAM template
 # The zip carries bytecode compiled by this Python (Lambda's runtime is Chalice's pick for it, 3.11):
@@ -79,7 +80,7 @@ package: install
 	  --merge-template $(OUT).sam-overrides.json $(OUT)
 	rm -f $(OUT).sam-overrides.json
 	$(PY) -m ops.cli --stage $(STAGE) precompile $(OUT)/deployment.zip
-	$(VENV)/bin/cfn-lint $(OUT)/sam.json
+	$(VENV)/bin/cfn-lint --regions $(PACKAGE_REGION) -- $(OUT)/sam.json
 
 ## make bootstrap STAGE=prod: create or check the table, bucket, secrets and SES identity
 bootstrap: install

@@ -5,6 +5,7 @@
     sam-overrides [--stage S]         the SAM additions `make package` merges into the template
     precompile [--stage S] ZIP        add 3.11 bytecode to the zip `chalice package` wrote (`make package`)
     smtp-login USER [--stage S]       store the SMTP login of a stage without SES (password on stdin)
+    package-region [--stage S]        the region `make package` builds and lints for (cn-prod: cn-north-1)
     staff-token create NAME [--role viewer|operator|admin]
                                       print a new staff bearer token (only its hash is stored);
                                       NAME as people write it (李老师), 1-40 characters; role default admin
@@ -203,6 +204,12 @@ def _smtp_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _package_region(_: argparse.Namespace) -> int:
+    """The region `make package` builds and lints the SAM template for: the stage's own when pinned."""
+    print(os.environ.get("DEPLOY_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-east-1")
+    return 0
+
+
 def _seed_demo(_: argparse.Namespace) -> int:
     from ops import demo
 
@@ -290,6 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     precompile = command("precompile", "add bytecode to the deployment zip, so a cold start compiles nothing")
     precompile.add_argument("zip", help="the deployment.zip `chalice package` wrote")
     precompile.set_defaults(run=_precompile)
+    command("package-region", "the region `make package` builds for").set_defaults(run=_package_region)
     staff = command("staff-token", "manage staff bearer tokens")
     staff.add_argument("action", choices=["create", "list", "revoke"])
     staff.add_argument("name", nargs="?")

@@ -248,3 +248,27 @@ def test_a_cold_start_from_the_unzipped_package_compiles_nothing(
     assert str(task / "__pycache__" / f"app.{CACHE_TAG}.pyc") in loaded
     compiled_at_start = [path for path in loaded if not path.endswith(".pyc")]
     assert not compiled_at_start, compiled_at_start[:10]
+
+
+def test_the_china_stage_packages_for_beijing_and_its_template_passes_cfn_lint_there(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`make package STAGE=cn-prod`: the SAM template for cn-north-1, linted for that region (make runs
+    cfn-lint with `--regions`), every ARN in the aws-cn partition."""
+    root = tmp_path_factory.mktemp("package-cn")
+    checkout, out = root / "checkout", root / "out"
+    copy_checkout(Path(PROJECT), checkout)
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "MAKEFLAGS", "MAKELEVEL")}
+    done = subprocess.run(
+        ["make", "-o", ".venv/.installed", "package", "STAGE=cn-prod", f"OUT={out}"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert "--regions cn-north-1" in done.stdout
+    template = (out / "sam.json").read_text(encoding="utf-8")
+    assert "arn:aws:" not in template
+    assert "arn:aws-cn:dynamodb" in template
