@@ -6,7 +6,7 @@ LOCAL_STAMP := $(VENV)/.installed-local
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck unit browser-deps bench clean package deploy bootstrap
+.PHONY: loadtest run test install lint typecheck unit browser-deps bench clean package deploy bootstrap
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,17 @@ browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+## make loadtest: Locust, headless, on exam day (SCENARIO=registration: a registration rush) against
+# its own emulated stack, or HOST=https://... (a deployed stage seeded with `rehearsal seed`).
+# USERS, RAMP (per second) and DURATION as Locust takes them; LOADTEST_ARGS passes anything else.
+USERS ?= 50
+RAMP ?= 5
+DURATION ?= 1m
+SCENARIO ?= exam
+loadtest: install
+	$(PY) -m benchmarks.loadtest.run --scenario $(SCENARIO) --users $(USERS) --spawn-rate $(RAMP) \
+	  --run-time $(DURATION) $(if $(HOST),--host $(HOST)) $(LOADTEST_ARGS)
 
 ## make bench: every benchmark, one table (docs/benchmarks.md). The exam-day spike's default,
 # 2,000 candidates, takes hours on moto (it copies the whole table per transaction): make bench

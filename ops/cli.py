@@ -10,6 +10,8 @@
                                       print a new staff bearer token (only its hash is stored);
                                       NAME as people write it (李老师), 1-40 characters; role default admin
     staff-token list | revoke NAME
+    rehearsal seed|clean [--scenario exam|registration] [--candidates N]
+                                      a load rehearsal's period and synthetic candidates (make loadtest)
     seed-demo                         a demo period open for registration and one examining today
     export PERIOD [--full]            e-mail the period's passers now (--full: every passer again)
     delete-person --reason TEXT       delete every item of one person's identity (the ID number is
@@ -210,6 +212,23 @@ def _package_region(_: argparse.Namespace) -> int:
     return 0
 
 
+def _rehearsal(args: argparse.Namespace) -> int:
+    from chalicelib import runtime
+    from ops import rehearsal
+
+    rt = runtime.current()
+    rehearsal.refuse_live(rt, args.allow_live)
+    if args.action == "seed" and args.scenario == "exam":
+        lines = rehearsal.seed_exam(rt, args.candidates, Path(args.people), args.minutes)
+    elif args.action == "seed":
+        lines = rehearsal.registration_period(rt)
+    else:
+        lines = rehearsal.clean(rt, args.candidates)
+    for line in lines:
+        print(line, flush=True)
+    return 0
+
+
 def _seed_demo(_: argparse.Namespace) -> int:
     from ops import demo
 
@@ -306,6 +325,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     smtp = command("smtp-login", "store a stage's SMTP login in SSM (password on stdin)")
     smtp.add_argument("username", help="the mailbox's login, e.g. noreply@association.example.cn")
     smtp.set_defaults(run=_smtp_login)
+    rehearse = command("rehearsal", "seed or clean a load rehearsal (make loadtest) on a stage no one uses")
+    rehearse.add_argument("action", choices=["seed", "clean"])
+    rehearse.add_argument("--scenario", choices=["exam", "registration"], default="exam")
+    rehearse.add_argument("--candidates", type=int, default=500, help="synthetic candidates (default 500)")
+    rehearse.add_argument("--people", default="build/rehearsal-people.csv", help="where seed lists them")
+    rehearse.add_argument("--minutes", type=int, default=60, help="a new rehearsal exam's length")
+    rehearse.add_argument(
+        "--allow-live", action="store_true", help="also on prod / cn-prod (a day without candidates)"
+    )
+    rehearse.set_defaults(run=_rehearsal)
     command("seed-demo", "demo periods, paper and candidate (local only)").set_defaults(run=_seed_demo)
     exporting = command("export", "e-mail a period's passers now, as the schedule does")
     exporting.add_argument("period", help="the period id")

@@ -62,7 +62,7 @@ class Target:
 
 
 def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+    return aws.error_code(exc) or ""
 
 
 # Gateway responses ---------------------------------------------------------

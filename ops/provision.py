@@ -40,7 +40,7 @@ PUBLIC_ACCESS_BLOCK = {
 
 
 def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+    return aws.error_code(exc) or ""
 
 
 def _is_deployed(settings: Settings) -> bool:

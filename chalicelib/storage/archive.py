@@ -31,8 +31,6 @@ def put_file(bucket: str, region: str, key: str, path: Path, content_type: str) 
                 ServerSideEncryption="AES256",
             )
     except (ClientError, BotoCoreError) as exc:
-        code = (
-            exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else type(exc).__name__
-        )
+        code = aws.error_code(exc) or type(exc).__name__
         log.warning("s3 put of an export file failed: %s", code)
         raise Unavailable() from exc

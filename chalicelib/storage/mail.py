@@ -124,7 +124,7 @@ def _ses_errors(operation: str) -> Iterator[None]:
     try:
         yield
     except ClientError as exc:
-        log.warning("ses %s refused: %s", operation, exc.response.get("Error", {}).get("Code", "unknown"))
+        log.warning("ses %s refused: %s", operation, aws.error_code(exc) or "unknown")
         raise MailFailed() from exc
     except BotoCoreError as exc:
         log.warning("ses %s failed: %s", operation, type(exc).__name__)

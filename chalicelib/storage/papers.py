@@ -124,4 +124,4 @@ class PaperStore:
 
 
 def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", "unknown"))
+    return aws.error_code(exc) or "unknown"

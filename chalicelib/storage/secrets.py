@@ -98,7 +98,7 @@ class SecretStore:
             try:
                 answer = self._ssm().get_parameter(Name=self._path(name), WithDecryption=True)
             except ClientError as exc:
-                if exc.response["Error"]["Code"] == "ParameterNotFound":
+                if aws.error_code(exc) == "ParameterNotFound":
                     raise MissingSecret(
                         f"secret {self._path(name)} is missing: run `python -m chalicelib.cli "
                         f"bootstrap --stage {self._settings.stage}`"
@@ -135,7 +135,7 @@ class SecretStore:
                 Overwrite=False,
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ParameterAlreadyExists":
+            if aws.error_code(exc) == "ParameterAlreadyExists":
                 return False
             raise
         return True
@@ -204,7 +204,7 @@ class SecretStore:
         try:
             self._ssm().delete_parameter(Name=self._path(name))
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ParameterNotFound":
+            if aws.error_code(exc) == "ParameterNotFound":
                 return False
             raise
         return True

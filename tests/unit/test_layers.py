@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-DOMAIN = Path(__file__).resolve().parents[2] / "chalicelib" / "domain"
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = ROOT / "chalicelib" / "domain"
 FORBIDDEN = ("boto3", "botocore", "pynamodb", "chalice", "moto")
 
 
@@ -49,3 +50,16 @@ def test_nothing_in_chalicelib_imports_the_operator_tooling():
 
 def test_the_cli_shim_only_hands_over_to_ops():
     assert imported_modules(CLI_SHIM) - {"__future__", "sys", "collections.abc"} == {"ops.cli"}
+
+
+def test_aws_error_codes_are_read_in_one_place():
+    """`aws.error_code` copes with an error that got no answer (a timeout); reading
+    `exc.response["Error"]` directly turned such a failure into a 500 once."""
+    readers = []
+    for path in [*(ROOT / "chalicelib").rglob("*.py"), *(ROOT / "ops").rglob("*.py")]:
+        if path.name == "aws.py" and path.parent.name == "storage":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if 'response["Error"]' in text or 'response.get("Error"' in text:
+            readers.append(str(path.relative_to(ROOT)))
+    assert readers == []

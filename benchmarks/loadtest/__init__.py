@@ -1,0 +1,1 @@
+"""Load rehearsals with Locust (`make loadtest`); not part of the Lambda package."""
