@@ -288,3 +288,40 @@ class PeriodHasRegistrations(Conflict):
         "该期次已有考生报名，不能删除或更改考试日期。如需调整，可修改考试时间或注意事项"
         "（已报名的考生会收到邮件通知），或新建一个期次。"
     )
+
+
+# The helpdesk ------------------------------------------------------------------
+
+
+class RegistrationNotFound(NotFound):
+    code = "registration_not_found"
+    default_message = "没有找到该报名记录，可能已被撤销或调期。请重新查询该人员。"
+
+
+class RegistrationHasResult(Conflict):
+    """Withdrawing, moving or giving time to a registration whose attempt is scored."""
+
+    code = "registration_has_result"
+    default_message = (
+        "该报名已有考试成绩，不能撤销、调期或延时。如确属他人代考，请先作废该次作答；"
+        "如属误判的自动交卷，请使用「恢复作答」。"
+    )
+
+
+class AttemptNotReopenable(Conflict):
+    code = "attempt_not_reopenable"
+    default_message = (
+        "只能恢复被自动交卷且尚未导出的作答；考生本人提交的答卷不能恢复。如确属他人代考，请作废该次作答。"
+    )
+
+
+class NoAttempt(Conflict):
+    code = "no_attempt"
+    default_message = "该考生本期尚未开始作答，没有可作废的作答记录。"
+
+
+class ClaimNotHeld(Conflict):
+    """Releasing a phone or e-mail the person no longer holds."""
+
+    code = "claim_not_held"
+    default_message = "该人员已不再占用这个手机号或电子邮箱（可能已被释放或更正），无需再释放。请刷新后查看。"

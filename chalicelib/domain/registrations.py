@@ -120,6 +120,37 @@ def changes_between(old: Contact, new: Contact, at: dt.datetime) -> tuple[Change
 
 
 @dataclass(frozen=True)
+class SentMail:
+    """An e-mail the outbox sent about this registration: which kind, when."""
+
+    kind: str
+    at: dt.datetime
+
+    def public(self) -> dict[str, str]:
+        return {"kind": self.kind, "at": self.at.isoformat(timespec="seconds")}
+
+
+@dataclass(frozen=True)
+class VoidedAttempt:
+    """An attempt staff voided (sat by the wrong person, say): kept with the reason, never exported."""
+
+    at: dt.datetime
+    reason: str
+    staff: str
+    score: int | None
+    submitted_at: dt.datetime | None
+
+    def public(self) -> dict[str, object]:
+        return {
+            "at": self.at.isoformat(timespec="seconds"),
+            "reason": self.reason,
+            "staff": self.staff,
+            "score": self.score,
+            "submitted_at": self.submitted_at.isoformat(timespec="seconds") if self.submitted_at else None,
+        }
+
+
+@dataclass(frozen=True)
 class Registration:
     period_id: str
     contact: Contact
@@ -133,15 +164,41 @@ class Registration:
     changes: tuple[Change, ...] = ()
     # How many times answers were saved: what a submission read them at.
     saves: int = 0
+    # Given by staff on exam day (a phone that died, a late entry, a reopened attempt):
+    # this candidate's exam ends this much after the period's.
+    extra_minutes: int = 0
+    mails: tuple[SentMail, ...] = ()
+    voided: tuple[VoidedAttempt, ...] = ()
+
+    def ends_at(self, period: Period, tz: dt.tzinfo) -> dt.datetime:
+        """This candidate's own end of the exam: the period's, plus any extra minutes."""
+        return period.exam_ends_at(tz) + dt.timedelta(minutes=self.extra_minutes)
+
+    def closes_at(self, period: Period, tz: dt.tzinfo) -> dt.datetime:
+        """This candidate's own submission deadline: their end plus the grace."""
+        return period.submissions_close_at(tz) + dt.timedelta(minutes=self.extra_minutes)
+
+    def may_enter(self, period: Period, now: dt.datetime) -> bool:
+        """From the exam's start to this candidate's own end."""
+        tz = _tz(now)
+        return period.exam_starts_at(tz) <= now < self.ends_at(period, tz)
+
+    def accepts_submissions(self, period: Period, now: dt.datetime) -> bool:
+        """From the exam's start to this candidate's own deadline."""
+        tz = _tz(now)
+        return period.exam_starts_at(tz) <= now <= self.closes_at(period, tz)
+
+    def exam_is_over(self, period: Period, now: dt.datetime) -> bool:
+        return now > self.closes_at(period, _tz(now))
 
     def needs_closing(self, period: Period, now: dt.datetime) -> bool:
         """Saved answers, never submitted, and the grace is over: to be scored as they stand (自动交卷)."""
-        return self.result is None and bool(self.answers) and period.exam_is_over(now)
+        return self.result is None and bool(self.answers) and self.exam_is_over(period, now)
 
     def status(self, period: Period, now: dt.datetime) -> Status:
         if self.result is not None:
             return "passed" if self.result.passed else "failed"
-        if period.exam_is_over(now):
+        if self.exam_is_over(period, now):
             return "absent"
         return "registered"
 
@@ -172,4 +229,12 @@ class Registration:
             "exported_at": self.exported_at.isoformat(timespec="seconds") if self.exported_at else None,
             "auto_submitted": self.auto_submitted,
             "changes": [change.public(full) for change in self.changes],
+            "extra_minutes": self.extra_minutes,
+            "mails": [mail.public() for mail in self.mails],
+            "voided": [attempt.public() for attempt in self.voided],
         }
+
+
+def _tz(now: dt.datetime) -> dt.tzinfo:
+    assert now.tzinfo is not None, "the clock always gives aware datetimes"
+    return now.tzinfo

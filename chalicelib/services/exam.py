@@ -112,7 +112,7 @@ def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) 
     if today.mode != "exam" or today.period is None:
         raise NotExamTime()
     period = today.period
-    if not period.exam_is_open(now):
+    if not period.exam_is_open(now) and not _admitted_late(rt, period, id_number, now):
         raise _not_open(period, now)
     seen = rt.limits.failures("entry", id_number, address)
     attempts.check(seen, now)
@@ -121,10 +121,24 @@ def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) 
     except NotRegistered:
         attempts.check(rt.limits.record_failure("entry", id_number, address, seen, now), now)
         raise
-    expires = tokens.exam_expiry(period.exam_date, period.exam_end, SUBMIT_GRACE, clock.BEIJING)
+    # Extra minutes given by staff push this candidate's own deadline, and the token's with it.
+    grace = SUBMIT_GRACE + dt.timedelta(minutes=registration.extra_minutes)
+    expires = tokens.exam_expiry(period.exam_date, period.exam_end, grace, clock.BEIJING)
     claim = tokens.ExamClaim(period_id=period.id, id_hash=rt.repo.id_hash(id_number), expires_at=expires)
     token = tokens.issue(rt.secrets.get(TOKEN_SECRET), claim)
     return Session(token=token, expires_at=expires, period=period, registration=registration)
+
+
+def _admitted_late(rt: Runtime, period: Period, id_number: str, now: dt.datetime) -> bool:
+    """After the exam's end, a candidate whose own end staff moved (extra time, late entry,
+    a reopened attempt) may still enter: one GetItem, paid only by late arrivals."""
+    if now < period.exam_starts_at(clock.BEIJING):
+        return False
+    try:
+        registration = rt.repo.attempt(period.id, rt.repo.id_hash(id_number))
+    except NotRegistered:
+        return False
+    return registration.may_enter(period, now)
 
 
 def authenticate(rt: Runtime, token: str | None) -> Attempt:
@@ -143,11 +157,12 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     registration = rt.repo.attempt(period.id, attempt.id_hash)
     if registration.result is not None:
         raise AlreadySubmitted(registration.result)
-    if not period.accepts_submissions(now):
+    if not registration.accepts_submissions(period, now):
         raise _too_late(period)
     paper = period_paper(rt, period)
     seed = registration.seed or fallback_seed(period.id, attempt.id_hash)
-    ends_at = period.exam_ends_at(clock.BEIJING)
+    # The candidate's own end: extra minutes given by staff count down after a reload too.
+    ends_at = registration.ends_at(period, clock.BEIJING)
     return {
         **attempt_paper(paper, seed).public(),
         "answers": {
@@ -164,7 +179,10 @@ def save_answers(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> N
     """Save progress: each question named replaces its saved answer. One UpdateItem when warm."""
     now = clock.now()
     period = attempt.period
-    if not period.accepts_submissions(now):
+    # Past the period's deadline only a candidate given extra minutes may save (one GetItem more).
+    if not period.accepts_submissions(now) and not rt.repo.attempt(
+        period.id, attempt.id_hash
+    ).accepts_submissions(period, now):
         raise _too_late(period)
     if "answers" not in body:
         raise Invalid("answers", "缺少答案 answers，请刷新页面后重试。")
@@ -198,7 +216,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
         registration = rt.repo.attempt(period.id, attempt.id_hash)
         if registration.result is not None:
             raise AlreadySubmitted(registration.result)
-        if not period.accepts_submissions(now):
+        if not registration.accepts_submissions(period, now):
             raise _too_late(period)
         answers = final_answers(paper, registration.answers, submitted)
         result = grade(paper, answers, now)
@@ -226,7 +244,7 @@ def close_attempt(
         return None
     paper = period_paper(rt, period)
     answers = final_answers(paper, registration.answers, {})
-    result = grade(paper, answers, period.submissions_close_at(clock.BEIJING))
+    result = grade(paper, answers, registration.closes_at(period, clock.BEIJING))
     try:
         rt.repo.record_submission(
             period, registration, registration.contact, answers, result, period.paper_key, automatic=True

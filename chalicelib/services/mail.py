@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from chalicelib import clock
 from chalicelib.config import SMTP_SECURITY_MODES
-from chalicelib.domain.errors import CalendarUnknown, MailFailed, NotFound
+from chalicelib.domain.errors import CalendarUnknown, MailFailed, NotFound, Unavailable
 from chalicelib.domain.mails import (
     Mail,
     confirmation_mail,
@@ -141,6 +141,11 @@ def _send_one(rt: Runtime, outbox: Outbox, entry: OutboxEntry, now: dt.datetime,
         return
     outbox.remove(entry)
     run.sent += 1
+    try:
+        outbox.record_sent(entry, now)
+    except Unavailable:
+        # Sent is sent: only the helpdesk's note of it is missing.
+        log.warning("sent e-mail not noted on its registration: kind=%s", entry.kind)
 
 
 def send_outbox(

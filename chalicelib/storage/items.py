@@ -13,7 +13,7 @@ from chalicelib import clock
 from chalicelib.domain.export import Passer
 from chalicelib.domain.identity import Contact, name_key
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import Change, ExamResult, Registration
+from chalicelib.domain.registrations import Change, ExamResult, Registration, SentMail, VoidedAttempt
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, PeriodItem, RegistrationItem
 
@@ -63,10 +63,15 @@ def outbox_entry(kind: OutboxKind, target_pk: str, target_sk: str, period_id: st
 
 
 def registration_item(
-    period: Period, contact: Contact, id_hash: str, now: dt.datetime, consent_version: str
+    period: Period,
+    contact: Contact,
+    id_hash: str,
+    now: dt.datetime,
+    consent_version: str,
+    name_hash: str | None = None,
 ) -> RegistrationItem:
     stamp = clock.iso(now)
-    return RegistrationItem(
+    item = RegistrationItem(
         keys.person_pk(id_hash),
         keys.registration_sk(period.id),
         period_id=period.id,
@@ -81,6 +86,10 @@ def registration_item(
         gsi1pk=keys.by_period_pk(period.id),
         gsi1sk=keys.by_period_sk(stamp, id_hash),
     )
+    if name_hash:
+        item.gsi3pk = keys.by_name_pk(name_hash)
+        item.gsi3sk = keys.by_name_sk(period.id, id_hash)
+    return item
 
 
 def _result(item: RegistrationItem) -> ExamResult | None:
@@ -109,6 +118,41 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         auto_submitted=bool(item.auto_submitted),
         changes=tuple(_change(entry) for entry in item.changes or ()),
         saves=int(item.saves or 0),
+        extra_minutes=int(item.extra_minutes or 0),
+        mails=tuple(_sent_mail(entry) for entry in item.mails or ()),
+        voided=tuple(_voided(entry) for entry in item.voided or ()),
+    )
+
+
+def _plain(stored: Any) -> dict[str, Any]:
+    return stored.as_dict() if hasattr(stored, "as_dict") else dict(stored)
+
+
+def _sent_mail(stored: Any) -> SentMail:
+    entry = _plain(stored)
+    return SentMail(kind=str(entry["kind"]), at=clock.parse_iso(str(entry["at"])))
+
+
+def voided_item(attempt: VoidedAttempt) -> dict[str, Any]:
+    return {
+        "at": clock.iso(attempt.at),
+        "reason": attempt.reason,
+        "staff": attempt.staff,
+        "score": attempt.score,
+        "submitted_at": clock.iso(attempt.submitted_at) if attempt.submitted_at else None,
+    }
+
+
+def _voided(stored: Any) -> VoidedAttempt:
+    entry = _plain(stored)
+    score = entry.get("score")
+    submitted = entry.get("submitted_at")
+    return VoidedAttempt(
+        at=clock.parse_iso(str(entry["at"])),
+        reason=str(entry.get("reason") or ""),
+        staff=str(entry.get("staff") or ""),
+        score=int(score) if score is not None else None,
+        submitted_at=clock.parse_iso(str(submitted)) if submitted else None,
     )
 
 

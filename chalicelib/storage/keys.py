@@ -26,6 +26,7 @@ CALENDAR_PK = "calendar"
 # Index names, shared by the PynamoDB models and the table schema.
 BY_PERIOD_INDEX = "by_period"
 PASSERS_INDEX = "passers"
+BY_NAME_INDEX = "by_name"
 
 PASSER_PENDING = "pending"
 PASSER_EXPORTED = "exported"
@@ -75,6 +76,15 @@ def by_period_pk(period_id: str) -> str:
 
 def by_period_sk(registered_at: str, id_hash: str) -> str:
     return f"{registered_at}#{id_hash[:16]}"
+
+
+def by_name_pk(name_hash: str) -> str:
+    """The helpdesk's name index: the keyed hash of the name's `name_key`, never the name."""
+    return f"name#{name_hash}"
+
+
+def by_name_sk(period_id: str, id_hash: str) -> str:
+    return f"{period_id}#{id_hash[:16]}"
 
 
 def passers_pk(period_id: str) -> str:

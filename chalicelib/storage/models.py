@@ -107,6 +107,17 @@ class PassersIndex(GlobalSecondaryIndex["RegistrationItem"]):
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
+class ByNameIndex(GlobalSecondaryIndex["RegistrationItem"]):
+    """Registrations by the keyed hash of the name's `name_key`: the helpdesk's search by name."""
+
+    class Meta:
+        index_name = keys.BY_NAME_INDEX
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
 class RegistrationItem(_TableItem):
     period_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -145,9 +156,19 @@ class RegistrationItem(_TableItem):
     gsi2sk = UnicodeAttribute(null=True)
     exported_at = UnicodeAttribute(null=True)
     reminded_at = UnicodeAttribute(null=True)
+    # The helpdesk's name index (absent on registrations stored before it existed).
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    # Incident controls: this candidate's own end is the period's plus these minutes.
+    extra_minutes = NumberAttribute(null=True)
+    # E-mails the outbox sent about this registration: [{"kind", "at"}], oldest first.
+    mails = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
+    # Attempts staff voided: [{"at", "reason", "staff", "score", "submitted_at"}].
+    voided = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
 
     by_period = ByPeriodIndex()
     passers = PassersIndex()
+    by_name = ByNameIndex()
 
 
 class OutboxItem(_TableItem):
@@ -281,11 +302,12 @@ def table_schema(table_name: str) -> dict[str, Any]:
         ],
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": "S"}
-            for name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+            for name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
         ],
         "GlobalSecondaryIndexes": [
             gsi(keys.BY_PERIOD_INDEX, "gsi1pk", "gsi1sk"),
             gsi(keys.PASSERS_INDEX, "gsi2pk", "gsi2sk"),
+            gsi(keys.BY_NAME_INDEX, "gsi3pk", "gsi3sk"),
         ],
     }
 

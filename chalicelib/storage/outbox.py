@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.expressions.update import Action
 
@@ -78,6 +79,14 @@ class Outbox:
     def remove(self, entry: OutboxEntry) -> None:
         """Sent (or no longer sendable): the entry goes."""
         applied(lambda: OutboxItem(keys.OUTBOX_PK, entry.sk).delete())
+
+    def record_sent(self, entry: OutboxEntry, now: dt.datetime) -> None:
+        """Note on the registration which e-mail went out when, for the helpdesk (one UpdateItem;
+        a registration withdrawn meanwhile is left alone)."""
+        sent: Any = {"kind": entry.kind, "at": clock.iso(now)}
+        item = RegistrationItem(entry.target_pk, entry.target_sk)
+        actions: list[Action] = [RegistrationItem.mails.set((RegistrationItem.mails | []).append([sent]))]
+        applied(lambda: item.update(actions=actions, condition=RegistrationItem.pk.exists()))
 
     def registration(self, entry: OutboxEntry) -> Registration | None:
         """The registration an entry reports on, as it is now (one consistent GetItem)."""

@@ -75,6 +75,13 @@ class Repository:
     def id_hash(self, id_number: str) -> str:
         return self._hash("id", id_number)
 
+    def name_hash(self, name: str) -> str:
+        """The keyed hash of a name as exam entry compares it: the helpdesk's name index."""
+        return self._hash("name", name_key(name))
+
+    def claim_hash(self, field: keys.ClaimField, value: str) -> str:
+        return self._phone_hash(value) if field == "phone" else self._email_hash(value)
+
     def _phone_hash(self, phone: str) -> str:
         return self._hash("phone", phone)
 
@@ -256,7 +263,9 @@ class Repository:
         """
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
-        item = registration_item(period, contact, id_hash, now, consent_version)
+        item = registration_item(
+            period, contact, id_hash, now, consent_version, name_hash=self.name_hash(contact.name)
+        )
 
         as_seen = (
             PeriodItem.pk.exists()
@@ -296,6 +305,17 @@ class Repository:
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
         return registration_from_item(item)
+
+    def run(self, build: Callable[[], Transaction]) -> set[str]:
+        """Commit a transaction built by another store (the helpdesk's), retrying on conflicts."""
+        return self._run(build)
+
+    @staticmethod
+    def claim(
+        transaction: Transaction, field: keys.ClaimField, value_hash: str, id_hash: str, stamp: str
+    ) -> None:
+        """Take a phone or e-mail claim for this ID number, or keep it when already held."""
+        Repository._claim(transaction, field, value_hash, id_hash, stamp)
 
     @staticmethod
     def _claim(
@@ -423,8 +443,13 @@ class Repository:
         attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
         actions = _submission_actions(period.id, id_hash, contact, answers, result, paper_key, stamp)
         moves = self._claim_moves(current.contact, contact)
-        # Entry compares against the name as last updated here.
+        # Entry compares against the name as last updated here; the helpdesk finds it by it.
         actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
+        if name_key(contact.name) != name_key(current.contact.name):
+            actions += [
+                RegistrationItem.gsi3pk.set(keys.by_name_pk(self.name_hash(contact.name))),
+                RegistrationItem.gsi3sk.set(keys.by_name_sk(period.id, id_hash)),
+            ]
         if automatic:
             actions.append(RegistrationItem.auto_submitted.set(True))
         changes = changes_between(current.contact, contact, result.submitted_at)
@@ -470,6 +495,10 @@ class Repository:
             # An old claim no longer owned by this ID number: the table
             # disagrees with itself, which no request can cause.
             raise RuntimeError(f"submission refused by {sorted(failed)}")
+
+    def claim_moves(self, old: Contact, new: Contact) -> list[tuple[keys.ClaimField, str, str]]:
+        """The claims a change of details moves: (field, old hash, new hash), unchanged ones left out."""
+        return self._claim_moves(old, new)
 
     def _claim_moves(self, old: Contact, new: Contact) -> list[tuple[keys.ClaimField, str, str]]:
         """The claims a change of details moves: (field, old hash, new hash), unchanged ones left out."""

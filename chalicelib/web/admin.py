@@ -10,8 +10,8 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import audit, calendar, export, papers, periods, qr, results, retention
-from chalicelib.web.http import json_body, json_response, route
+from chalicelib.services import audit, calendar, export, helpdesk, papers, periods, qr, results, retention
+from chalicelib.web.http import json_body, json_response, no_content, route
 from chalicelib.web.pages import public_entry_url
 
 bp = Blueprint(__name__)
@@ -179,6 +179,83 @@ def audit_events() -> Response:
     """The audit trail from `since` (YYYY-MM-DD) on, optionally one `staff` member's, page by `cursor`."""
     query = dict(bp.current_request.query_params or {})
     return json_response(audit.events_page(runtime.current(), query))
+
+
+# The helpdesk ------------------------------------------------------------------
+
+PERSON_REGISTRATION = "/api/admin/people/{person}/registrations/{period_id}"
+
+
+@route(bp, "/api/admin/people", methods=["GET"], role=Role.VIEWER, full_details=True)
+def search_people() -> Response:
+    """Find a person by `id_number`, `phone`, `email` or `name` (exact): their registrations across
+    periods with status, score, change history and e-mails sent. Masked unless an admin asks `full=1`
+    (audited, with the people shown)."""
+    request = bp.current_request
+    role = Role.parse(request.context.get("staff_role"))
+    answer = helpdesk.search(runtime.current(), dict(request.query_params or {}), role)
+    request.context["full_details"] = answer.full
+    if answer.full:
+        request.context["audit_record"] = {"people": ",".join(answer.people)}
+    return json_response(answer.body)
+
+
+@route(bp, PERSON_REGISTRATION, methods=["PATCH"], role=Role.OPERATOR)
+def correct_registration(person: str, period_id: str) -> Response:
+    """Correct a registration's name, phone or e-mail (`reason` required); claims move in the same write."""
+    body = json_body(bp.current_request)
+    return json_response({"registration": helpdesk.correct(runtime.current(), person, period_id, body)})
+
+
+@route(bp, PERSON_REGISTRATION + "/withdraw", methods=["POST"], role=Role.OPERATOR)
+def withdraw_registration(person: str, period_id: str) -> Response:
+    """Withdraw a registration without a result (`reason` required); unused claims are freed."""
+    helpdesk.withdraw(runtime.current(), person, period_id, json_body(bp.current_request))
+    return no_content()
+
+
+@route(bp, PERSON_REGISTRATION + "/move", methods=["POST"], role=Role.OPERATOR)
+def move_registration(person: str, period_id: str) -> Response:
+    """Move a registration without a result to the period `period_id` of the body (`reason` required)."""
+    body = json_body(bp.current_request)
+    return json_response({"registration": helpdesk.move(runtime.current(), person, period_id, body)})
+
+
+@route(bp, "/api/admin/people/{person}/claims/{field}/release", methods=["POST"], role=Role.OPERATOR)
+def release_claim(person: str, field: str) -> Response:
+    """Release the person's claim on their phone or e-mail, judged a squat (`reason` required)."""
+    body = json_body(bp.current_request)
+    return json_response(helpdesk.release(runtime.current(), person, field, body))
+
+
+@route(bp, PERSON_REGISTRATION + "/extra-time", methods=["POST"], role=Role.OPERATOR)
+def give_extra_time(person: str, period_id: str) -> Response:
+    """Give one candidate `minutes` more on exam day (`reason` required)."""
+    body = json_body(bp.current_request)
+    return json_response({"registration": helpdesk.extra_time(runtime.current(), person, period_id, body)})
+
+
+@route(bp, PERSON_REGISTRATION + "/late-entry", methods=["POST"], role=Role.OPERATOR)
+def allow_late_entry(person: str, period_id: str) -> Response:
+    """Let one candidate enter after the exam ended, with `minutes` from now (`reason` required)."""
+    body = json_body(bp.current_request)
+    return json_response({"registration": helpdesk.late_entry(runtime.current(), person, period_id, body)})
+
+
+@route(bp, PERSON_REGISTRATION + "/reopen", methods=["POST"], role=Role.OPERATOR)
+def reopen_attempt(person: str, period_id: str) -> Response:
+    """Reopen an attempt closed automatically by mistake, `minutes` from now to finish (`reason` required)."""
+    body = json_body(bp.current_request)
+    return json_response({"registration": helpdesk.reopen(runtime.current(), person, period_id, body)})
+
+
+@route(bp, PERSON_REGISTRATION + "/void", methods=["POST"], role=Role.OPERATOR)
+def void_attempt(person: str, period_id: str) -> Response:
+    """Void the attempt (reason kept, never exported) so the real person can sit the exam."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    body = json_body(request)
+    return json_response({"registration": helpdesk.void(runtime.current(), person, period_id, body, staff)})
 
 
 @route(bp, "/api/admin/people/delete", methods=["POST"], role=Role.ADMIN)

@@ -104,7 +104,9 @@ def _check_role(request: Request, member: StaffMember) -> None:
 def _audit(request: Request, member: StaffMember, status: int) -> None:
     """Record a staff write, or a full-detail view, that succeeded."""
     method = request.method.upper()
-    viewed = audited_view(method, request.path) and member.role is Role.ADMIN
+    # A view that shows full details only when asked (the helpdesk's search) says whether it did.
+    shown = request.context.get("full_details", True)
+    viewed = audited_view(method, request.path) and member.role is Role.ADMIN and shown is True
     if method in ("GET", "HEAD", "OPTIONS") and not viewed:
         return
     reason: object = None

@@ -250,15 +250,17 @@ def _self_signed(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
+    # Fixed, wide validity: OpenSSL checks it against the real clock, while the test's own clock
+    # has travelled (time_machine does not reach OpenSSL).
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_before(now - dt.timedelta(days=365 * 6))
+        .not_valid_after(now + dt.timedelta(days=365 * 20))
         .add_extension(
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
         )
