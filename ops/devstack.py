@@ -173,7 +173,15 @@ def main() -> int:
         print(f"Candidates (the QR code above): {url}")
         print(f"Lookup / FAQ:                  {url}lookup  {url}faq")
         print(f"Staff console:                 {url}admin  (sign in with the staff token below)")
-        print(f"Demo candidate (today's exam): ID number {demo.DEMO_CANDIDATE.id_number}")
+        candidate = demo.DEMO_CANDIDATE
+        print(
+            f"Demo candidate (today's exam): {candidate.name}, ID number {candidate.id_number},"
+            f" phone {candidate.phone}, e-mail {candidate.email}"
+        )
+        print(
+            f"Candidates' e-mails:           {moto.url}/moto-api/data.json (moto's SES, \"ses\" →"
+            " sent messages; the outbox is sent every 5 s)"
+        )
         print(f"Staff token (Authorization: Bearer ...):\n{token}")
         print(f"Emulated AWS (moto):           {moto.url}/moto-api/")
         print("Ctrl-C stops both servers.")

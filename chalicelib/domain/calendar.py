@@ -201,3 +201,41 @@ def _iso_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+# From this day of the year on, staff are warned while next year's calendar is unknown: the State
+# Council publishes the arrangement in late October or November, and December exams already
+# count working days into January.
+WARN_NEXT_YEAR_FROM = (11, 1)
+
+
+@dataclass(frozen=True)
+class CalendarWarning:
+    """Something staff must do about the calendar, shown on the console."""
+
+    code: str
+    year: int
+    message: str
+
+    def public(self) -> dict[str, object]:
+        return {"code": self.code, "year": self.year, "message": self.message}
+
+
+def calendar_warnings(today: dt.date, calendar: WorkCalendar) -> tuple[CalendarWarning, ...]:
+    """The console's calendar warnings on `today`: this year unknown (always), next year unknown
+    (from 1 November)."""
+    found: list[CalendarWarning] = []
+    if calendar.year(today.year)[0] == "unknown":
+        found.append(_unknown(today.year, "今年"))
+    if (today.month, today.day) >= WARN_NEXT_YEAR_FROM and calendar.year(today.year + 1)[0] == "unknown":
+        found.append(_unknown(today.year + 1, "明年"))
+    return tuple(found)
+
+
+def _unknown(year: int, which: str) -> CalendarWarning:
+    return CalendarWarning(
+        "calendar_unknown",
+        year,
+        f"{which}（{year} 年）的法定节假日安排尚未录入：考试日期、报名期或导出期限落在 {year} 年的期次"
+        f"无法计算工作日。国务院办公厅公布通知后，请在「工作日日历」页面粘贴录入。",
+    )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.calendar import WorkCalendar, YearDays
+from chalicelib.domain.calendar import WorkCalendar, YearDays, calendar_warnings
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.notice import days_from_lists, parse_notice
 from chalicelib.runtime import Runtime
@@ -31,6 +31,11 @@ def calendar_year(rt: Runtime, year: str) -> dict[str, Any]:
     number = _year(year)
     source, days = work_calendar(rt).year(number)
     return days.public(source)
+
+
+def warnings(rt: Runtime) -> dict[str, Any]:
+    """What staff must do about the calendar today (next year unknown from 1 November)."""
+    return {"warnings": [w.public() for w in calendar_warnings(clock.today(), work_calendar(rt))]}
 
 
 def save_calendar_year(rt: Runtime, year: str, body: Mapping[str, object]) -> dict[str, Any]:

@@ -174,6 +174,12 @@ def put_calendar_year(year: str) -> Response:
     return json_response(calendar.save_calendar_year(runtime.current(), year, body))
 
 
+@route(bp, "/api/admin/warnings", methods=["GET"], role=Role.VIEWER)
+def staff_warnings() -> Response:
+    """What staff must see to on the console, such as next year's calendar still unknown."""
+    return json_response(calendar.warnings(runtime.current()))
+
+
 @route(bp, "/api/admin/audit", methods=["GET"], role=Role.ADMIN)
 def audit_events() -> Response:
     """The audit trail from `since` (YYYY-MM-DD) on, optionally one `staff` member's, page by `cursor`."""

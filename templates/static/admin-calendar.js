@@ -63,6 +63,7 @@
     if (!(year >= 2000 && year <= 2100)) year = thisYear();
     document.title = year + " 年工作日日历 · 工作人员控制台";
     loadYear(year);
+    loadWarnings();
     return true;
   }
 
@@ -209,6 +210,7 @@
       button.disabled = false;
       if (answer.status === 200 && answer.body) {
         render(answer.body);
+        loadWarnings();
         var flash = $("calendar-flash");
         flash.textContent = describe(answer.body);
         flash.hidden = false;
@@ -268,6 +270,27 @@
     slot.appendChild(link);
   }
 
+  /* The console's warnings (GET /api/admin/warnings): from 1 November, next year's calendar
+     still unknown. Shown above every screen, each with a link to the year here. */
+  function loadWarnings() {
+    A.call("GET", "api/admin/warnings").then(function (answer) {
+      var list = $("admin-warnings");
+      clear(list);
+      var warnings = (answer.status === 200 && answer.body && answer.body.warnings) || [];
+      for (var i = 0; i < warnings.length; i++) {
+        var item = element("li", "", warnings[i].message);
+        if (warnings[i].code === "calendar_unknown") {
+          var link = element("a", "", "录入 " + warnings[i].year + " 年");
+          link.href = "#calendar/" + warnings[i].year;
+          item.appendChild(link);
+        }
+        list.appendChild(item);
+      }
+      list.hidden = !warnings.length;
+    });
+  }
+
+  A.loadWarnings = loadWarnings;
   A.linkUnknownYear = linkUnknownYear;
   A.screen("calendar", showCalendar);
   A.onSignOut(function () {
@@ -277,5 +300,7 @@
     $("calendar-flash").hidden = true;
     noticeForm.reset();
     daysForm.reset();
+    clear($("admin-warnings"));
+    $("admin-warnings").hidden = true;
   });
 })();

@@ -145,6 +145,25 @@
     }).then(guarded(generation));
   }
 
+  /* A staff call with a body that is not JSON (a workbook's bytes): resolves to {status, body}. */
+  function send(method, path, data, contentType) {
+    return fetch(HR.root + path, {
+      method: method,
+      headers: { "Authorization": "Bearer " + A.token, "Content-Type": contentType },
+      body: data,
+      cache: "no-store",
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+        return { status: response.status, body: parsed };
+      });
+    }, function () {
+      return { status: 0, body: null };
+    }).then(guarded(generation));
+  }
+
   function download(path, accept, filename, errorSlot) {
     errorSlot.hidden = true;
     return fetchBlob(path, accept).then(function (answer) {
@@ -263,6 +282,7 @@
   A.messageOf = messageOf;
   A.call = call;
   A.fetchBlob = fetchBlob;
+  A.send = send;
   A.download = download;
   A.showView = showView;
   A.screen = screen;

@@ -28,7 +28,9 @@
   function showPeriods() {
     A.showView("periods");
     document.title = "考试期次 · 工作人员控制台";
-    loadPeriods().then(function (ok) { if (ok) renderPeriods(); });
+    if (!/^#(edit|delete)\//.test(location.hash)) closeDelete();
+    if (A.loadWarnings) A.loadWarnings();
+    return loadPeriods().then(function (ok) { if (ok) renderPeriods(); return ok; });
   }
 
   function renderPeriods() {
@@ -58,20 +60,41 @@
       var manage = element("a", "button-link", "管理");
       manage.href = link.href;
       actions.appendChild(manage);
+      var edit = element("a", "button-link", "修改");
+      edit.href = "#edit/" + encodeURIComponent(period.id);
+      edit.setAttribute("aria-label", "修改“" + period.name + "”");
+      actions.appendChild(edit);
+      var remove = element("a", "button-link", "删除");
+      remove.href = "#delete/" + encodeURIComponent(period.id);
+      remove.setAttribute("aria-label", "删除“" + period.name + "”");
+      actions.appendChild(remove);
       body.appendChild(row);
     }
   }
 
-  /* ---- a new period ----------------------------------------------------------------- */
+  /* ---- a new period, or a correction of one ----------------------------------------- */
 
   var periodForm = $("period-form");
+  var FIELDS = ["name", "exam_date", "exam_start", "exam_end", "notes", "registration_opens", "registration_closes"];
+  var editing = null;    // the period being corrected; null while creating one
 
-  $("period-new").addEventListener("click", function () {
+  function openPeriodForm(period) {
+    closeDelete();
+    editing = period;
+    periodForm.reset();
+    HR.clearErrors(periodForm);
+    $("period-form-title").textContent = period ? "修改期次：" + period.name : "新建期次";
+    $("period-submit").textContent = period ? "保存修改" : "创建期次";
+    $("period-form-hint").hidden = !period;
+    if (period) for (var i = 0; i < FIELDS.length; i++) periodForm.elements[FIELDS[i]].value = period[FIELDS[i]] || "";
+    $("period-window").open = false;
     periodForm.hidden = false;
     $("period-new").hidden = true;
     $("periods-flash").hidden = true;
     $("period-name").focus();
-  });
+  }
+
+  $("period-new").addEventListener("click", function () { openPeriodForm(null); });
 
   function closePeriodForm() {
     periodForm.reset();
@@ -79,6 +102,7 @@
     $("period-window").open = false;
     periodForm.hidden = true;
     $("period-new").hidden = false;
+    if (editing) { editing = null; if (/^#edit\//.test(location.hash)) history.replaceState(null, "", "#periods"); }
   }
 
   $("period-cancel").addEventListener("click", closePeriodForm);
@@ -91,46 +115,145 @@
     name.value = parseInt(value.slice(0, 4), 10) + "年" + parseInt(value.slice(5, 7), 10) + "月培训考试";
   });
 
+  /* Creating: every field, the window only when given. Correcting: only what changed, so an
+     unchanged exam date never counts as moved, and a moved one gets its window computed again. */
+  function formBody() {
+    var body = {};
+    for (var i = 0; i < FIELDS.length; i++) {
+      var name = FIELDS[i];
+      var value = periodForm.elements[name].value;
+      var optional = /^registration_/.test(name);
+      if (editing) { if (value !== (editing[name] || "") && (value || !optional)) body[name] = value; }
+      else if (value || !optional) body[name] = value;
+    }
+    return body;
+  }
+
   periodForm.addEventListener("submit", function (event) {
     event.preventDefault();
     HR.clearErrors(periodForm);
-    var body = {};
-    var fields = ["name", "exam_date", "exam_start", "exam_end", "notes"];
-    for (var i = 0; i < fields.length; i++) body[fields[i]] = periodForm.elements[fields[i]].value;
-    var optional = ["registration_opens", "registration_closes"];
-    for (var j = 0; j < optional.length; j++) {
-      var value = periodForm.elements[optional[j]].value;
-      if (value) body[optional[j]] = value;
-    }
-    var button = periodForm.querySelector('button[type="submit"]');
+    var body = formBody();
+    var before = editing;
+    if (before && !Object.keys(body).length) { closePeriodForm(); A.go("#periods"); return; }
+    var button = $("period-submit");
     button.disabled = true;
-    A.call("POST", "api/admin/periods", body).then(function (answer) {
+    var request = before ?
+      A.call("PATCH", "api/admin/periods/" + encodeURIComponent(before.id), body) :
+      A.call("POST", "api/admin/periods", body);
+    request.then(function (answer) {
       button.disabled = false;
-      if (answer.status === 201 && answer.body) {
+      if ((answer.status === 201 || (before && answer.status === 200)) && answer.body) {
         var period = answer.body.period;
         closePeriodForm();
-        flashCreated(period);
-        showPeriods();
+        if (before) flashCorrected(before, period); else flashCreated(period);
+        A.go("#periods");
         return;
       }
       var error = answer.body && answer.body.error;
+      // A moved exam date is what a registration forbids: the refusal shows at the date.
+      if (error && error.code === "period_has_registrations" && !error.field && "exam_date" in body) {
+        error = { code: error.code, message: error.message, field: "exam_date" };
+      }
       if (error && /^registration_/.test(error.field || "")) $("period-window").open = true;
-      HR.showError(periodForm, error || { message: A.messageOf(answer, "期次没有创建成功") });
+      HR.showError(periodForm, error || { message: A.messageOf(answer, before ? "修改没有保存成功" : "期次没有创建成功") });
       if (A.linkUnknownYear) A.linkUnknownYear(periodForm, error);
     });
   });
+
+  function examTime(period) {
+    return day(period.exam_date) + " " + period.exam_start + "–" + period.exam_end;
+  }
 
   function flashCreated(period) {
     var flash = $("periods-flash");
     clear(flash);
     flash.appendChild(document.createTextNode(
-      "已创建“" + period.name + "”：考试 " + day(period.exam_date) + " " + period.exam_start + "–" +
-      period.exam_end + "，报名 " + period.registration_opens + " 至 " + period.registration_closes + "。"));
+      "已创建“" + period.name + "”：考试 " + examTime(period) +
+      "，报名 " + period.registration_opens + " 至 " + period.registration_closes + "。"));
     var next = element("a", "", "下一步：上传试卷");
     next.href = "#period/" + encodeURIComponent(period.id) + "/paper";
     flash.appendChild(next);
     flash.hidden = false;
   }
+
+  function flashCorrected(before, period) {
+    var flash = $("periods-flash");
+    clear(flash);
+    var moved = examTime(before) !== examTime(period);
+    flash.appendChild(document.createTextNode("已保存“" + period.name + "”的修改" +
+      (moved ? "：考试时间改为 " + examTime(period) + "，已报名的考生会收到邮件通知新的考试时间。" : "。")));
+    flash.hidden = false;
+  }
+
+  /* #edit/<id>: the list with the form open on that period. */
+  function showEdit(parts) {
+    var id = decodeURIComponent(parts[1] || "");
+    if (!id) return false;
+    showPeriods().then(function () {
+      var found = findPeriod(id);
+      if (found) openPeriodForm(found); else A.go("#periods");
+    });
+    return true;
+  }
+
+  function findPeriod(id) {
+    if (!A.periods) return null;
+    for (var i = 0; i < A.periods.length; i++) if (A.periods[i].id === id) return A.periods[i];
+    return null;
+  }
+
+  /* ---- deleting a period created by mistake -------------------------------------------- */
+
+  var deleting = null;
+
+  /* #delete/<id>: the list with a confirmation for that period. */
+  function showDelete(parts) {
+    var id = decodeURIComponent(parts[1] || "");
+    if (!id) return false;
+    showPeriods().then(function () {
+      var found = findPeriod(id);
+      if (!found) { A.go("#periods"); return; }
+      closePeriodForm();
+      deleting = found;
+      $("period-delete-text").textContent = "确定删除“" + found.name + "”（考试 " + examTime(found) +
+        "）吗？删除后不能恢复。已有考生报名的期次不能删除。";
+      $("period-delete-error").hidden = true;
+      $("period-delete").hidden = false;
+      $("period-delete-confirm").disabled = false;
+      $("periods-flash").hidden = true;
+      $("period-delete-confirm").focus();
+    });
+    return true;
+  }
+
+  function closeDelete() {
+    deleting = null;
+    $("period-delete").hidden = true;
+    $("period-delete-error").hidden = true;
+  }
+
+  $("period-delete-cancel").addEventListener("click", function () { closeDelete(); A.go("#periods"); });
+
+  $("period-delete-confirm").addEventListener("click", function () {
+    var period = deleting;
+    if (!period) return;
+    var button = this;
+    button.disabled = true;
+    A.call("DELETE", "api/admin/periods/" + encodeURIComponent(period.id)).then(function (answer) {
+      button.disabled = false;
+      if (answer.status === 204) {
+        closeDelete();
+        var flash = $("periods-flash");
+        flash.textContent = "已删除“" + period.name + "”。";
+        flash.hidden = false;
+        A.go("#periods");
+        return;
+      }
+      var slot = $("period-delete-error");
+      slot.textContent = A.messageOf(answer, "期次没有删除成功");
+      slot.hidden = false;
+    });
+  });
 
   /* ---- one period ------------------------------------------------------------------- */
 
@@ -176,6 +299,8 @@
     fact(facts, "状态", state.label || "—");
     fact(facts, "试卷", current.has_paper ? "已上传" : "未上传");
     if (current.notes) fact(facts, "考试须知", current.notes);
+    $("period-edit").href = "#edit/" + encodeURIComponent(current.id);
+    $("period-remove").href = "#delete/" + encodeURIComponent(current.id);
     var links = $("period-tabs").querySelectorAll("a");
     for (var i = 0; i < links.length; i++) {
       links[i].href = "#period/" + encodeURIComponent(current.id) + "/" + links[i].getAttribute("data-tab");
@@ -197,9 +322,12 @@
   A.renderPeriodHead = renderPeriodHead;
   A.screen("periods", showPeriods);
   A.screen("period", showPeriod);
+  A.screen("edit", showEdit);
+  A.screen("delete", showDelete);
   A.onSignOut(function () {
     clear($("periods-table").querySelector("tbody"));
     $("periods-flash").hidden = true;
     closePeriodForm();
+    closeDelete();
   });
 })();

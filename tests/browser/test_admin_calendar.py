@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from chalicelib import clock
+from chalicelib.domain.calendar import WorkCalendar, calendar_warnings
 from tests.browser.test_admin_console import fits, send, sign_in
 from tests.support.stack import Stack
 
@@ -44,6 +46,13 @@ def test_an_unknown_year_sends_staff_to_the_calendar_where_the_pasted_notice_sho
     # the first working day of 2027, which nobody knows yet.
     send(stack, "POST", "api/admin/periods", LAST_OF_2026, stack.staff_token)
     sign_in(desk, stack)
+    # From 1 November the console warns while next year is unknown (the real clock decides).
+    expected = [w.year for w in calendar_warnings(clock.today(), WorkCalendar())]
+    warnings = desk.locator("#admin-warnings")
+    if 2027 in expected:
+        expect(warnings).to_contain_text("（2027 年）的法定节假日安排尚未录入")
+    else:
+        expect(warnings).to_be_hidden()
     desk.click("#period-new")
     desk.fill("#period-exam-date", "2027-02-26")
     desk.fill("#period-name", "2027年2月培训考试")
@@ -69,6 +78,7 @@ def test_an_unknown_year_sends_staff_to_the_calendar_where_the_pasted_notice_sho
     expect(desk.locator("#calendar-flash")).to_contain_text("已根据通知录入 2027 年")
     expect(desk.locator("#calendar-source")).to_contain_text("工作人员录入")
     expect(error).to_be_hidden()
+    expect(warnings).not_to_contain_text("2027")
     for off in ("2027-01-01", "2027-02-05", "2027-02-12"):
         expect(day(desk, off)).to_have_class("holiday")
         expect(day(desk, off).locator("button")).to_have_attribute("aria-label", re.compile("放假$"))

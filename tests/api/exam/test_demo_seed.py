@@ -40,3 +40,24 @@ def test_seeding_twice_changes_nothing(emulator: None, travel: Any) -> None:
     list(demo.seed())
     again = list(demo.seed())
     assert [line for line in again if line.startswith("seeded")] == []
+
+
+def test_the_seed_shows_a_year_entered_by_staff_one_from_the_library_and_a_paper_from_the_workbook(
+    emulator: None, travel: Any
+) -> None:
+    from chalicelib.domain.calendar import WorkCalendar
+    from chalicelib.services import calendar, papers
+
+    travel(beijing(2026, 12, 1, 10))
+    lines = list(demo.seed())
+    rt = runtime.current()
+    assert calendar.calendar_year(rt, "2026")["source"] == "staff"
+    assert calendar.calendar_year(rt, "2025")["source"] == "library"
+    # The notice as staff paste it gives the year exactly as the library had it.
+    assert calendar.work_calendar(rt).year(2026)[1] == WorkCalendar().year(2026)[1]
+    assert any("(Excel workbook): 50 questions" in line for line in lines)
+    assert any("(JSON): 50 questions" in line for line in lines)
+    upcoming = max(rt.repo.list_periods(), key=lambda period: period.exam_date)
+    preview = papers.preview(rt, upcoming.id)
+    assert preview["paper"]["title"] == demo.demo_paper()["title"]
+    assert preview["answers"] == {q["id"]: sorted(q["answer"]) for q in demo.demo_paper()["questions"]}
