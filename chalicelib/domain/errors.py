@@ -184,6 +184,16 @@ class AlreadySubmitted(Conflict):
         self.result = result
 
 
+class SavedAnswersChanged(Unavailable):
+    """A save landed between a submission's read of the saved answers and its write.
+
+    The submission reads again and scores the answers with that save in it
+    (services/exam.py); only when saves keep landing does the candidate see
+    this, as the 503 it is: nothing was stored, and retrying is safe."""
+
+    default_message = "交卷时答案仍在保存，尚未交卷。请稍候片刻再点击交卷，已作答的内容不会丢失。"
+
+
 class NotRegistered(NotFound):
     """No registration for today's period, or a name that is not the registered one:
     the candidate cannot tell which (contract v2)."""

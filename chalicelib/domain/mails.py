@@ -134,6 +134,30 @@ def export_warning_mail(
     )
 
 
+def export_failed_mail(
+    period: Period, pending: int, deadline: dt.date | None, today: dt.date, reason: str
+) -> Mail:
+    """To staff: this period's export failed tonight (the other periods' went out as usual)."""
+    return Mail(
+        subject=f"【警告】{period.name}：导出失败，尚有 {pending} 名通过人员未导出",
+        body=_lines(
+            "各位老师好：",
+            "",
+            f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}，编号 {period.id}）",
+            f"本期导出失败，尚未导出的通过人员：{pending} 人（均未标记为已导出，不会遗漏）",
+            f"录入截止：{_deadline_text(deadline)}",
+            f"今天：{chinese_date(today)}",
+            f"原因：{reason}",
+            "",
+            "其他期次的导出照常进行，不受影响。问题排除后，下一次定时导出会自动发送本期；",
+            "也可在管理接口 POST /api/admin/periods/{id}/export 或命令行",
+            f"python -m chalicelib.cli export {period.id} 手动导出。",
+            "",
+            f"{SIGNATURE} 培训考试系统（自动发送）",
+        ),
+    )
+
+
 # Candidates ----------------------------------------------------------------
 
 

@@ -169,6 +169,8 @@ class Registration:
     exported_at: dt.datetime | None = None
     auto_submitted: bool = False
     changes: tuple[Change, ...] = ()
+    # How many times answers were saved: what a submission read them at.
+    saves: int = 0
     # Given by staff on exam day (a phone that died, a late entry, a reopened attempt):
     # this candidate's exam ends this much after the period's.
     extra_minutes: int = 0

@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import tempfile
+import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ from chalicelib.domain.errors import (
     MailNotConfigured,
     MailTooLarge,
 )
-from chalicelib.domain.mails import export_mail, export_warning_mail
+from chalicelib.domain.mails import export_failed_mail, export_mail, export_warning_mail
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
@@ -283,33 +284,88 @@ def _messages_in_parts(
             parts = min(parts * 2, files.count)
 
 
-def export_passers(rt: Runtime) -> RunSummary:
-    """The scheduled run: every period whose exam has ended, its new passers; then the deadline check."""
+def export_passers(rt: Runtime, store: PasserStore | None = None) -> RunSummary:
+    """The scheduled run: every period whose exam has ended, its new passers; then the deadline check.
+
+    Each period is exported on its own: whatever goes wrong with one (S3, SES,
+    an e-mail that cannot be built, a bug) is logged, staff are warned by an
+    e-mail naming that period, and the run goes on with the next. Nothing of
+    the failed period is marked, so a later run exports it once it can be.
+    `store` may be injected (a test's faulty index)."""
     now = clock.now()
-    store = passer_store(rt)
+    store = store or passer_store(rt)
     summary = RunSummary()
     for period in rt.repo.list_periods():
         if not rules.exam_has_ended(period, now):
             continue
-        # One Query per ended period and day; a period with nothing pending costs nothing more.
-        if not store.has_pending(period.id):
-            continue
-        reason = ""
         try:
-            with period_lease(rt, period.id, now):
-                summary.exported.append(_export(rt, period, False, now, None))
-            continue
-        except ExportRunning:
-            summary.skipped.append(period.id)
-            reason = "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
-            _log("skipped_running", period_id=period.id)
-        except DomainError as error:
+            _export_ended(rt, store, period, now, summary)
+        except Exception as error:  # one period's failure must not stop the others
             summary.failed.append(period.id)
-            reason = f"导出失败（{error.code}）：{error.message}"
-            _log("failed", period_id=period.id, code=error.code)
+            _log_unexpected(period.id, error)
+            if _warn_failed(rt, store, period, now, _unexpected_reason(error)):
+                summary.warned.append(period.id)
+    return summary
+
+
+def _export_ended(
+    rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, summary: RunSummary
+) -> None:
+    """One ended period's part of the scheduled run; raises only what nobody expected."""
+    # One Query per ended period and day; a period with nothing pending costs nothing more.
+    if not store.has_pending(period.id):
+        return
+    try:
+        with period_lease(rt, period.id, now):
+            summary.exported.append(_export(rt, period, False, now, None))
+        return
+    except ExportRunning:
+        summary.skipped.append(period.id)
+        _log("skipped_running", period_id=period.id)
+        reason = "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
         if _warn_if_late(rt, store, period, now, reason):
             summary.warned.append(period.id)
-    return summary
+        return
+    except DomainError as error:
+        summary.failed.append(period.id)
+        _log("failed", period_id=period.id, code=error.code)
+        reason = f"导出失败（{error.code}）：{error.message}"
+    if _warn_failed(rt, store, period, now, reason):
+        summary.warned.append(period.id)
+
+
+def _unexpected_reason(error: BaseException) -> str:
+    return (
+        f"导出文件或邮件无法生成（内部错误 {type(error).__name__}）。其他期次的导出不受影响；"
+        "该期次的通过人员均未标记为已导出，问题修复后下一次导出会发送。请联系技术人员查看日志。"
+    )
+
+
+def _log_unexpected(period_id: str, error: BaseException) -> None:
+    """The failure's type and where it was raised; never its message, which may quote a passer."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = [f"{Path(frame.filename).name}:{frame.lineno}:{frame.name}" for frame in frames[-5:]]
+    log.error(
+        json.dumps(
+            {
+                "type": "export",
+                "event": "failed",
+                "period_id": period_id,
+                "error": type(error).__name__,
+                "at": where,
+            },
+            separators=(",", ":"),
+        )
+    )
+
+
+def _warn_failed(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
+    """A period whose export failed: staff are told at once, naming it, whatever the deadline."""
+    try:
+        return _warn(rt, store, period, now, reason, failed=True)
+    except Exception as error:  # nor may its warning
+        log.error("period %s: export failure warning could not be sent (%s)", period.id, type(error).__name__)
+        return False
 
 
 def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
@@ -320,6 +376,13 @@ def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datet
     except CalendarUnknown:
         log.warning("calendar unknown for period %s: deadline warning not evaluated", period.id)
         return False
+    return _warn(rt, store, period, now, reason, failed=False)
+
+
+def _warn(
+    rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str, failed: bool
+) -> bool:
+    """E-mail staff about this period's passers still unexported; True when it was sent."""
     pending = store.count_pending(period.id)
     if pending == 0:
         return False
@@ -329,11 +392,12 @@ def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datet
             "period %s: %d passers unexported near the deadline and no staff to warn", period.id, pending
         )
         return False
-    mail = export_warning_mail(period, pending, _deadline(rt, period), now.date(), reason)
+    build = export_failed_mail if failed else export_warning_mail
+    mail = build(period, pending, _deadline(rt, period), now.date(), reason)
     try:
         mailer(rt).send_text(recipients, mail)
     except DomainError as error:
-        log.error("period %s: deadline warning could not be sent (%s)", period.id, error.code)
+        log.error("period %s: export warning could not be sent (%s)", period.id, error.code)
         return False
-    _log("warned", period_id=period.id, pending=pending)
+    _log("warned", period_id=period.id, pending=pending, failed=failed)
     return True

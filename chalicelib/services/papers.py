@@ -85,10 +85,13 @@ def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> St
     period = _fresh_period(rt, period_id)
     paper = parse_paper(document)
     settle = dt.timedelta(seconds=rt.settings.period_cache_seconds)
-    if period.paper_key and now >= period.exam_starts_at(clock.BEIJING) - settle:
+    locked = now >= period.exam_starts_at(clock.BEIJING) - settle
+    if period.paper_key and locked:
         raise PaperLocked()
     stored = paper_store(rt).put(period.id, document, paper, now)
-    rt.repo.set_period_paper(period.id, stored.key)
+    # Locked: only a first paper, and the write itself checks there is none yet
+    # (another upload may have stored one since the read above).
+    rt.repo.set_period_paper(period.id, stored.key, first=locked)
     rt.periods.invalidate()
     return stored
 

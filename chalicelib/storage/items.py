@@ -117,6 +117,7 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         exported_at=clock.parse_iso(item.exported_at) if item.exported_at else None,
         auto_submitted=bool(item.auto_submitted),
         changes=tuple(_change(entry) for entry in item.changes or ()),
+        saves=int(item.saves or 0),
         extra_minutes=int(item.extra_minutes or 0),
         mails=tuple(_sent_mail(entry) for entry in item.mails or ()),
         voided=tuple(_voided(entry) for entry in item.voided or ()),

@@ -137,6 +137,10 @@ class RegistrationItem(_TableItem):
     seed = UnicodeAttribute(null=True)
     answers = MapAttribute[str, Any](null=True)  # type: ignore[no-untyped-call]
     answers_saved_at = UnicodeAttribute(null=True)
+    # How many saves the attempt has had. A submission is scored from the saved
+    # answers it read, and its write requires this count unchanged: a save that
+    # lands in between is then in the answers scored, never overwritten.
+    saves = NumberAttribute(null=True)
     submitted_at = UnicodeAttribute(null=True)
     score = NumberAttribute(null=True)
     pass_mark = NumberAttribute(null=True)

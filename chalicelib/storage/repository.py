@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib import clock
@@ -31,8 +32,10 @@ from chalicelib.domain.errors import (
     Invalid,
     NotFound,
     NotRegistered,
+    PaperLocked,
     PeriodChanged,
     PeriodHasRegistrations,
+    SavedAnswersChanged,
     Unavailable,
 )
 from chalicelib.domain.identity import Contact, email_identity, name_key
@@ -216,14 +219,30 @@ class Repository:
             except PeriodItem.DoesNotExist:
                 return None
 
-    def set_period_paper(self, period_id: str, paper_key: str) -> None:
+    def set_period_paper(self, period_id: str, paper_key: str, first: bool = False) -> None:
+        """Make `paper_key` the period's paper (one conditional UpdateItem).
+
+        `first`: only if the period has no paper yet (its exam is under way,
+        when only a late first paper may still come). The write's condition
+        decides, not an earlier read: of two first papers uploaded at the same
+        moment, one becomes the period's and the other is refused `PaperLocked`."""
         item = PeriodItem(keys.PERIOD_PK, keys.period_sk(period_id))
-        if not applied(
-            lambda: item.update(
-                actions=[PeriodItem.paper_key.set(paper_key)], condition=PeriodItem.pk.exists()
-            )
-        ):
-            raise NotFound("没有找到该期次。")
+        condition = PeriodItem.pk.exists()
+        if first:
+            condition = condition & PeriodItem.paper_key.does_not_exist()
+        if applied(lambda: item.update(actions=[PeriodItem.paper_key.set(paper_key)], condition=condition)):
+            return
+        if first and self._period_exists(period_id):
+            raise PaperLocked()
+        raise NotFound("没有找到该期次。")
+
+    def _period_exists(self, period_id: str) -> bool:
+        with dynamodb_errors():
+            try:
+                PeriodItem.get(keys.PERIOD_PK, keys.period_sk(period_id), consistent_read=True)
+            except PeriodItem.DoesNotExist:
+                return False
+        return True
 
     # Registration ----------------------------------------------------------
 
@@ -392,6 +411,7 @@ class Repository:
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period_id))
         actions = [RegistrationItem.answers[qid].set(chosen) for qid, chosen in answers.items()]
         actions.append(RegistrationItem.answers_saved_at.set(clock.iso(now)))
+        actions.append(RegistrationItem.saves.add(1))
         condition = RegistrationItem.answers.exists() & RegistrationItem.submitted_at.does_not_exist()
         if not applied(lambda: item.update(actions=actions, condition=condition)):
             self._refuse_attempt(period_id, id_hash)
@@ -444,7 +464,11 @@ class Repository:
                 "attempt",
                 attempt,
                 actions=actions,
-                condition=(RegistrationItem.pk.exists() & RegistrationItem.submitted_at.does_not_exist()),
+                condition=(
+                    RegistrationItem.pk.exists()
+                    & RegistrationItem.submitted_at.does_not_exist()
+                    & _saves_as_read(current.saves)
+                ),
             )
             for field, old, new in moves:
                 self._move_claim(transaction, field, old, new, id_hash, stamp)
@@ -463,7 +487,7 @@ class Repository:
 
         failed = self._run(build)
         if "attempt" in failed:
-            self._refuse_attempt(period.id, id_hash)
+            self._refuse_attempt(period.id, id_hash, current.saves)
         for field in ("phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
@@ -501,12 +525,25 @@ class Repository:
         )
         self._claim(transaction, field, new, id_hash, stamp)
 
-    def _refuse_attempt(self, period_id: str, id_hash: str) -> NoReturn:
-        """An attempt's write was refused: say why (submitted already, or no registration)."""
+    def _refuse_attempt(self, period_id: str, id_hash: str, saves: int | None = None) -> NoReturn:
+        """An attempt's write was refused: say why (submitted already, answers saved since
+        the submission read them, or no registration)."""
         stored = self.attempt(period_id, id_hash)
         if stored.result is not None:
             raise AlreadySubmitted(stored.result)
+        if saves is not None and stored.saves != saves:
+            raise SavedAnswersChanged()
         raise NotRegistered()
+
+
+def _saves_as_read(saves: int) -> Condition:
+    """The attempt's answers are still as a submission read them: no save since."""
+    condition: Condition = (
+        RegistrationItem.saves.does_not_exist() | (RegistrationItem.saves == 0)
+        if saves == 0
+        else RegistrationItem.saves == saves
+    )
+    return condition
 
 
 _NO_REGISTRATIONS = PeriodItem.registrations.does_not_exist() | (PeriodItem.registrations == 0)

@@ -336,25 +336,42 @@ def test_route_404_for_an_unknown_period_and_401_without_a_token(rt, api):
     assert api.post("/api/admin/periods/nope/export").status_code == 401
 
 
-def test_warning_on_the_fourth_working_day_when_passers_are_still_unexported(rt, period, travel, monkeypatch):
+def test_a_failed_export_warns_staff_at_once_naming_the_period(rt, period, travel, monkeypatch):
     add_passers(rt, period, range(2))
     monkeypatch.setenv("EXPORT_RECIPIENTS", "")  # the export cannot be sent; staff alerts still can
-    travel(beijing(2026, 12, 23, 19))  # the 3rd working day
+    travel(beijing(2026, 12, 21, 19))  # the 1st working day after the exam
     current = runtime.current()
     aws.client("ses", current.settings.ses_region).verify_email_identity(
         EmailAddress=current.settings.ses_sender
     )
-    assert export.export_passers(current).warned == []
-    assert mailbox.text_emails(current.settings.ses_region) == []
 
-    travel(beijing(2026, 12, 24, 19))  # the 4th
     summary = export.export_passers(current)
 
     assert summary.failed == [period.id] and summary.warned == [period.id]
     [warning] = mailbox.text_emails(current.settings.ses_region)
     assert warning.to == ["staff@hr-exam.local"]
-    assert "2 名" in warning.subject
+    assert period.name in warning.subject and "导出失败" in warning.subject and "2 名" in warning.subject
     assert "2026年12月25日" in warning.body and "mail_not_configured" in warning.body
+
+
+def test_warning_on_the_fourth_working_day_when_passers_are_still_unexported(rt, period, travel):
+    add_passers(rt, period, range(2))
+    store = export.passer_store(rt)
+    # Another run holds the period (a run killed mid-export holds it until its lease expires).
+    travel(beijing(2026, 12, 23, 19))  # the 3rd working day
+    assert store.acquire_lease(period.id, "another-run", beijing(2026, 12, 23, 19), dt.timedelta(days=5))
+    summary = export.export_passers(rt)
+    assert summary.skipped == [period.id] and summary.warned == []
+    assert mailbox.text_emails(rt.settings.ses_region) == []
+
+    travel(beijing(2026, 12, 24, 19))  # the 4th
+    summary = export.export_passers(rt)
+
+    assert summary.skipped == [period.id] and summary.warned == [period.id]
+    [warning] = mailbox.text_emails(rt.settings.ses_region)
+    assert warning.to == ["staff@hr-exam.local"]
+    assert "2 名" in warning.subject and "临近" in warning.subject
+    assert "2026年12月25日" in warning.body and "另一次导出正在进行" in warning.body
 
 
 def test_the_schedule_function_is_named_export_passers(rt, period, travel):

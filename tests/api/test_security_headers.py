@@ -45,6 +45,8 @@ def assert_secure(response: Any, where: str) -> None:
     assert re.search(r"script-src 'self'(;|$)", csp), where
     assert "frame-ancestors 'none'" in csp, where
     assert headers["x-content-type-options"] == "nosniff"
+    hsts = dict(part.strip().partition("=")[::2] for part in headers["strict-transport-security"].split(";"))
+    assert int(hsts["max-age"]) >= 365 * 24 * 3600 and "includeSubDomains" in hsts, where
 
 
 def concrete(path: str) -> str:

@@ -206,7 +206,11 @@ def test_one_refused_export_recipient_fails_the_export_and_marks_nobody(rt, peri
     # The server delivered to the one it accepted; the export still counts as not sent, so
     # the next run sends it again (a duplicate for a@ beats b@ never getting it).
     assert summary.failed == [period.id] and summary.exported == []
-    assert [envelope.rcpt_tos for envelope, _ in box.messages] == [["a@example.cn"]]
+    # ...and staff are warned at once, naming the period (contract v2, "Other").
+    export_mail, warning = box.messages
+    assert export_mail[0].rcpt_tos == ["a@example.cn"]
+    assert warning[0].rcpt_tos == list(stage.settings.staff_alert_recipients)
+    assert period.name in str(warning[1]["Subject"]) and summary.warned == [period.id]
     again = replace(stage, extras={})
     box.refuse_recipients.clear()
     [result] = export.export_passers(again).exported

@@ -81,7 +81,12 @@ def test_gateway_answers_in_the_contracts_shape_with_the_security_headers(
             name.removeprefix("gatewayresponse.header."): value.strip("'")
             for name, value in answer["responseParameters"].items()
         }
-        for name in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+        for name in (
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "X-Frame-Options",
+            "Strict-Transport-Security",
+        ):
             assert headers[name] == SECURITY_HEADERS[name], (kind, name)
         assert "Content-Security-Policy" in headers
         body = json.loads(answer["responseTemplates"]["application/json"])

@@ -110,6 +110,8 @@ def test_every_subject_stays_on_one_line_and_builds_into_a_message(name: str, tm
         mails.confirmation_mail(period, PERSON, "https://exam.example"),
         mails.reminder_mail(period, PERSON, "https://exam.example"),
         mails.result_mail(period, PERSON, result, "https://exam.example"),
+        mails.export_warning_mail(period, 2, dt.date(2026, 12, 25), dt.date(2026, 12, 24), "原因"),
+        mails.export_failed_mail(period, 2, dt.date(2026, 12, 25), dt.date(2026, 12, 21), "原因"),
     ]
     attachment = tmp_path / "a.csv"
     attachment.write_bytes(b"x")

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
 
 from chalicelib import clock, runtime
-from chalicelib.domain.errors import AlreadyPassed, AlreadySubmitted, Duplicate
+from chalicelib.domain.errors import AlreadyPassed, AlreadySubmitted, Duplicate, SavedAnswersChanged
 from chalicelib.domain.identity import Contact
 from chalicelib.domain.papers import grade
+from chalicelib.services import exam
 from chalicelib.services.papers import period_paper
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
+from chalicelib.storage.repository import Repository
 from tests.api.conftest import body
 from tests.api.exam.conftest import ExamDay, S3Calls
 from tests.support.exam_data import answers_scoring, key_of, person, register
@@ -314,3 +317,63 @@ def test_the_write_itself_refuses_to_score_an_attempt_twice(exam_day: ExamDay) -
         rt.repo.record_submission(period, stale, alice, answers_scoring(100), second, period.paper_key)
     assert refused.value.result == first
     assert refused.value.result.score == 70
+
+
+class SaveLandsAfterTheRead(Repository):
+    """The attempt as a submission reads it, and then, before the submission writes,
+    the page's autosave still in flight lands (`saves` of them)."""
+
+    def __init__(self, repo: Repository, answers: dict[str, list[str]], saves: int = 1) -> None:
+        super().__init__(repo._hash)
+        self.answers = answers
+        self.saves = saves
+
+    def attempt(self, period_id: str, id_hash: str) -> Any:
+        read = super().attempt(period_id, id_hash)
+        if self.saves:
+            self.saves -= 1
+            super().save_answers(period_id, id_hash, self.answers, clock.now())
+        return read
+
+
+def test_a_save_that_lands_while_a_submit_is_in_progress_is_scored_not_dropped(exam_day: ExamDay) -> None:
+    alice = exam_day.register(1)
+    exam_day.at(9, 30)
+    token = exam_day.enter(alice)
+    rt = runtime.current()
+    # The submit names s1..s30 right; the save in flight answers s31 right as well.
+    submitted = {qid: chosen for qid, chosen in answers_scoring(60).items() if qid != "s31"}
+    racing = dataclasses.replace(rt, repo=SaveLandsAfterTheRead(rt.repo, {"s31": key_of("s31")}))
+    attempt = exam.authenticate(racing, token)
+
+    result = exam.submit(
+        racing,
+        attempt,
+        {"name": alice.name, "phone": alice.phone, "email": alice.email, "answers": submitted},
+    )
+
+    assert result.score == 62
+    stored = rt.repo.attempt(exam_day.period.id, attempt.id_hash)
+    assert stored.answers["s31"] == key_of("s31") and stored.result == result
+    # Once scored, a save is refused in the contract's shape, never a silent 204.
+    late = exam_day.api.put("/api/exam/answers", {"answers": {"s32": key_of("s32")}}, token=token)
+    assert code(late) == (409, "already_submitted")
+    assert body(late)["result"]["score"] == 62
+
+
+def test_saves_landing_under_every_read_answer_503_and_store_nothing(exam_day: ExamDay) -> None:
+    alice = exam_day.register(1)
+    exam_day.at(9, 30)
+    token = exam_day.enter(alice)
+    rt = runtime.current()
+    storm = SaveLandsAfterTheRead(rt.repo, {"s31": key_of("s31")}, saves=100)  # a save under every read
+    racing = dataclasses.replace(rt, repo=storm)
+    attempt = exam.authenticate(racing, token)
+    details = {"name": alice.name, "phone": alice.phone, "email": alice.email, "answers": answers_scoring(60)}
+
+    with pytest.raises(SavedAnswersChanged) as refused:
+        exam.submit(racing, attempt, details)
+
+    assert refused.value.status == 503
+    assert rt.repo.attempt(exam_day.period.id, attempt.id_hash).result is None
+    assert exam_day.submit(token, alice, answers_scoring(60)).status_code == 200
