@@ -182,9 +182,7 @@ def reopen(rt: Runtime, person: str, period_id: str, body: Mapping[str, object])
     return _view(rt, store.reopen(period, ref, max(current.extra_minutes, extra)))
 
 
-def void(
-    rt: Runtime, person: str, period_id: str, body: Mapping[str, object], staff: str
-) -> dict[str, Any]:
+def void(rt: Runtime, person: str, period_id: str, body: Mapping[str, object], staff: str) -> dict[str, Any]:
     """Void the attempt (kept with the reason, never exported) so the real person can sit the exam."""
     ref = helpdesk.person_ref(person)
     why = helpdesk.reason(body)

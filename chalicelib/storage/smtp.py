@@ -16,14 +16,17 @@ kind of failure and the SMTP code, never an address or the credentials.
 from __future__ import annotations
 
 import logging
-import smtplib
 import ssl
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.config import SMTP_SECURITY_MODES
 from chalicelib.domain.errors import MailFailed
+
+if TYPE_CHECKING:
+    import smtplib
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,10 @@ class SmtpTransport:
         self._credentials = credentials
 
     def _connect(self) -> smtplib.SMTP:
+        # smtplib brings the e-mail package's generator: imported when a stage first mails over
+        # SMTP, not on every cold start (tests/packaging/test_cold_start.py).
+        import smtplib
+
         server = self._server
         context = server.tls_context or ssl.create_default_context()
         connection: smtplib.SMTP
@@ -96,6 +103,8 @@ class SmtpTransport:
 
 
 def _close(connection: smtplib.SMTP) -> None:
+    import smtplib
+
     try:
         connection.quit()
     except (smtplib.SMTPException, OSError):
@@ -105,6 +114,8 @@ def _close(connection: smtplib.SMTP) -> None:
 @contextmanager
 def _smtp_errors() -> Iterator[None]:
     """Refusals, TLS and network failures become `MailFailed`; the log names the kind and code only."""
+    import smtplib
+
     try:
         yield
     except smtplib.SMTPResponseException as exc:
