@@ -16,6 +16,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain import helpdesk
 from chalicelib.domain.errors import Forbidden, RegistrationNotFound
+from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import Registration
 from chalicelib.domain.staff import Role
 from chalicelib.runtime import Runtime
@@ -160,18 +161,21 @@ def extra_time(rt: Runtime, person: str, period_id: str, body: Mapping[str, obje
 
 def late_entry(rt: Runtime, person: str, period_id: str, body: Mapping[str, object]) -> dict[str, Any]:
     """Let a candidate enter after the exam ended: their own end becomes `minutes` from now."""
-    ref = helpdesk.person_ref(person)
-    wanted = helpdesk.minutes(body)
-    helpdesk.reason(body)
-    period = rt.periods.get(period_id)
-    store = _store(rt)
-    current = _registration(store, ref, period.id)
-    extra = helpdesk.minutes_until(period.exam_ends_at(clock.BEIJING), clock.now(), wanted)
-    return _view(rt, store.set_extra_minutes(period, ref, max(current.extra_minutes, extra)))
+    store, period, ref, extra = _minutes_from_now(rt, person, period_id, body)
+    return _view(rt, store.set_extra_minutes(period, ref, extra))
 
 
 def reopen(rt: Runtime, person: str, period_id: str, body: Mapping[str, object]) -> dict[str, Any]:
     """Reopen an attempt closed automatically by mistake, with `minutes` from now to finish."""
+    store, period, ref, extra = _minutes_from_now(rt, person, period_id, body)
+    return _view(rt, store.reopen(period, ref, extra))
+
+
+def _minutes_from_now(
+    rt: Runtime, person: str, period_id: str, body: Mapping[str, object]
+) -> tuple[Helpdesk, Period, str, int]:
+    """The extra minutes that end this candidate's exam `minutes` from now (never fewer than
+    already granted), with what the write needs; the body's reason is required."""
     ref = helpdesk.person_ref(person)
     wanted = helpdesk.minutes(body)
     helpdesk.reason(body)
@@ -179,7 +183,7 @@ def reopen(rt: Runtime, person: str, period_id: str, body: Mapping[str, object])
     store = _store(rt)
     current = _registration(store, ref, period.id)
     extra = helpdesk.minutes_until(period.exam_ends_at(clock.BEIJING), clock.now(), wanted)
-    return _view(rt, store.reopen(period, ref, max(current.extra_minutes, extra)))
+    return store, period, ref, max(current.extra_minutes, extra)
 
 
 def void(rt: Runtime, person: str, period_id: str, body: Mapping[str, object], staff: str) -> dict[str, Any]:
