@@ -181,11 +181,7 @@ class Helpdesk:
 
         def build() -> Transaction:
             transaction = Transaction()
-            transaction.delete(
-                "registration",
-                RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id)),
-                condition=_unchanged(current) & RegistrationItem.submitted_at.does_not_exist(),
-            )
+            _delete_unscored(transaction, id_hash, period.id, current)
             transaction.check("person", PersonItem, keys.person_pk(id_hash), keys.PERSON_SK, person)
             _count(transaction, "period", period.id, -1)
             for field in freed:
@@ -268,11 +264,7 @@ class Helpdesk:
 
         def build() -> Transaction:
             transaction = Transaction()
-            transaction.delete(
-                "registration",
-                RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(source.id)),
-                condition=_unchanged(current) & RegistrationItem.submitted_at.does_not_exist(),
-            )
+            _delete_unscored(transaction, id_hash, source.id, current)
             transaction.put("id_number", new, condition=RegistrationItem.pk.does_not_exist())
             _count(transaction, "period", source.id, -1)
             _count(transaction, "target", target.id, +1)
@@ -455,3 +447,12 @@ def _refuse(failed: set[str]) -> None:
     if failed:
         raise Conflict(CHANGED_MEANWHILE, code="changed_meanwhile")
     return None
+
+
+def _delete_unscored(transaction: Transaction, id_hash: str, period_id: str, current: Registration) -> None:
+    """Delete a registration (withdrawn or moved) only as it was read and while it has no result."""
+    transaction.delete(
+        "registration",
+        RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period_id)),
+        condition=_unchanged(current) & RegistrationItem.submitted_at.does_not_exist(),
+    )
