@@ -344,3 +344,22 @@ class ClaimNotHeld(Conflict):
 
     code = "claim_not_held"
     default_message = "该人员已不再占用这个手机号或电子邮箱（可能已被释放或更正），无需再释放。请刷新后查看。"
+
+
+class StaffExists(Conflict):
+    """Creating a staff token under a name that already holds one (the console never replaces)."""
+
+    code = "staff_exists"
+    default_message = "该姓名已有工作人员凭证。如需更换，请先撤销原凭证，再重新创建。"
+
+
+class StaffNotFound(NotFound):
+    code = "staff_not_found"
+    default_message = "没有找到该工作人员凭证，可能已被撤销。请刷新列表。"
+
+
+class OwnStaffToken(Conflict):
+    """An admin revoking the token they are using: they would lock themselves out mid-task."""
+
+    code = "own_staff_token"
+    default_message = "不能在控制台撤销自己正在使用的凭证；请由另一位管理员撤销，或在命令行中操作。"

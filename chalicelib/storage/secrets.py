@@ -14,6 +14,12 @@ Each staff member is one parameter, `staff-tokens/<base32 of the name>` (SSM
 names are ASCII; staff names are Chinese), whose value is
 `{"hash", "name", "role"}`. A value that is a bare hash is a token made before
 roles existed: its name is the parameter's, its role admin.
+
+Staff tokens are managed from the console (admins) as well as the CLI, so the
+Lambda role may put and delete parameters under `staff-tokens/` (and only
+there: the HMAC keys and the SMTP login stay operator-only). The console's
+create is a conditional put (`Overwrite=False`): it never replaces a token
+someone holds; the CLI's `create` replaces one, as it always has.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import Settings
-from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.errors import StaffExists, StaffNotFound, Unavailable
 from chalicelib.domain.staff import DEFAULT_ROLE, Role, StaffMember
 from chalicelib.storage import aws
 
@@ -42,6 +48,9 @@ STAFF_TOKEN_PREFIX = "hrx_"
 STAFF_MISS_REREAD_SECONDS = 1.0
 _LEGACY_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+# A parameter key: base32 of a name (40 characters of 4 UTF-8 bytes at most) or a legacy name.
+_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
+STAFF_PATH = "staff-tokens"
 
 
 def hash_staff_token(token: str) -> str:
@@ -77,6 +86,8 @@ class SecretStore:
         self._monotonic = monotonic
         self._values: dict[str, bytes] = {}
         self._staff: dict[str, StaffMember] = {}
+        # Each token hash's parameter key (the last part of its SSM name).
+        self._staff_keys: dict[str, str] = {}
         self._staff_read_at: float | None = None
         self._lock = threading.Lock()
 
@@ -166,60 +177,94 @@ class SecretStore:
             if fresh and not force:
                 return self._staff
         hashes: dict[str, StaffMember] = {}
+        keys: dict[str, str] = {}
         try:
             pages = (
                 self._ssm()
                 .get_paginator("get_parameters_by_path")
-                .paginate(Path=self._path("staff-tokens"), WithDecryption=True)
+                .paginate(Path=self._path(STAFF_PATH), WithDecryption=True)
             )
             for page in pages:
                 for parameter in page["Parameters"]:
                     entry = _member(parameter["Name"], parameter["Value"])
                     if entry is not None:
                         hashes[entry[0]] = entry[1]
+                        keys[entry[0]] = parameter["Name"].rsplit("/", 1)[-1]
         except (ClientError, BotoCoreError) as exc:
             raise Unavailable() from exc
         with self._lock:
-            self._staff, self._staff_read_at = hashes, now
+            self._staff, self._staff_keys, self._staff_read_at = hashes, keys, now
         return hashes
 
-    @aws.operator_only
-    def add_staff_token(self, name: str, role: Role = DEFAULT_ROLE) -> str:
-        """Create (or replace) the token of `name`; only its hash is stored. Returns the token."""
+    def add_staff_token(self, name: str, role: Role = DEFAULT_ROLE, replace: bool = True) -> str:
+        """Create the token of `name`; only its hash is stored. Returns the token.
+
+        With `replace` (the CLI) an existing token of that name is replaced; without it
+        (the console) the put is conditional and an existing one raises `StaffExists`.
+        """
+        if not replace and _LEGACY_NAME.match(name) and name in self.staff_names():
+            # A token from before names were encoded lives under the bare name: the conditional
+            # put below cannot see it, so the list (read a moment ago) decides.
+            raise StaffExists()
         token = new_staff_token()
         record = {"hash": hash_staff_token(token), "name": name, "role": role.label}
-        self._ssm().put_parameter(
-            Name=self._path(f"staff-tokens/{staff_parameter_key(name)}"),
-            Value=json.dumps(record, ensure_ascii=False),
-            Type="SecureString",
-            Overwrite=True,
-        )
-        if _LEGACY_NAME.match(name):
-            self._delete(f"staff-tokens/{name}")
+        try:
+            self._ssm().put_parameter(
+                Name=self._path(f"{STAFF_PATH}/{staff_parameter_key(name)}"),
+                Value=json.dumps(record, ensure_ascii=False),
+                Type="SecureString",
+                Overwrite=replace,
+            )
+        except ClientError as exc:
+            if aws.error_code(exc) == "ParameterAlreadyExists":
+                raise StaffExists() from exc
+            raise Unavailable() from exc
+        except BotoCoreError as exc:
+            raise Unavailable() from exc
+        if replace and _LEGACY_NAME.match(name):
+            self._delete(f"{STAFF_PATH}/{name}")
         self._staff_read_at = None
         return token
 
-    @aws.operator_only
     def _delete(self, name: str) -> bool:
         try:
             self._ssm().delete_parameter(Name=self._path(name))
         except ClientError as exc:
             if aws.error_code(exc) == "ParameterNotFound":
                 return False
-            raise
+            raise Unavailable() from exc
+        except BotoCoreError as exc:
+            raise Unavailable() from exc
         return True
 
-    @aws.operator_only
     def revoke_staff_token(self, name: str) -> bool:
-        revoked = self._delete(f"staff-tokens/{staff_parameter_key(name)}")
-        if _LEGACY_NAME.match(name) and self._delete(f"staff-tokens/{name}"):
+        """Delete the token of `name` (stops in every container within a minute). True when one was."""
+        revoked = self._delete(f"{STAFF_PATH}/{staff_parameter_key(name)}")
+        if _LEGACY_NAME.match(name) and self._delete(f"{STAFF_PATH}/{name}"):
             revoked = True
         self._staff_read_at = None
         return revoked
 
-    def staff_members(self) -> list[StaffMember]:
+    def revoke_staff_key(self, key: str) -> StaffMember:
+        """Revoke the token stored under `staff-tokens/<key>` (the console names it by the
+        key, ASCII, that `staff_entries` lists); `StaffNotFound` when there is none."""
+        if not _KEY.match(key):
+            raise StaffNotFound()
+        member = dict(self.staff_entries()).get(key)
+        if member is None or not self._delete(f"{STAFF_PATH}/{key}"):
+            raise StaffNotFound()
         self._staff_read_at = None
-        return sorted(self._staff_hashes().values(), key=lambda member: member.name)
+        return member
+
+    def staff_entries(self) -> list[tuple[str, StaffMember]]:
+        """(parameter key, member) of every staff token, read now, by name."""
+        self._staff_read_at = None
+        keys = self._staff_keys
+        members = self._staff_hashes()
+        return sorted(((keys[token_hash], m) for token_hash, m in members.items()), key=lambda e: e[1].name)
+
+    def staff_members(self) -> list[StaffMember]:
+        return [member for _, member in self.staff_entries()]
 
     def staff_names(self) -> list[str]:
         return [member.name for member in self.staff_members()]

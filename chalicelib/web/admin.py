@@ -10,7 +10,18 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import audit, calendar, export, helpdesk, papers, periods, qr, results, retention
+from chalicelib.services import (
+    audit,
+    calendar,
+    export,
+    helpdesk,
+    papers,
+    periods,
+    qr,
+    results,
+    retention,
+    staff,
+)
 from chalicelib.web.http import json_body, json_response, no_content, route
 from chalicelib.web.pages import public_entry_url
 
@@ -272,3 +283,33 @@ def delete_person() -> Response:
     deletion = retention.delete_person(runtime.current(), json_body(request))
     request.context["audit_record"] = deletion.audit_record()
     return json_response(deletion.public())
+
+
+# Staff tokens (admins) ---------------------------------------------------------
+
+
+@route(bp, "/api/admin/staff", methods=["GET"], role=Role.ADMIN)
+def list_staff() -> Response:
+    """Every staff token's holder and role (never a token)."""
+    return json_response({"staff": staff.list_staff(runtime.current())})
+
+
+@route(bp, "/api/admin/staff", methods=["POST"], role=Role.ADMIN)
+def create_staff() -> Response:
+    """A token for `name` with `role`, shown once; it works at once in every container."""
+    request = bp.current_request
+    created = staff.create(runtime.current(), json_body(request))
+    request.context["audit_record"] = {
+        "staff_name": created["staff"]["name"],
+        "role": created["staff"]["role"],
+    }
+    return json_response(created, status=201)
+
+
+@route(bp, "/api/admin/staff/{staff_id}", methods=["DELETE"], role=Role.ADMIN)
+def revoke_staff(staff_id: str) -> Response:
+    """Revoke a token by the `id` the list gives; it stops in every container within a minute."""
+    request = bp.current_request
+    revoked = staff.revoke(runtime.current(), staff_id, str(request.context.get("staff") or ""))
+    request.context["audit_record"] = {"staff_name": revoked.name, "role": revoked.role.label}
+    return no_content()

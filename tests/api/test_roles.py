@@ -46,6 +46,9 @@ def test_every_staff_route_declares_a_least_role():
         ("GET", "/api/admin/periods/some-id/stats", Role.VIEWER),
         ("GET", "/api/admin/calendar/some-id", Role.VIEWER),
         ("PUT", "/api/admin/calendar/some-id", Role.OPERATOR),
+        ("GET", "/api/admin/staff", Role.ADMIN),
+        ("POST", "/api/admin/staff", Role.ADMIN),
+        ("DELETE", "/api/admin/staff/some-id", Role.ADMIN),
     ],
 )
 def test_the_contract_roles(method, path, role):

@@ -1,7 +1,9 @@
 """The secret administration left in chalicelib refuses to run inside Lambda, before any AWS call.
 
 The Lambda roles grant none of it (tests/packaging/test_policy.py skips it for that reason).
-Bootstrap and post-deploy live in `ops/`, which is not in the deployment zip at all.
+Bootstrap and post-deploy live in `ops/`, which is not in the deployment zip at all. Staff
+tokens are the exception: admins manage them from the console, so the Lambda writes them
+(the policies grant it on `staff-tokens/*` only).
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ def settings() -> object:
     )
 
 
-@pytest.mark.parametrize("call", ["ensure", "add_staff_token", "revoke_staff_token"])
-def test_secret_administration_refuses_inside_lambda(in_lambda: None, call: str) -> None:
+@pytest.mark.parametrize(("call", "args"), [("ensure", ("someone",)), ("put", ("smtp-password", "x"))])
+def test_secret_administration_refuses_inside_lambda(
+    in_lambda: None, call: str, args: tuple[str, ...]
+) -> None:
     store = SecretStore(settings())  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="operator's CLI only"):
-        getattr(store, call)("someone")
+        getattr(store, call)(*args)

@@ -101,6 +101,10 @@ class Stage:
                 f"arn:aws:ses:{self.ses_region}:{ACCOUNT}:identity/{identity}"
                 for identity in (self.sender, domain)
             ]
+        if kind == "parameter-entry":
+            return [
+                f"arn:{self.partition}:ssm:{self.region}:{ACCOUNT}:parameter{self.ssm_prefix}/staff-tokens/probe"
+            ]
         if kind == "parameter":
             return [
                 f"arn:{self.partition}:ssm:{self.region}:{ACCOUNT}:parameter{self.ssm_prefix}/staff-tokens"

@@ -134,6 +134,9 @@ def iam_actions(service: str, operation: str) -> tuple[str, ...]:
     return (f"{signing_prefix(service)}:{operation}",)
 
 
+_SSM_ENTRY_ACTIONS = {"ssm:PutParameter", "ssm:DeleteParameter"}
+
+
 def resource_kind(service: str, action: str, on_index: bool = False) -> str:
     if service == "dynamodb":
         return "index" if on_index else "table"
@@ -141,6 +144,9 @@ def resource_kind(service: str, action: str, on_index: bool = False) -> str:
         return "object" if action in _S3_OBJECT_ACTIONS else "bucket"
     if service in ("ses", "sesv2") and action.split(":", 1)[1].startswith("Send"):
         return "identity"
+    if service == "ssm" and action in _SSM_ENTRY_ACTIONS:
+        # The Lambda writes only staff tokens' parameters, each one under the path.
+        return "parameter-entry"
     if service == "ssm" and "Parameter" in action:
         return "parameter"
     return "service"
