@@ -18,6 +18,8 @@
                                       asked for on the terminal, or read from stdin); audited
     purge-expired [--limit N]         delete what the retention settings say has expired, as the
                                       daily schedule does
+    backfill-names                    give registrations stored before the helpdesk's name index
+                                      its keys, so a search by name finds them (safe to re-run)
 
 The stage's settings come from `.chalice/config.json`, exactly as `chalice
 local` and the deployed Lambda get them; values already in the environment
@@ -288,6 +290,20 @@ def _purge_expired(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backfill_names(args: argparse.Namespace) -> int:
+    import getpass
+
+    from chalicelib import runtime
+    from chalicelib.services import audit
+    from ops.backfill import backfill_names
+
+    report = backfill_names(runtime.current())
+    counts = {key: str(value) for key, value in report.public().items()}
+    audit.record_action(f"命令行 {getpass.getuser()}", "admin", "backfill-names (cli)", counts, 200)
+    print(json.dumps(report.public(), ensure_ascii=False))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m chalicelib.cli",
@@ -346,6 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     purging = command("purge-expired", "delete what has expired now, as the daily schedule does")
     purging.add_argument("--limit", type=int, default=None, help="stop after this many people")
     purging.set_defaults(run=_purge_expired)
+    command("backfill-names", "index registrations stored before the name index, by name").set_defaults(
+        run=_backfill_names
+    )
     args: Any = parser.parse_args(argv)
     load_stage(args.stage)
     os.environ["STAGE"] = args.stage

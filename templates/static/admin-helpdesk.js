@@ -127,8 +127,17 @@
       askReason("撤销报名", [], function (body) { return A.call("POST", base + "/withdraw", body); });
     }));
     buttons.appendChild(actionButton("调到其他期次", function () {
-      askReason("调到其他期次", [{ name: "period_id", label: "目标期次编号", value: "" }], function (body) {
-        return A.call("POST", base + "/move", body);
+      // Read afresh: a period created since sign-in must be offered too.
+      A.call("GET", "api/admin/periods").then(function (answer) {
+        if (answer.status === 200 && answer.body) A.periods = answer.body.periods;
+        var choices = moveTargets(r.period.id);
+        if (!choices.length) {
+          flash("没有可调入的期次：请先在“考试期次”中创建下一期。");
+          return;
+        }
+        askReason("调到其他期次", [{ name: "period_id", label: "调入的期次", choices: choices }], function (body) {
+          return A.call("POST", base + "/move", body);
+        });
       });
     }));
     buttons.appendChild(actionButton("延时", function () {
@@ -153,6 +162,17 @@
     return block;
   }
 
+  /* The periods a registration may move to, soonest first: every other period whose exam is
+     still ahead (the server checks the rest: its window, overlaps, a result). */
+  function moveTargets(fromId) {
+    var today = A.today || "";
+    var list = (A.periods || []).filter(function (p) { return p.id !== fromId && p.exam_date >= today; });
+    list.sort(function (a, b) { return a.exam_date < b.exam_date ? -1 : 1; });
+    return list.map(function (p) {
+      return { value: p.id, label: p.name + "（" + A.day(p.exam_date) + " 考试）" };
+    });
+  }
+
   function actionButton(label, onClick) {
     var button = element("button", "secondary inline small", label);
     button.type = "button";
@@ -173,11 +193,21 @@
       var id = "helpdesk-action-" + f.name;
       var label = element("label", "", f.label);
       label.setAttribute("for", id);
-      var input = element("input");
+      var input;
+      if (f.choices) {
+        input = element("select");
+        for (var o = 0; o < f.choices.length; o++) {
+          var option = element("option", "", f.choices[o].label);
+          option.value = f.choices[o].value;
+          input.appendChild(option);
+        }
+      } else {
+        input = element("input");
+        input.type = f.number ? "number" : "text";
+        input.value = f.value;
+      }
       input.id = id;
       input.name = f.name;
-      input.type = f.number ? "number" : "text";
-      input.value = f.value;
       wrap.appendChild(label);
       wrap.appendChild(input);
       wrap.appendChild(errorSlot(f.name));
