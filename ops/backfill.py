@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pynamodb.expressions.update import Action
+
 from chalicelib.runtime import Runtime
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import applied, dynamodb_errors
@@ -38,7 +40,7 @@ def backfill_names(rt: Runtime) -> NameBackfill:
     for item in found:
         report.missing += 1
         id_hash = keys.person_hash(item.pk)
-        actions = [
+        actions: list[Action] = [
             RegistrationItem.gsi3pk.set(keys.by_name_pk(rt.repo.name_hash(item.name))),
             RegistrationItem.gsi3sk.set(keys.by_name_sk(item.period_id, id_hash)),
         ]
