@@ -7,8 +7,10 @@ import urllib.request
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from chalicelib.domain.identity import Contact
+from tests.browser.axe import assert_accessible
 from tests.support.exam_data import (
     exam_today_body,
     key_of,
@@ -220,3 +222,32 @@ def test_the_page_shows_this_attempts_order_with_letters_by_position(stack: Stac
     assert [label.strip() for label in labels] == [
         f"{letter}. {first['options'][key]}" for letter, key in zip("ABCD", first["order"], strict=True)
     ]
+
+
+def countdown_seconds(phone: Any) -> int:
+    parts = [int(p) for p in phone.locator("#exam-countdown").inner_text().split(":")]
+    return parts[0] * 3600 + parts[1] * 60 + parts[2] if len(parts) == 3 else parts[0] * 60 + parts[1]
+
+
+def test_extra_minutes_given_by_staff_show_in_the_countdown_after_a_reload(stack: Stack, phone: Any) -> None:
+    period_id = exam_today(stack)
+    alice = person(5)
+    enroll(stack, period_id, alice)
+    enter_exam(stack, phone, alice)
+    expect(phone.locator("#exam-q-meta")).to_contain_text("第 1 题")
+    before = countdown_seconds(phone)
+    found = urllib.request.Request(
+        stack.url + f"api/admin/people?phone={alice.phone}",
+        headers={"Authorization": f"Bearer {stack.staff_token}"},
+    )
+    with urllib.request.urlopen(found, timeout=30) as response:
+        ref = json.loads(response.read())["people"][0]["person"]
+    path = f"api/admin/people/{ref}/registrations/{period_id}/extra-time"
+    given = staff(stack, "POST", path, {"minutes": 20, "reason": "考生手机没电，更换设备"})
+    assert given["registration"]["extra_minutes"] == 20
+    phone.reload()
+    expect(phone.locator("#exam-q-meta")).to_contain_text("第 1 题")
+    after = countdown_seconds(phone)
+    # Twenty minutes more, less the seconds the reload took.
+    assert 20 * 60 - 60 <= after - before <= 20 * 60 + 2, (before, after)
+    assert_accessible(phone, "exam, after a reload with extra minutes")
