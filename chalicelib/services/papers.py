@@ -26,18 +26,15 @@ from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.storage.papers import PaperStore, StoredPaper
 
-_STORE = "papers"
 # The valid paper staff download to start from (the demo seed uses it too).
 PAPER_TEMPLATE = Path(__file__).with_name("paper_template.json")
 
 
 def paper_store(rt: Runtime) -> PaperStore:
     """The container's paper store (and cache), built on first use."""
-    found = rt.extras.get(_STORE)
-    if found is None:
-        found = rt.extras.setdefault(_STORE, PaperStore(rt.settings))
-    store: PaperStore = found
-    return store
+    if rt.papers is None:
+        rt.papers = PaperStore(rt.settings)
+    return rt.papers
 
 
 def period_paper(rt: Runtime, period: Period) -> Paper:
