@@ -61,7 +61,6 @@ class BankItem:
         return self.document()
 
 
-
 @dataclass(frozen=True)
 class Bank:
     """The bank's current items (the latest version of each), in import order."""
@@ -185,7 +184,9 @@ def merge(bank: Bank, incoming: Iterable[BankItem]) -> Merge:
         elif _same(before, item):
             unchanged.append(item.id)
         else:
-            current[item.id] = BankItem(item.question, item.topic, item.difficulty, version=before.version + 1)
+            current[item.id] = BankItem(
+                item.question, item.topic, item.difficulty, version=before.version + 1
+            )
             changed.append(item.id)
     return Merge(
         bank=Bank(tuple(current[item_id] for item_id in order)),

@@ -41,10 +41,13 @@ def items_from_sheets(sheets: Mapping[str, Rows]) -> list[dict[str, Any]]:
     rows = sheets.get(name)
     if rows is None:
         names = "、".join(f"「{sheet}」" for sheet in sheets) or "（无）"
-        raise BankInvalid(f"工作簿里没有名为「{BANK_SHEET}」的工作表（现有：{names}）。请使用导出的题库文件。")
+        raise BankInvalid(
+            f"工作簿里没有名为「{BANK_SHEET}」的工作表（现有：{names}）。请使用导出的题库文件。"
+        )
     if not rows or row_text(rows[0]) != BANK_HEADER:
         raise BankInvalid(
-            f"「{name}」第 1 行应为表头：{' | '.join(BANK_HEADER)}。即试卷模板的各列再加「知识点」「难度」两列。"
+            f"「{name}」第 1 行应为表头：{' | '.join(BANK_HEADER)}。"
+            "即试卷模板的各列再加「知识点」「难度」两列。"
         )
     items = []
     for number, row in enumerate(rows[1:], start=2):

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.attempt_order import rank
-from chalicelib.domain.bank import DIFFICULTIES, DIFFICULTY_LABELS, TOPIC_MAX, BankItem, Difficulty, parse_items
+from chalicelib.domain.bank import (
+    DIFFICULTIES,
+    DIFFICULTY_LABELS,
+    TOPIC_MAX,
+    BankItem,
+    Difficulty,
+    parse_items,
+)
 from chalicelib.domain.errors import BlueprintInvalid
 from chalicelib.domain.papers import (
     DEFAULT_PASS_MARK,
@@ -30,6 +37,7 @@ from chalicelib.domain.papers import (
     TITLE_MAX,
     TOTAL_POINTS,
     Paper,
+    Question,
     QuestionType,
     parse_paper,
 )
@@ -100,7 +108,9 @@ def _row(raw: object, index: int) -> Row:
     code = _LABEL_DIFFICULTY.get(difficulty, difficulty) if isinstance(difficulty, str) else difficulty
     level: Difficulty | None = next((known for known in DIFFICULTIES if known == code), None)
     if level is None and difficulty not in (None, ""):
-        raise _invalid(f"第 {index + 1} 行的难度 difficulty 应为 easy、medium、hard 或留空。", f"{where}.difficulty")
+        raise _invalid(
+            f"第 {index + 1} 行的难度 difficulty 应为 easy、medium、hard 或留空。", f"{where}.difficulty"
+        )
     count = _count(raw.get("count"), f"{where}.count", f"第 {index + 1} 行的题数 count")
     return Row(type=kind, topic=topic.strip(), count=count, difficulty=level)
 
@@ -184,7 +194,7 @@ class DrawnPaper:
     def drawn(self, seed: str) -> Paper:
         """The questions the attempt with `seed` answers: from each row, the `count` items
         ranked first by a hash of the seed and the item's id. Ordering is `attempt_order`'s."""
-        questions = []
+        questions: list[Question] = []
         for row in self.blueprint.rows:
             found = [item for item in self.items if row.matches(item)]
             found.sort(key=lambda item: (rank(seed, "draw", item.id), item.id))
@@ -236,7 +246,11 @@ def parse_drawn(document: Mapping[str, Any]) -> DrawnPaper:
     """A stored drawn paper, checked as when it was set."""
     items = parse_items(document.get("items"))
     return drawn_paper(
-        {**document.get("blueprint", {}), "title": document.get("title"), "pass_mark": document.get("pass_mark")},
+        {
+            **document.get("blueprint", {}),
+            "title": document.get("title"),
+            "pass_mark": document.get("pass_mark"),
+        },
         items,
         "",
     )
