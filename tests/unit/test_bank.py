@@ -64,7 +64,7 @@ def test_a_stored_bank_reads_back_with_its_versions() -> None:
 
 
 def test_the_bank_workbook_is_the_paper_layout_plus_two_columns_and_reads_back() -> None:
-    assert BANK_HEADER == (*HEADER, "知识点", "难度")
+    assert (*HEADER, "知识点", "难度") == BANK_HEADER
     bank = merge(Bank(), parse_items(bank_items())).bank
     rows = bank_rows(bank)
     assert rows[1][-2:] == ["劳动合同", "易"]
