@@ -351,3 +351,24 @@ class ClaimNotHeld(Conflict):
 
     code = "claim_not_held"
     default_message = "该人员已不再占用这个手机号或电子邮箱（可能已被释放或更正），无需再释放。请刷新后查看。"
+
+
+class BankInvalid(DomainError):
+    """422: an import into the question bank; the message names the sheet, row and column."""
+
+    status = 422
+    code = "bank_invalid"
+
+
+class BlueprintInvalid(DomainError):
+    """422: a period's blueprint; the message names the row the bank cannot fill."""
+
+    status = 422
+    code = "blueprint_invalid"
+
+
+class BankChanged(Conflict):
+    """Two imports at the same moment: the later one would drop the earlier one's items unseen."""
+
+    code = "bank_changed"
+    default_message = "题库刚刚被其他工作人员修改，请刷新后重新导入。"
