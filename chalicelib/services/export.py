@@ -44,6 +44,7 @@ from chalicelib.domain.mails import export_failed_mail, export_mail, export_warn
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
+from chalicelib.services.export_files import ExportFiles
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
 from chalicelib.storage.exports import PasserKey, PasserStore
@@ -165,7 +166,7 @@ def _export(
     newest, new_count = state.through, 0
     with (
         tempfile.TemporaryDirectory(prefix="export-") as directory,
-        rules.ExportFiles(period, Path(directory), stem) as files,
+        ExportFiles(period, Path(directory), stem) as files,
         (Path(directory) / "marks.tsv").open("w+", encoding="ascii") as marks,
     ):
         for record in store.passers(period.id, state.through, full):
@@ -209,7 +210,7 @@ def _read_keys(lines: Iterable[str]) -> Iterator[PasserKey]:
 def _send(
     rt: Runtime,
     period: Period,
-    files: rules.ExportFiles,
+    files: ExportFiles,
     full: bool,
     recipients: tuple[str, ...],
     now: dt.datetime,
@@ -248,7 +249,7 @@ def _attachments(csv_path: Path, xlsx_path: Path) -> list[Attachment]:
 def _messages_in_parts(
     sender: Mailer,
     period: Period,
-    files: rules.ExportFiles,
+    files: ExportFiles,
     deadline: dt.date | None,
     full: bool,
     recipients: tuple[str, ...],
