@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.city_template import DEFAULT_MAX_ROWS as DEFAULT_CITY_TEMPLATE_MAX_ROWS
+from chalicelib.domain.city_template import MAX_FILE_ROWS as MAX_CITY_TEMPLATE_ROWS
 from chalicelib.domain.retention import (
     DEFAULT_AUDIT_RETENTION_YEARS,
     DEFAULT_EXPORT_RETENTION_DAYS,
@@ -57,6 +59,8 @@ class Settings:
     retention_years: int = DEFAULT_RETENTION_YEARS
     audit_retention_years: int = DEFAULT_AUDIT_RETENTION_YEARS
     export_retention_days: int = DEFAULT_EXPORT_RETENTION_DAYS
+    # At most this many passers per file in the city's import template (its importer's limit).
+    city_template_max_rows: int = DEFAULT_CITY_TEMPLATE_MAX_ROWS
 
     @property
     def is_emulated(self) -> bool:
@@ -116,6 +120,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         export_days = parse_count(
             "EXPORT_RETENTION_DAYS", env.get("EXPORT_RETENTION_DAYS"), DEFAULT_EXPORT_RETENTION_DAYS, 1, 3650
         )
+        city_max_rows = parse_count(
+            "CITY_TEMPLATE_MAX_ROWS",
+            env.get("CITY_TEMPLATE_MAX_ROWS"),
+            DEFAULT_CITY_TEMPLATE_MAX_ROWS,
+            1,
+            MAX_CITY_TEMPLATE_ROWS,
+        )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
     return Settings(
@@ -144,6 +155,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retention_years=retention_years,
         audit_retention_years=audit_years,
         export_retention_days=export_days,
+        city_template_max_rows=city_max_rows,
     )
 
 

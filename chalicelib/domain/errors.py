@@ -338,3 +338,30 @@ class ClaimNotHeld(Conflict):
 
     code = "claim_not_held"
     default_message = "该人员已不再占用这个手机号或电子邮箱（可能已被释放或更正），无需再释放。请刷新后查看。"
+
+
+# The city's import template -----------------------------------------------------
+
+
+class CityTemplateInvalid(DomainError):
+    """422: the uploaded template or the column mapping cannot be used; the message names
+    the column as staff see it in Excel."""
+
+    status = 422
+    code = "city_template_invalid"
+    default_message = "市系统导入模板无法使用：请上传市系统提供的空白 Excel 模板（.xlsx）。"
+
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
+class CityTemplateNotFound(NotFound):
+    code = "city_template_not_found"
+    default_message = "还没有上传市系统导入模板：请先在「市系统模板」页面上传市系统提供的空白模板。"
+
+
+class CityTemplateChanged(Conflict):
+    """The template was replaced while staff were mapping the one they had loaded."""
+
+    code = "city_template_changed"
+    default_message = "市系统导入模板刚刚被更换，请刷新页面，按新模板重新选择各列的字段。"

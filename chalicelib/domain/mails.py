@@ -70,11 +70,14 @@ def export_mail(
     attachments: tuple[str, str],
     keys: tuple[str, str],
     part: ExportPart | None = None,
+    city: tuple[str, ...] = (),
+    city_sheet: str = "",
 ) -> Mail:
     """The export e-mail: period, count, deadline, and what is attached.
 
     An export too large for one e-mail goes out in parts, each naming its rows;
-    the archive keys are always those of the whole export."""
+    the archive keys are always those of the whole export. `city` names the files
+    in the city's import template (sheet `city_sheet`), when staff have set one up."""
     what = "全部通过人员（重新发送）" if full else "新增通过人员"
     csv_name, xlsx_name = attachments
     due = deadline.isoformat() if deadline else "考试后第 5 个工作日"
@@ -99,6 +102,7 @@ def export_mail(
             "",
             "请将附件中的人员录入北京市人力资源市场管理信息系统。",
             f"附件：{csv_name}（CSV，UTF-8）与 {xlsx_name}（Excel），内容相同；身份证号与手机号为文本格式。",
+            *_city_lines(city, city_sheet),
             "以英文单引号 ' 开头的单元格是为防止公式注入而加的前缀，录入时请去掉该引号。",
             f"存档：{keys[0]}、{keys[1]}",
             "",
@@ -106,6 +110,15 @@ def export_mail(
             "",
             f"{SIGNATURE} 培训考试系统（自动发送）",
         ),
+    )
+
+
+def _city_lines(city: tuple[str, ...], sheet: str) -> tuple[str, ...]:
+    if not city:
+        return ()
+    return (
+        f"市系统导入文件（按市系统模板「{sheet}」的格式，可直接导入）：{len(city)} 个，"
+        f"{'、'.join(city)}。人数较多时按每个文件的行数上限分为多个文件，请逐个导入。",
     )
 
 

@@ -8,7 +8,9 @@ One period's export, under the period's lease (so two runs never overlap):
 3. with nothing to send, stop: no e-mail;
 4. copy both files to S3, then send one raw e-mail with both attached (an export
    too large for SES's 10 MB goes out as several e-mails, each with a CSV and an
-   XLSX of its share of the rows, all built before the first is sent);
+   XLSX of its share of the rows, all built before the first is sent); when staff
+   have set up the city's import template, each e-mail also carries its rows in
+   that layout, at most `CITY_TEMPLATE_MAX_ROWS` a file;
 5. only once SES has accepted it, move the watermark and mark the passers.
 
 When S3 or SES fails nothing is marked and the watermark does not move: the
@@ -43,6 +45,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.mails import export_failed_mail, export_mail, export_warning_mail
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
+from chalicelib.services import city_template
 from chalicelib.services.calendar import work_calendar
 from chalicelib.services.export_files import ExportFiles
 from chalicelib.services.mail import mailer
@@ -183,6 +186,8 @@ def _export(
         if files.count == 0:
             _log("nothing_new", period_id=period.id, full=full)
             return ExportResult(period.id, 0)
+        # The city's import template, when staff have set one up: its files beside ours.
+        files.city = city_template.for_export(rt)
         files.finish(None if progress is None else lambda n: progress("xlsx", n, files.count))
         csv_key, xlsx_key = _send(rt, period, files, full, recipients, now)
         sent = files.count
@@ -225,10 +230,17 @@ def _send(
     archived = (csv_key, xlsx_key)
     sender = mailer(rt)
     whole = export_mail(
-        period, files.count, deadline, full, (files.csv_path.name, files.xlsx_path.name), archived
+        period,
+        files.count,
+        deadline,
+        full,
+        (files.csv_path.name, files.xlsx_path.name),
+        archived,
+        **_city_names(files, files.city_paths),
     )
     try:
-        messages = [sender.compose(recipients, whole, _attachments(files.csv_path, files.xlsx_path))]
+        attachments = _attachments(files.csv_path, files.xlsx_path, files.city_paths)
+        messages = [sender.compose(recipients, whole, attachments)]
     except MailTooLarge as too_large:
         messages = _messages_in_parts(
             sender, period, files, deadline, full, recipients, archived, too_large.size
@@ -242,8 +254,20 @@ def _send(
     return csv_key, xlsx_key
 
 
-def _attachments(csv_path: Path, xlsx_path: Path) -> list[Attachment]:
-    return [Attachment(csv_path.name, csv_path, CSV_TYPE), Attachment(xlsx_path.name, xlsx_path, XLSX_TYPE)]
+def _attachments(csv_path: Path, xlsx_path: Path, city_paths: tuple[Path, ...] = ()) -> list[Attachment]:
+    """Today's CSV and Excel, then the same rows in the city's template (when set up)."""
+    return [
+        Attachment(csv_path.name, csv_path, CSV_TYPE),
+        Attachment(xlsx_path.name, xlsx_path, XLSX_TYPE),
+        *(Attachment(path.name, path, XLSX_TYPE) for path in city_paths),
+    ]
+
+
+def _city_names(files: ExportFiles, paths: tuple[Path, ...]) -> dict[str, Any]:
+    """The e-mail's words on the city's template files: none without a template."""
+    if files.city is None or not paths:
+        return {}
+    return {"city": tuple(path.name for path in paths), "city_sheet": files.city.layout.sheet}
 
 
 def _messages_in_parts(
@@ -274,8 +298,9 @@ def _messages_in_parts(
                         (piece.csv_path.name, piece.xlsx_path.name),
                         archived,
                         part=piece,
+                        **_city_names(files, piece.city_paths),
                     ),
-                    _attachments(piece.csv_path, piece.xlsx_path),
+                    _attachments(piece.csv_path, piece.xlsx_path, piece.city_paths),
                 )
                 for piece in pieces
             ]

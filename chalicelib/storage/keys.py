@@ -118,6 +118,17 @@ def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str) -> str:
     return f"papers/{period_id}/{stamp}-{digest[:12]}.json"
 
 
+def city_template_key(uploaded_at: dt.datetime, digest: str) -> str:
+    """The city's blank import template: each upload under its own key, never overwritten."""
+    stamp = uploaded_at.strftime("%Y%m%dT%H%M%S")
+    return f"city-template/{stamp}-{digest[:12]}.xlsx"
+
+
+# The one item that says which template is in use and how its columns map.
+CITY_TEMPLATE_PK = "city-template"
+CITY_TEMPLATE_SK = "current"
+
+
 def export_key(period_id: str, run_at: dt.datetime, extension: str) -> str:
     stamp = run_at.strftime("%Y%m%dT%H%M%S")
     return f"exports/{period_id}/{stamp}-passers.{extension}"

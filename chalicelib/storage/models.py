@@ -229,6 +229,21 @@ class CalendarYearItem(_TableItem):
     saved_at = UnicodeAttribute()
 
 
+class CityTemplateItem(_TableItem):
+    """The city's import template in use: its S3 key, its layout, and staff's column mapping.
+
+    `layout` and `mapping` are JSON (domain/city_template.py's `public()` forms); the
+    mapping is null until staff save one for this template, and a new upload clears it."""
+
+    template_key = UnicodeAttribute()
+    layout = UnicodeAttribute()
+    uploaded_at = UnicodeAttribute()
+    uploaded_by = UnicodeAttribute()
+    mapping = UnicodeAttribute(null=True)
+    mapped_at = UnicodeAttribute(null=True)
+    mapped_by = UnicodeAttribute(null=True)
+
+
 class AuditItem(_TableItem):
     """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
 

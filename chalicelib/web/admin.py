@@ -10,7 +10,18 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import audit, calendar, export, helpdesk, papers, periods, qr, results, retention
+from chalicelib.services import (
+    audit,
+    calendar,
+    city_template,
+    export,
+    helpdesk,
+    papers,
+    periods,
+    qr,
+    results,
+    retention,
+)
 from chalicelib.web.http import json_body, json_response, no_content, route
 from chalicelib.web.pages import public_entry_url
 
@@ -272,3 +283,43 @@ def delete_person() -> Response:
     deletion = retention.delete_person(runtime.current(), json_body(request))
     request.context["audit_record"] = deletion.audit_record()
     return json_response(deletion.public())
+
+
+# The city's import template ------------------------------------------------------
+
+CITY_TEMPLATE = "/api/admin/city-template"
+
+
+@route(bp, CITY_TEMPLATE, methods=["GET"], role=Role.VIEWER)
+def get_city_template() -> Response:
+    """The city's import template in use: sheet, header rows, columns (at `header_row`), mapping."""
+    query: dict[str, str] = dict(bp.current_request.query_params or {})
+    return json_response(city_template.view(runtime.current(), query.get("header_row")))
+
+
+@route(bp, CITY_TEMPLATE, methods=["PUT"], role=Role.OPERATOR)
+def put_city_template() -> Response:
+    """Upload the city's blank import template (.xlsx); it replaces the one in use, unmapped."""
+    request = bp.current_request
+    raw = request.raw_body or b""
+    data = raw.encode() if isinstance(raw, str) else raw
+    answer = city_template.upload(runtime.current(), data, str(request.context.get("staff") or ""))
+    request.context["audit_record"] = city_template.audit_record(answer)
+    return json_response(answer)
+
+
+@route(bp, CITY_TEMPLATE, methods=["DELETE"], role=Role.OPERATOR)
+def delete_city_template() -> Response:
+    """Stop using the template: the export sends its own CSV and Excel only, as before."""
+    city_template.remove(runtime.current())
+    return no_content()
+
+
+@route(bp, CITY_TEMPLATE + "/mapping", methods=["PUT"], role=Role.OPERATOR)
+def put_city_template_mapping() -> Response:
+    """Map every column of the template to a field, a fixed text or nothing (validated)."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    answer = city_template.save_mapping(runtime.current(), json_body(request), staff)
+    request.context["audit_record"] = city_template.audit_record(answer)
+    return json_response(answer)
