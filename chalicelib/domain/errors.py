@@ -245,6 +245,19 @@ class PayloadTooLarge(DomainError):
     default_message = "提交的内容过大，请检查后重试。"
 
 
+class NotAcceptable(DomainError):
+    """A file download (QR code, workbook) asked for without accepting its type.
+
+    API Gateway sends a binary body as bytes only when the request's Accept header names
+    the type (browsers and download tools send `*/*`); otherwise the client would get base64
+    text, so the download is refused, in the contract's shape rather than Chalice's own.
+    """
+
+    status = 406
+    code = "not_acceptable"
+    default_message = "无法按请求的格式提供该文件：请在 Accept 请求头中接受该文件类型（如 */*）后重新下载。"
+
+
 class MailFailed(Unavailable):
     code = "mail_failed"
     default_message = (

@@ -46,8 +46,8 @@ def list_periods() -> Response:
 @route(bp, "/api/admin/periods/{period_id}", methods=["PATCH"], role=Role.OPERATOR)
 def correct_period(period_id: str) -> Response:
     """Correct a period: any of its fields, validated as at creation; a new exam time is e-mailed."""
-    period = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
-    return json_response({"period": period.public()})
+    period, notified = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
+    return json_response({"period": period.public(), "notified": notified})
 
 
 @route(bp, "/api/admin/periods/{period_id}", methods=["DELETE"], role=Role.OPERATOR)
