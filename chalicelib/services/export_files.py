@@ -68,7 +68,7 @@ class ExportFiles:
         self.count += 1
 
     def finish(self, progress: Progress | None = None) -> None:
-        """Close the CSV and write the XLSX from it."""
+        """Close the CSV and write the XLSX from it (and the city template's files, when set up)."""
         self._close_csv()
         _write_xlsx(self.csv_path, self.xlsx_path, self._widths, self.count, progress)
         if self.city is not None:
