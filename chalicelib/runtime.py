@@ -28,6 +28,7 @@ from chalicelib.storage.secrets import SecretStore
 if TYPE_CHECKING:
     # Built on first use (see services.mail.mailer and services.papers.paper_store): importing
     # them here would put SES, S3 and the e-mail generator on every cold start.
+    from chalicelib.storage.bank import BankStore
     from chalicelib.storage.mail import Mailer
     from chalicelib.storage.papers import PaperStore
 
@@ -96,11 +97,13 @@ class Runtime:
     # put its own (a mailer with an injected SES client) or set them back to None.
     mailer: Mailer | None = None
     papers: PaperStore | None = None
+    bank: BankStore | None = None
 
     def forget_collaborators(self) -> None:
         """Drop the lazily built mailer and paper store (and the papers they cache)."""
         self.mailer = None
         self.papers = None
+        self.bank = None
 
 
 def build(settings: Settings) -> Runtime:

@@ -341,6 +341,12 @@ class AttemptNotReopenable(Conflict):
     )
 
 
+class AttemptVoided(Unauthorized):
+    """An exam token of an attempt staff have voided since it was issued (its seed is gone)."""
+
+    default_message = "这次作答已由工作人员作废，原考试凭证已失效。请重新输入身份证号和姓名进入考试。"
+
+
 class NoAttempt(Conflict):
     code = "no_attempt"
     default_message = "该考生本期尚未开始作答，没有可作废的作答记录。"
@@ -378,3 +384,24 @@ class CityTemplateChanged(Conflict):
 
     code = "city_template_changed"
     default_message = "市系统导入模板刚刚被更换，请刷新页面，按新模板重新选择各列的字段。"
+
+
+class BankInvalid(DomainError):
+    """422: an import into the question bank; the message names the sheet, row and column."""
+
+    status = 422
+    code = "bank_invalid"
+
+
+class BlueprintInvalid(DomainError):
+    """422: a period's blueprint; the message names the row the bank cannot fill."""
+
+    status = 422
+    code = "blueprint_invalid"
+
+
+class BankChanged(Conflict):
+    """Two imports at the same moment: the later one would drop the earlier one's items unseen."""
+
+    code = "bank_changed"
+    default_message = "题库刚刚被其他工作人员修改，请刷新后重新导入。"

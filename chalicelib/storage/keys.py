@@ -129,6 +129,16 @@ CITY_TEMPLATE_PK = "city-template"
 CITY_TEMPLATE_SK = "current"
 
 
+BANK_PK = "bank"
+BANK_SK = "current"
+
+
+def bank_key(saved_at: dt.datetime, digest: str) -> str:
+    """Each version of the question bank, like a paper, under a key of its own (beside the papers)."""
+    stamp = saved_at.strftime("%Y%m%dT%H%M%S")
+    return f"papers/_bank/{stamp}-{digest[:12]}.json"
+
+
 def export_key(period_id: str, run_at: dt.datetime, extension: str) -> str:
     stamp = run_at.strftime("%Y%m%dT%H%M%S")
     return f"exports/{period_id}/{stamp}-passers.{extension}"

@@ -16,6 +16,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
 | calendar year | `calendar`              | `YYYY`          |
 | audit event   | `audit#<Beijing day>`   | `<instant>#<id>`|
+| question bank | `bank`                  | `current`       |
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -215,6 +216,9 @@ class FailureItem(_TableItem):
 
     failures = ListAttribute[float](of=NumberAttribute, null=True)  # type: ignore[arg-type]
     expires_at = NumberAttribute(null=True)
+    # Requests of the pair in the current burst window (domain/attempts.py: BURST).
+    burst_window = NumberAttribute(null=True)
+    burst_arrivals = NumberAttribute(null=True)
 
 
 # The attribute DynamoDB's time-to-live deletes items by (bootstrap enables it).
@@ -244,6 +248,13 @@ class CityTemplateItem(_TableItem):
     mapped_by = UnicodeAttribute(null=True)
 
 
+class BankPointerItem(_TableItem):
+    """Which S3 object holds the question bank's current version (pk `bank`, sk `current`)."""
+
+    key = UnicodeAttribute()
+    saved_at = UnicodeAttribute()
+
+
 class AuditItem(_TableItem):
     """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
 
@@ -268,6 +279,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     FailureItem,
     CalendarYearItem,
     AuditItem,
+    BankPointerItem,
 )
 
 _bound: tuple[str, str, str] | None = None

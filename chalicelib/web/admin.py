@@ -72,7 +72,7 @@ def put_paper(period_id: str) -> Response:
         stored = papers.upload_workbook(runtime.current(), period_id, data)
     else:
         stored = papers.upload_paper(runtime.current(), period_id, json_body(request))
-    paper = stored.paper
+    paper = stored.paper.pool
     return json_response(
         {
             "paper": {
