@@ -193,8 +193,8 @@ def _exam_opening(
     )
 
 
-def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
-    """After registration: the exam's date, time and notes."""
+def confirmation_mail(period: Period, contact: Contact, public_url: str, notice: str = "") -> Mail:
+    """After registration: the exam's date, time and notes, and the privacy notice agreed to."""
     return Mail(
         subject=f"报名成功：{period.name}，考试时间 {exam_time(period)}",
         body=_lines(
@@ -206,6 +206,7 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
             f"考试为开卷考试，共 35 道单选题和 15 道多选题，{DEFAULT_PASS_MARK} 分及格。",
             *_links(public_url),
             "",
+            *((notice, "") if notice else ()),
             CONTACTS,
             SIGNATURE,
         ),

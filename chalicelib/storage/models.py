@@ -129,6 +129,8 @@ class RegistrationItem(_TableItem):
     registered_at = UnicodeAttribute()
     consent_version = UnicodeAttribute()
     consented_at = UnicodeAttribute()
+    # Every consent given, separate ones included: [{"purpose", "version", "at"}].
+    consents = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     # The exam attempt.
