@@ -318,3 +318,21 @@ def unbind() -> None:
     """Forget the binding, so the next `bind` builds a fresh connection."""
     global _bound
     _bound = None
+
+
+class RightsRequestItem(_TableItem):
+    """A candidate's rights request. The name, e-mail and details are removed once it is answered."""
+
+    request_id = UnicodeAttribute()
+    person = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    received_at = UnicodeAttribute()
+    answer_by = UnicodeAttribute()
+    id_number_masked = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    details = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
