@@ -83,8 +83,8 @@
       filing = true;
       submit.disabled = true;
       HR.api("POST", "api/rights-requests", {
-        id_number: form.querySelector('[name="id_number"]').value,
-        phone: form.querySelector('[name="phone"]').value,
+        id_number: HR.normalise.idNumber(form.querySelector('[name="id_number"]').value),
+        phone: HR.normalise.phone(form.querySelector('[name="phone"]').value),
         kind: kind,
         details: rightsForm.querySelector('[name="details"]').value
       }).then(function (answer) {
@@ -127,8 +127,8 @@
     sending = true;
     button.disabled = true;
     HR.api("POST", "api/registrations/lookup", {
-      id_number: form.querySelector('[name="id_number"]').value,
-      phone: form.querySelector('[name="phone"]').value
+      id_number: HR.normalise.idNumber(form.querySelector('[name="id_number"]').value),
+      phone: HR.normalise.phone(form.querySelector('[name="phone"]').value)
     }).then(function (answer) {
       sending = false;
       button.disabled = false;
