@@ -51,8 +51,9 @@ def file_request(rt: Runtime, body: Mapping[str, object], address: str | None) -
     """`POST /api/rights-requests`: after the lookup's own check, the request joins the staff queue."""
     now = clock.now()
     form = request_form(body, now.date())
-    seen = rt.limits.failures("lookup", form.id_number, address)
+    seen, arrivals = rt.limits.arrive("lookup", form.id_number, address, now)
     attempts.check(seen, now)
+    attempts.check_burst(arrivals, now)
     registrations = rt.repo.registrations_of(form.id_number)
     if not any(hmac.compare_digest(r.contact.phone, form.phone) for r in registrations):
         attempts.check(rt.limits.record_failure("lookup", form.id_number, address, seen, now), now)
