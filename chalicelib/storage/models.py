@@ -16,6 +16,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
 | calendar year | `calendar`              | `YYYY`          |
 | audit event   | `audit#<Beijing day>`   | `<instant>#<id>`|
+| question bank | `bank`                  | `current`       |
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -215,6 +216,9 @@ class FailureItem(_TableItem):
 
     failures = ListAttribute[float](of=NumberAttribute, null=True)  # type: ignore[arg-type]
     expires_at = NumberAttribute(null=True)
+    # Requests of the pair in the current burst window (domain/attempts.py: BURST).
+    burst_window = NumberAttribute(null=True)
+    burst_arrivals = NumberAttribute(null=True)
 
 
 # The attribute DynamoDB's time-to-live deletes items by (bootstrap enables it).
@@ -226,6 +230,13 @@ class CalendarYearItem(_TableItem):
 
     holidays = ListAttribute[str](default=list)
     workdays = ListAttribute[str](default=list)
+    saved_at = UnicodeAttribute()
+
+
+class BankPointerItem(_TableItem):
+    """Which S3 object holds the question bank's current version (pk `bank`, sk `current`)."""
+
+    key = UnicodeAttribute()
     saved_at = UnicodeAttribute()
 
 
@@ -253,6 +264,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     FailureItem,
     CalendarYearItem,
     AuditItem,
+    BankPointerItem,
 )
 
 _bound: tuple[str, str, str] | None = None
