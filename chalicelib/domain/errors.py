@@ -338,3 +338,19 @@ class ClaimNotHeld(Conflict):
 
     code = "claim_not_held"
     default_message = "该人员已不再占用这个手机号或电子邮箱（可能已被释放或更正），无需再释放。请刷新后查看。"
+
+
+# Entry into the city's system ---------------------------------------------------
+
+
+class EntriesInvalid(DomainError):
+    """422: a list of ID numbers to mark entered (pasted, listed or uploaded) could not be used."""
+
+    status = 422
+    code = "entries_invalid"
+    default_message = (
+        "没有找到可标记的身份证号：请每行粘贴一个身份证号，或上传市系统导出的结果文件（.xlsx 或 .csv）。"
+    )
+
+    def __init__(self, message: str | None = None, field: str | None = "text") -> None:
+        super().__init__(message, field=field)

@@ -176,6 +176,8 @@ class Registration:
     extra_minutes: int = 0
     mails: tuple[SentMail, ...] = ()
     voided: tuple[VoidedAttempt, ...] = ()
+    # The day staff entered this passer into the city's system (None until then).
+    entered_on: dt.date | None = None
 
     def ends_at(self, period: Period, tz: dt.tzinfo) -> dt.datetime:
         """This candidate's own end of the exam: the period's, plus any extra minutes."""

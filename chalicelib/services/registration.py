@@ -114,7 +114,14 @@ def lookup(rt: Runtime, body: Mapping[str, object], address: str | None) -> dict
                 "status": registration.status(period, now),
                 "score": registration.result.score if registration.result else None,
                 "auto_submitted": registration.auto_submitted,
+                "entered_on": _entered_on(registration),
             }
             for period, registration in entries
         ]
     }
+
+
+def _entered_on(registration: Registration) -> str | None:
+    """The day a passer was entered into the city's system; never shown for anyone else."""
+    passed = registration.result is not None and registration.result.passed
+    return registration.entered_on.isoformat() if passed and registration.entered_on else None

@@ -130,6 +130,8 @@ EXPORT_STATE_SK = "state"
 # sort key is `pending#<submitted_at>#<hash>`.
 PASSERS_PENDING_FIRST = f"{PASSER_PENDING}#"
 PASSERS_PENDING_LAST = f"{PASSER_PENDING}#\uffff"
+# Every exported passer's index sort key begins with this.
+PASSERS_EXPORTED_FIRST = f"{PASSER_EXPORTED}#"
 
 
 def export_state_pk(period_id: str) -> str:
