@@ -17,6 +17,7 @@ from chalicelib.storage import keys
 from chalicelib.storage.models import RegistrationItem
 from tests.api.conftest import body
 from tests.conftest import beijing
+from tests.support import mailbox
 from tests.support.export_data import add_passers, add_result, contact, make_period
 
 EXAM_DAY = dt.date(2026, 12, 18)  # a Friday; the deadline is Friday 25th
@@ -216,3 +217,63 @@ def test_the_overview_lists_ended_periods_with_counts_and_deadline(rt, api, peri
     assert row["period"]["id"] == period.id
     assert (row["passers"], row["exported"], row["entered"], row["outstanding"]) == (3, 3, 1, 2)
     assert row["deadline"] == "2026-12-25" and row["late"] is False and row["ended"] is True
+
+
+# The deadline warning ------------------------------------------------------------------
+
+
+def warnings_sent(rt: Any) -> list[Any]:
+    return [m for m in mailbox.text_emails(rt.settings.ses_region) if "未录入市系统" in m.subject]
+
+
+def test_the_warning_fires_on_the_fourth_working_day_for_the_outstanding_passers_only(
+    rt, api, period, exported, travel
+):
+    first, second, third = exported
+    api.staff("POST", path(period), {"id_numbers": [first.id_number, second.id_number]})
+    travel(beijing(2026, 12, 23, 19))  # the 3rd working day: not yet
+    assert export.export_passers(rt).warned == []
+    assert warnings_sent(rt) == []
+
+    travel(beijing(2026, 12, 24, 19))  # the 4th working day
+    summary = export.export_passers(rt)
+
+    assert summary.warned == [period.id] and summary.exported == []
+    [warning] = warnings_sent(rt)
+    assert warning.to == ["staff@hr-exam.local"]
+    assert "尚有 1 名通过人员未录入市系统" in warning.subject and "临近" in warning.subject
+    assert "尚未录入市系统：1 人" in warning.body and "已录入市系统 2 人" in warning.body
+    assert "2026年12月25日" in warning.body and "尚未导出" not in warning.body
+    assert third.id_number not in warning.body and first.id_number not in warning.body
+
+    # It comes again every run (past the deadline too) until the last one is entered.
+    travel(beijing(2026, 12, 28, 19))
+    assert export.export_passers(rt).warned == [period.id]
+    assert "已超过" in warnings_sent(rt)[-1].subject
+    api.staff("POST", path(period), {"id_numbers": [third.id_number]})
+    travel(beijing(2026, 12, 29, 19))
+    assert export.export_passers(rt).warned == []
+    assert len(warnings_sent(rt)) == 2
+
+
+def test_the_warning_counts_passers_not_yet_exported_as_outstanding(rt, api, period, exported, travel):
+    api.staff("POST", path(period), {"all": True})
+    # A passer recorded after the export (a reopened attempt), whose export keeps failing.
+    add_result(rt, period, contact(20), score=90, offset_seconds=40)
+    failing = export.passer_store(rt)
+    assert failing.acquire_lease(period.id, "stuck-run", beijing(2026, 12, 24, 19), dt.timedelta(days=2))
+    travel(beijing(2026, 12, 24, 19))
+
+    summary = export.export_passers(rt)
+
+    assert summary.skipped == [period.id] and summary.warned == [period.id]
+    [warning] = warnings_sent(rt)
+    assert "尚有 1 名" in warning.subject
+    assert "其中尚未导出：1 人" in warning.body and "另一次导出正在进行" in warning.body
+
+
+def test_no_warning_when_every_passer_is_entered(rt, api, period, exported, travel):
+    api.staff("POST", path(period), {"all": True})
+    travel(beijing(2026, 12, 24, 19))
+    assert export.export_passers(rt).warned == []
+    assert warnings_sent(rt) == []

@@ -284,3 +284,12 @@ def test_xlsx_holds_no_formula_behind_any_prefix(tmp_path, prefix: str, operator
     with files.csv_path.open(encoding="utf-8-sig", newline="") as stream:
         csv_row = list(csv.reader(stream))[1]
     assert all(csv_row[index].startswith("'") for index in (0, 1, 4))
+
+
+def test_the_warning_is_never_due_before_it_is_possible() -> None:
+    calendar = WorkCalendar()
+    for offset in range(12):
+        today = PERIOD.exam_date + dt.timedelta(days=offset)
+        if rules.warning_due(calendar, PERIOD, today):
+            assert rules.warning_possible(PERIOD, today)
+    assert not rules.warning_possible(PERIOD, PERIOD.exam_date + dt.timedelta(days=3))
