@@ -264,8 +264,9 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
     if result.passed:
         verdict = "通过"
         next_step = (
-            "恭喜您通过考试。您的信息将在考试后 5 个工作日内"
-            "录入北京市人力资源市场管理信息系统，无需再次报名。"
+            "恭喜您通过考试。协会工作人员将在考试后 5 个工作日内（不含周末和法定节假日）"
+            "把您的信息录入北京市人力资源市场管理信息系统，无需再次报名。"
+            "录入后，在「查询报名与成绩」中会显示“已录入市系统”和录入日期。"
         )
     else:
         verdict = "未通过"
