@@ -15,7 +15,7 @@ from chalice.app import Chalice, CloudWatchEvent, Cron, Rate  # noqa: E402
 from chalicelib import runtime  # noqa: E402
 from chalicelib.services import exam as exam_service  # noqa: E402
 from chalicelib.services import export, mail, retention  # noqa: E402
-from chalicelib.web import admin, candidate, exam, middleware, pages  # noqa: E402
+from chalicelib.web import admin, bank, candidate, exam, middleware, pages  # noqa: E402
 
 app = Chalice(app_name="hr-exam")
 app.api.binary_types.append("image/png")
@@ -24,6 +24,7 @@ app.register_middleware(middleware.http, "http")
 app.register_blueprint(candidate.bp)
 app.register_blueprint(exam.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(bank.bp)
 app.register_blueprint(pages.bp)
 
 

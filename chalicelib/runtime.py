@@ -12,8 +12,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
 from chalicelib.domain.calendar import WorkCalendar, override_problems
@@ -24,6 +24,13 @@ from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
 from chalicelib.storage.retention import RetentionStore
 from chalicelib.storage.secrets import SecretStore
+
+if TYPE_CHECKING:
+    # Built on first use (see services.mail.mailer and services.papers.paper_store): importing
+    # them here would put SES, S3 and the e-mail generator on every cold start.
+    from chalicelib.storage.bank import BankStore
+    from chalicelib.storage.mail import Mailer
+    from chalicelib.storage.papers import PaperStore
 
 
 class PeriodCache:
@@ -86,9 +93,17 @@ class Runtime:
     calendar: WorkCalendar
     limits: FailureLimits
     retention: RetentionStore
-    # Lazily built collaborators of later features (papers, mail) keep their
-    # state here so that it lives as long as the container.
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Collaborators built on first use, kept as long as the container; a test may
+    # put its own (a mailer with an injected SES client) or set them back to None.
+    mailer: Mailer | None = None
+    papers: PaperStore | None = None
+    bank: BankStore | None = None
+
+    def forget_collaborators(self) -> None:
+        """Drop the lazily built mailer and paper store (and the papers they cache)."""
+        self.mailer = None
+        self.papers = None
+        self.bank = None
 
 
 def build(settings: Settings) -> Runtime:

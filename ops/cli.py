@@ -133,9 +133,10 @@ def _post_deploy(args: argparse.Namespace) -> int:
 
 
 def _sam_overrides(args: argparse.Namespace) -> int:
-    from ops import deployment
+    from ops import deployment, waf
 
-    text = json.dumps(deployment.sam_overrides(args.stage), indent=2, ensure_ascii=False) + "\n"
+    overrides = deployment.sam_overrides(args.stage, waf_rate_limit=waf.rate_limit(os.environ))
+    text = json.dumps(overrides, indent=2, ensure_ascii=False) + "\n"
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(text, encoding="utf-8")

@@ -143,10 +143,11 @@ def seed() -> Iterator[str]:
     for period in rt.repo.list_periods():
         if period.exam_date == today and not period.paper_key:
             stored = papers.upload_paper(rt, period.id, demo_paper())
-            yield f"seeded   paper for {period.id} (JSON): {len(stored.paper.questions)} questions"
+            yield f"seeded   paper for {period.id} (JSON): {len(stored.paper.pool.questions)} questions"
         if period.exam_date == next_exam and not period.paper_key:
             stored = papers.upload_workbook(rt, period.id, demo_workbook())
-            yield f"seeded   paper for {period.id} (Excel workbook): {len(stored.paper.questions)} questions"
+            count = len(stored.paper.pool.questions)
+            yield f"seeded   paper for {period.id} (Excel workbook): {count} questions"
         if period.exam_date == today:
             try:
                 rt.repo.register(period, DEMO_CANDIDATE, clock.now(), CONSENT_VERSION)

@@ -136,10 +136,11 @@ def deployed_record(stage: str, project: Path = PROJECT) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def sam_overrides(stage: str, project: Path = PROJECT) -> dict[str, Any]:
-    """What `chalice package --merge-template` adds to the SAM template: the same throttling and
-    gateway responses `post-deploy` applies, and a log group with a retention per function."""
-    from ops import gateway
+def sam_overrides(stage: str, project: Path = PROJECT, waf_rate_limit: int = 0) -> dict[str, Any]:
+    """What `chalice package --merge-template` adds to the SAM template: the same throttling,
+    gateway responses and WAF web ACL `post-deploy` applies, and a log group with a retention
+    per function."""
+    from ops import gateway, waf
 
     resources: dict[str, Any] = {}
     table = routes(project)
@@ -158,6 +159,8 @@ def sam_overrides(stage: str, project: Path = PROJECT) -> dict[str, Any]:
                 "RetentionInDays": LOG_RETENTION_DAYS,
             },
         }
+    if table:
+        resources.update(waf.sam_resources(waf_rate_limit, api_stage(stage, project)))
     return {"Resources": resources}
 
 

@@ -29,6 +29,9 @@ MAX_RATE_LIMIT = 2_000_000_000
 RULE_NAME = "per-address-rate"
 BODY_KEY = "throttled"
 RETRY_AFTER_SECONDS = "300"
+# WAF refuses a description with parentheses (its pattern allows letters, digits, spaces and
+# `=:#@/-,.` only); moto does not check, cfn-lint does.
+DESCRIPTION = "hr-exam: per-address rate limit, see ops/waf.py"
 
 
 def rate_limit(env: Mapping[str, str]) -> int:
@@ -83,6 +86,40 @@ def response_bodies() -> dict[str, Any]:
     return {BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": json.dumps(body, ensure_ascii=False)}}
 
 
+def sam_resources(limit: int, api_stage: str) -> dict[str, Any]:
+    """The same web ACL as CloudFormation resources, for the SAM template `make package` writes.
+
+    Named as `apply` names it, so a `post-deploy` after a SAM deploy finds it rather than
+    adding a second one; nothing when the stage's limit is 0."""
+    if limit == 0:
+        return {}
+    name = {"Fn::Sub": f"hr-exam-${{RestAPI}}-{api_stage}-rate"}
+    return {
+        "RateLimitWebACL": {
+            "Type": "AWS::WAFv2::WebACL",
+            "Properties": {
+                "Name": name,
+                "Scope": "REGIONAL",
+                "DefaultAction": {"Allow": {}},
+                "Description": DESCRIPTION,
+                "Rules": rules(limit),
+                "VisibilityConfig": {**_visibility(RULE_NAME), "MetricName": name},
+                "CustomResponseBodies": response_bodies(),
+            },
+        },
+        "RateLimitWebACLAssociation": {
+            "Type": "AWS::WAFv2::WebACLAssociation",
+            "Properties": {
+                "WebACLArn": {"Fn::GetAtt": ["RateLimitWebACL", "Arn"]},
+                "ResourceArn": {
+                    "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
+                    "/restapis/${RestAPI}/stages/${RestAPI.Stage}"
+                },
+            },
+        },
+    }
+
+
 def _current_limit(acl: Mapping[str, Any]) -> int | None:
     for rule in acl.get("Rules", []):
         if rule.get("Name") == RULE_NAME:
@@ -116,7 +153,7 @@ def apply(wafv2: Any, region: str, rest_api_id: str, api_stage: str, limit: int)
             Name=name,
             Scope="REGIONAL",
             DefaultAction={"Allow": {}},
-            Description="hr-exam: per-address rate limit (ops/waf.py)",
+            Description=DESCRIPTION,
             Rules=rules(limit),
             VisibilityConfig=_visibility(name),
             CustomResponseBodies=response_bodies(),

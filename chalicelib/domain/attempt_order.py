@@ -26,7 +26,7 @@ from chalicelib.domain.papers import Paper, Question
 SEED_BYTES = 12
 
 
-def _rank(seed: str, *parts: str) -> bytes:
+def rank(seed: str, *parts: str) -> bytes:
     text = "\x1f".join((seed, *parts))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
@@ -34,7 +34,7 @@ def _rank(seed: str, *parts: str) -> bytes:
 def option_order(question: Question, seed: str) -> tuple[str, ...]:
     """The option keys of `question` in the order this attempt shows them."""
     keys = [key for key, _ in question.options]
-    return tuple(sorted(keys, key=lambda key: (_rank(seed, "option", question.id, key), key)))
+    return tuple(sorted(keys, key=lambda key: (rank(seed, "option", question.id, key), key)))
 
 
 def ordered_question(question: Question, seed: str) -> Question:
@@ -51,7 +51,7 @@ def attempt_paper(paper: Paper, seed: str) -> Paper:
     The same (paper, seed) always gives the same result; the questions, their
     keys, points and option texts are the paper's own.
     """
-    questions = sorted(paper.questions, key=lambda q: (_rank(seed, "question", q.id), q.id))
+    questions = sorted(paper.questions, key=lambda q: (rank(seed, "question", q.id), q.id))
     return dataclasses.replace(paper, questions=tuple(ordered_question(q, seed) for q in questions))
 
 

@@ -245,6 +245,19 @@ class PayloadTooLarge(DomainError):
     default_message = "提交的内容过大，请检查后重试。"
 
 
+class NotAcceptable(DomainError):
+    """A file download (QR code, workbook) asked for without accepting its type.
+
+    API Gateway sends a binary body as bytes only when the request's Accept header names
+    the type (browsers and download tools send `*/*`); otherwise the client would get base64
+    text, so the download is refused, in the contract's shape rather than Chalice's own.
+    """
+
+    status = 406
+    code = "not_acceptable"
+    default_message = "无法按请求的格式提供该文件：请在 Accept 请求头中接受该文件类型（如 */*）后重新下载。"
+
+
 class MailFailed(Unavailable):
     code = "mail_failed"
     default_message = (
@@ -338,6 +351,27 @@ class ClaimNotHeld(Conflict):
 
     code = "claim_not_held"
     default_message = "该人员已不再占用这个手机号或电子邮箱（可能已被释放或更正），无需再释放。请刷新后查看。"
+
+
+class BankInvalid(DomainError):
+    """422: an import into the question bank; the message names the sheet, row and column."""
+
+    status = 422
+    code = "bank_invalid"
+
+
+class BlueprintInvalid(DomainError):
+    """422: a period's blueprint; the message names the row the bank cannot fill."""
+
+    status = 422
+    code = "blueprint_invalid"
+
+
+class BankChanged(Conflict):
+    """Two imports at the same moment: the later one would drop the earlier one's items unseen."""
+
+    code = "bank_changed"
+    default_message = "题库刚刚被其他工作人员修改，请刷新后重新导入。"
 
 
 # Entry into the city's system ---------------------------------------------------

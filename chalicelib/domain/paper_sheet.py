@@ -31,27 +31,31 @@ def paper_from_sheets(sheets: Mapping[str, Rows], default_title: str) -> dict[st
     if rows is None:
         names = "、".join(f"「{name}」" for name in sheets) or "（无）"
         raise PaperInvalid(f"工作簿里没有名为「{PAPER_SHEET}」的工作表（现有：{names}）。请使用下载的模板。")
-    if not rows or _row_text(rows[0]) != HEADER:
+    if not rows or row_text(rows[0]) != HEADER:
         raise PaperInvalid(
             f"「{PAPER_SHEET}」第 1 行应为表头：{' | '.join(HEADER)}。请使用下载的模板，不要增删或改名列。"
         )
     questions = []
     for number, row in enumerate(rows[1:], start=2):
-        cells = _row_text(row)
+        cells = row_text(row)
         if not any(cells):
             continue
-        questions.append(_question(number, cells))
+        questions.append(question_row(number, cells))
     if not questions:
         raise PaperInvalid(f"「{PAPER_SHEET}」没有题目：请从第 2 行起每行填写一道题。")
     title, pass_mark = _settings(sheets.get(SETTINGS_SHEET, ()), default_title)
     return {"title": title, "pass_mark": pass_mark, "questions": questions}
 
 
-def _question(number: int, cells: tuple[str, ...]) -> dict[str, Any]:
-    def where(column: str) -> str:
-        return f"「{PAPER_SHEET}」第 {number} 行「{column}」"
+def question_row(
+    number: int, cells: tuple[str, ...], header: tuple[str, ...] = HEADER, sheet: str = PAPER_SHEET
+) -> dict[str, Any]:
+    """One row of the sheet as a question document; `header` may add columns (the bank's)."""
 
-    values = dict(zip(HEADER, cells, strict=False))
+    def where(column: str) -> str:
+        return f"「{sheet}」第 {number} 行「{column}」"
+
+    values = dict(zip(header, cells, strict=False))
     if not values.get("题号"):
         raise PaperInvalid(f"{where('题号')}为空：每道题都需要题号（如 s1、m1）。")
     kind = TYPES.get(values.get("题型", ""))
@@ -89,7 +93,7 @@ def _question(number: int, cells: tuple[str, ...]) -> dict[str, Any]:
 def _settings(rows: Rows, default_title: str) -> tuple[str, int]:
     title, pass_mark = default_title, DEFAULT_PASS_MARK
     for number, row in enumerate(rows, start=1):
-        cells = _row_text(row)
+        cells = row_text(row)
         key = cells[0] if cells else ""
         value = cells[1] if len(cells) > 1 else ""
         if key == "标题" and value:
@@ -110,7 +114,7 @@ def _integer(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def _row_text(row: Sequence[object]) -> tuple[str, ...]:
+def row_text(row: Sequence[object]) -> tuple[str, ...]:
     """Cells as trimmed text; a whole number typed as a number reads as that integer."""
     cells = []
     for value in row:

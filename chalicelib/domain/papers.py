@@ -39,6 +39,8 @@ class Question:
     options: tuple[tuple[str, str], ...]
     answer: frozenset[str]
     points: int
+    # 知识点 of a question drawn from the bank; a fixed paper's questions have none.
+    topic: str = ""
 
     def public(self) -> dict[str, Any]:
         """What a candidate sees: never the answer. `order` lists the option keys
@@ -84,6 +86,15 @@ class Paper:
     def total_points(self) -> int:
         return sum(q.points for q in self.questions)
 
+    @property
+    def pool(self) -> Paper:
+        """Every question an attempt may be asked (a fixed paper: all of them)."""
+        return self
+
+    def drawn(self, seed: str) -> Paper:
+        """The questions the attempt with `seed` answers (a fixed paper: all of them, for every seed)."""
+        return self
+
 
 def _problem(message: str, where: str | None = None) -> PaperInvalid:
     return PaperInvalid(f"试卷有误：{message}", field=where)
@@ -111,7 +122,7 @@ def parse_paper(
     questions: list[Question] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_questions):
-        question = _parse_question(raw, index + 1, seen)
+        question = parse_question(raw, index + 1, seen)
         seen.add(question.id)
         questions.append(question)
     singles = sum(1 for q in questions if q.type == "single")
@@ -128,8 +139,9 @@ def parse_paper(
     return Paper(title=title.strip(), pass_mark=int(pass_mark), questions=tuple(questions))
 
 
-def _parse_question(raw: object, number: int, seen: set[str]) -> Question:
-    where = f"questions[{number - 1}]"
+def parse_question(raw: object, number: int, seen: set[str], where: str | None = None) -> Question:
+    """One question of an upload (the `number`th, 1-based); `seen` holds the ids before it."""
+    where = where or f"questions[{number - 1}]"
     if not isinstance(raw, Mapping):
         raise _problem(f"第 {number} 题不是一个对象。", where)
     qid = raw.get("id")

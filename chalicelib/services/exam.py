@@ -38,11 +38,11 @@ from chalicelib.domain.identity import (
     normalise_phone,
 )
 from chalicelib.domain.mails import exam_time
-from chalicelib.domain.papers import final_answers, grade, parse_answers
+from chalicelib.domain.papers import Paper, final_answers, grade, parse_answers
 from chalicelib.domain.periods import SUBMIT_GRACE, Period, today_mode
 from chalicelib.domain.registrations import ExamResult, Registration, later_registration
 from chalicelib.runtime import Runtime
-from chalicelib.services.papers import period_paper
+from chalicelib.services.papers import period_paper, period_source
 
 TOKEN_SECRET = "exam-token-key"
 # Reads of the saved answers a submission makes when saves keep landing under it.
@@ -152,8 +152,19 @@ def authenticate(rt: Runtime, token: str | None) -> Attempt:
     return Attempt(period=rt.periods.get(claim.period_id), id_hash=claim.id_hash)
 
 
+def attempt_seed(rt: Runtime, period: Period, registration: Registration) -> str:
+    """The seed an attempt's paper is drawn and ordered by: stored at its first entry."""
+    return registration.seed or fallback_seed(period.id, rt.repo.id_hash(registration.contact.id_number))
+
+
+def attempt_questions(rt: Runtime, period: Period, registration: Registration) -> Paper:
+    """The questions this attempt answers and is scored on, in the period paper's own order:
+    a fixed paper's, or those its seed draws from the period's pool of bank items."""
+    return period_source(rt, period).drawn(attempt_seed(rt, period, registration))
+
+
 def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
-    """The paper without keys, in this attempt's own order (derived from its stored
+    """The paper without keys, drawn and ordered for this attempt (derived from its stored
     seed and the cached paper), with the answers saved so far: one GetItem when warm."""
     now = clock.now()
     period = attempt.period
@@ -162,8 +173,8 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
         raise AlreadySubmitted(registration.result)
     if not registration.accepts_submissions(period, now):
         raise _too_late(period)
-    paper = period_paper(rt, period)
     seed = registration.seed or fallback_seed(period.id, attempt.id_hash)
+    paper = period_source(rt, period).drawn(seed)
     # The candidate's own end: extra minutes given by staff count down after a reload too.
     ends_at = registration.ends_at(period, clock.BEIJING)
     return {
@@ -212,8 +223,9 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
     name = normalise_name(body.get("name"))
     phone = normalise_phone(body.get("phone"))
     email = normalise_email(body.get("email"))
-    paper = period_paper(rt, period)
-    submitted = parse_answers(paper, body.get("answers", {}))
+    source = period_source(rt, period)
+    # Checked against every question the period may ask; scored on the attempt's own.
+    submitted = parse_answers(source.pool, body.get("answers", {}))
     assert period.paper_key is not None, "period_paper refused a period without one"
     for tries_left in reversed(range(SUBMIT_TRIES)):
         registration = rt.repo.attempt(period.id, attempt.id_hash)
@@ -221,6 +233,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
             raise AlreadySubmitted(registration.result)
         if not registration.accepts_submissions(period, now):
             raise _too_late(period)
+        paper = source.drawn(attempt_seed(rt, period, registration))
         answers = final_answers(paper, registration.answers, submitted)
         result = grade(paper, answers, now)
         contact = Contact(name=name, id_number=registration.contact.id_number, phone=phone, email=email)
@@ -245,7 +258,7 @@ def close_attempt(
     """
     if not registration.needs_closing(period, now) or period.paper_key is None:
         return None
-    paper = period_paper(rt, period)
+    paper = attempt_questions(rt, period, registration)
     answers = final_answers(paper, registration.answers, {})
     result = grade(paper, answers, registration.closes_at(period, clock.BEIJING))
     try:

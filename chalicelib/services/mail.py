@@ -46,12 +46,10 @@ BUDGET_SECONDS = 40.0
 
 
 def mailer(rt: Runtime) -> Mailer:
-    """The container's mailer; a test may put its own (an injected SES client) in `rt.extras`."""
-    found = rt.extras.get("mailer")
-    if found is None:
-        found = rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=smtp(rt))
-    assert isinstance(found, Mailer)
-    return found
+    """The container's mailer; a test may put its own (an injected SES client) in `rt.mailer`."""
+    if rt.mailer is None:
+        rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=smtp(rt))
+    return rt.mailer
 
 
 def smtp(rt: Runtime) -> SmtpTransport | None:

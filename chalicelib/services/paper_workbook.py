@@ -9,6 +9,7 @@ pure reader in domain/paper_sheet.py.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.errors import PaperInvalid
@@ -34,8 +35,12 @@ EXAMPLE_ROW = (
 )
 
 
-def read_sheets(data: bytes) -> dict[str, list[tuple[object, ...]]]:
-    """The cell values of the sheets the paper reader knows (never evaluating anything)."""
+PAPER_SHEETS = {PAPER_SHEET: len(HEADER), SETTINGS_SHEET: 2}
+
+
+def read_sheets(data: bytes, known: Mapping[str, int] = PAPER_SHEETS) -> dict[str, list[tuple[object, ...]]]:
+    """The cell values of the sheets the reader knows (`known`: name → columns read), never
+    evaluating anything; other sheets are listed by name only."""
     from openpyxl import load_workbook
 
     try:
@@ -47,10 +52,10 @@ def read_sheets(data: bytes) -> dict[str, list[tuple[object, ...]]]:
     try:
         sheets: dict[str, list[tuple[object, ...]]] = {}
         for sheet in workbook.worksheets:
-            if sheet.title not in (PAPER_SHEET, SETTINGS_SHEET):
+            width = known.get(sheet.title)
+            if width is None:
                 sheets[sheet.title] = []
                 continue
-            width = len(HEADER) if sheet.title == PAPER_SHEET else 2
             rows = []
             for row in sheet.iter_rows(max_col=width, max_row=MAX_ROWS + 1, values_only=True):
                 rows.append(tuple(row))
@@ -95,6 +100,25 @@ def template() -> bytes:
     settings.append(
         ["说明", "标题留空则使用期次名称；及格分默认 60。题目要求：35 道单选、15 道多选，分值合计 100。"]
     )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write_rows(title: str, rows: list[list[object]]) -> bytes:
+    """A one-sheet workbook of `rows` (the first is the header, bold, frozen)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet: Any = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["C"].width = 50
+    sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

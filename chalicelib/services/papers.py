@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
+from chalicelib.domain.attempt_order import attempt_paper
+from chalicelib.domain.blueprint import DrawnPaper, PaperSource, drawn_paper
 from chalicelib.domain.errors import NotFound, PaperLocked, PaperNotReady
 from chalicelib.domain.paper_sheet import paper_from_sheets
 from chalicelib.domain.papers import Paper, parse_paper
@@ -26,25 +28,42 @@ from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.storage.papers import PaperStore, StoredPaper
 
-_STORE = "papers"
+if TYPE_CHECKING:
+    from chalicelib.storage.bank import BankStore
+
 # The valid paper staff download to start from (the demo seed uses it too).
+# The seed of the one draw staff see in the preview of a period drawing from the bank.
+PREVIEW_SEED = "preview"
 PAPER_TEMPLATE = Path(__file__).with_name("paper_template.json")
 
 
 def paper_store(rt: Runtime) -> PaperStore:
     """The container's paper store (and cache), built on first use."""
-    found = rt.extras.get(_STORE)
-    if found is None:
-        found = rt.extras.setdefault(_STORE, PaperStore(rt.settings))
-    store: PaperStore = found
-    return store
+    if rt.papers is None:
+        rt.papers = PaperStore(rt.settings)
+    return rt.papers
 
 
-def period_paper(rt: Runtime, period: Period) -> Paper:
-    """The paper a period's candidates answer; cached per container, so 0 S3 calls when warm."""
+def period_source(rt: Runtime, period: Period) -> PaperSource:
+    """The period's paper, fixed or drawn per attempt from the bank; cached per container,
+    so 0 S3 calls when warm."""
     if not period.paper_key:
         raise PaperNotReady()
     return paper_store(rt).load(period.paper_key)
+
+
+def period_paper(rt: Runtime, period: Period) -> Paper:
+    """Every question the period's candidates may be asked (a fixed paper: the paper)."""
+    return period_source(rt, period).pool
+
+
+def bank_store(rt: Runtime) -> BankStore:
+    """The container's question bank store (and cache of its versions), built on first use."""
+    from chalicelib.storage.bank import BankStore
+
+    if rt.bank is None:
+        rt.bank = BankStore(rt.settings)
+    return rt.bank
 
 
 def _fresh_period(rt: Runtime, period_id: str) -> Period:
@@ -70,20 +89,43 @@ def preview(rt: Runtime, period_id: str) -> dict[str, Any]:
     period = _fresh_period(rt, period_id)
     if not period.paper_key:
         raise NotFound("本期还没有上传试卷。", code="paper_not_found")
-    paper = paper_store(rt).load(period.paper_key)
-    return {
+    source = paper_store(rt).load(period.paper_key)
+    paper = source.pool
+    shown = {
         "paper": paper.public(),
         "answers": {q.id: sorted(q.answer) for q in paper.questions},
         "questions": len(paper.questions),
-        "total_points": paper.total_points,
+        "total_points": source.total_points,
     }
+    if isinstance(source, DrawnPaper):
+        # Each attempt draws its own questions from these: staff check one such draw too.
+        sample = attempt_paper(source.drawn(PREVIEW_SEED), PREVIEW_SEED)
+        shown.update(blueprint=source.blueprint.document(), sample=sample.public())
+    return shown
 
 
 def upload_paper(rt: Runtime, period_id: str, document: Mapping[str, Any]) -> StoredPaper:
     """Validate a paper, store it in S3 under a new key and make it the period's paper."""
-    now = clock.now()
     period = _fresh_period(rt, period_id)
-    paper = parse_paper(document)
+    return _store(rt, period, document, parse_paper(document))
+
+
+def set_blueprint(rt: Runtime, period_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Make the period draw each attempt's paper from the bank by `body`'s blueprint.
+
+    Checked against the bank's current items; the period's paper is then a
+    copy of the items the blueprint may draw (their current versions) with the
+    blueprint, locked like an uploaded paper once the exam is near.
+    """
+    period = _fresh_period(rt, period_id)
+    _, bank = bank_store(rt).current()
+    drawn = drawn_paper(body, bank.items, default_title=period.name)
+    stored = _store(rt, period, drawn.document(), drawn)
+    return {**drawn.summary(), "key": stored.key}
+
+
+def _store(rt: Runtime, period: Period, document: Mapping[str, Any], paper: PaperSource) -> StoredPaper:
+    now = clock.now()
     settle = dt.timedelta(seconds=rt.settings.period_cache_seconds)
     locked = now >= period.exam_starts_at(clock.BEIJING) - settle
     if period.paper_key and locked:

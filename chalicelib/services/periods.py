@@ -36,8 +36,9 @@ def create_period(rt: Runtime, body: Mapping[str, object]) -> Period:
     return period
 
 
-def correct_period(rt: Runtime, period_id: str, changes: Mapping[str, object]) -> Period:
+def correct_period(rt: Runtime, period_id: str, changes: Mapping[str, object]) -> tuple[Period, int]:
     """PATCH: validated as at creation; candidates already registered are told a new exam time.
+    Returns the period and how many candidates will be e-mailed (the console says so).
 
     The e-mails go through the outbox (written after the period, sent by the
     schedule), so the request never waits for SES."""
@@ -47,9 +48,10 @@ def correct_period(rt: Runtime, period_id: str, changes: Mapping[str, object]) -
     corrected = corrected_period(period, changes, now.date(), work_calendar(rt), existing)
     rt.repo.update_period(period, corrected)
     rt.periods.invalidate()
+    notified = 0
     if exam_time_changed(period, corrected):
-        Outbox().queue_for_period(corrected.id, "exam_changed", now)
-    return corrected
+        notified = Outbox().queue_for_period(corrected.id, "exam_changed", now)
+    return corrected, notified
 
 
 def delete_period(rt: Runtime, period_id: str) -> None:

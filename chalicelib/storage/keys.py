@@ -118,6 +118,16 @@ def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str) -> str:
     return f"papers/{period_id}/{stamp}-{digest[:12]}.json"
 
 
+BANK_PK = "bank"
+BANK_SK = "current"
+
+
+def bank_key(saved_at: dt.datetime, digest: str) -> str:
+    """Each version of the question bank, like a paper, under a key of its own (beside the papers)."""
+    stamp = saved_at.strftime("%Y%m%dT%H%M%S")
+    return f"papers/_bank/{stamp}-{digest[:12]}.json"
+
+
 def export_key(period_id: str, run_at: dt.datetime, extension: str) -> str:
     stamp = run_at.strftime("%Y%m%dT%H%M%S")
     return f"exports/{period_id}/{stamp}-passers.{extension}"

@@ -16,6 +16,7 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | failures      | `failures#<kind>#<id hash>#<address hash>` | `failures` |
 | calendar year | `calendar`              | `YYYY`          |
 | audit event   | `audit#<Beijing day>`   | `<instant>#<id>`|
+| question bank | `bank`                  | `current`       |
 
 A registration also carries its exam attempt (started, saved answers, result):
 one item per candidate and period keeps every exam request to one write.
@@ -233,6 +234,13 @@ class CalendarYearItem(_TableItem):
     saved_at = UnicodeAttribute()
 
 
+class BankPointerItem(_TableItem):
+    """Which S3 object holds the question bank's current version (pk `bank`, sk `current`)."""
+
+    key = UnicodeAttribute()
+    saved_at = UnicodeAttribute()
+
+
 class AuditItem(_TableItem):
     """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
 
@@ -257,6 +265,7 @@ MODELS: tuple[type[_TableItem], ...] = (
     FailureItem,
     CalendarYearItem,
     AuditItem,
+    BankPointerItem,
 )
 
 _bound: tuple[str, str, str] | None = None

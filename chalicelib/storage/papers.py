@@ -26,8 +26,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import Settings
+from chalicelib.domain.blueprint import PaperSource, parse_source
 from chalicelib.domain.errors import Unavailable
-from chalicelib.domain.papers import Paper, parse_paper
 from chalicelib.storage import aws, keys
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 class StoredPaper:
     key: str
     etag: str
-    paper: Paper
+    paper: PaperSource
 
 
 def _digest(body: bytes) -> str:
@@ -63,7 +63,9 @@ class PaperStore:
     def _s3(self) -> Any:
         return aws.client("s3", self._region)
 
-    def put(self, period_id: str, document: Mapping[str, Any], paper: Paper, now: dt.datetime) -> StoredPaper:
+    def put(
+        self, period_id: str, document: Mapping[str, Any], paper: PaperSource, now: dt.datetime
+    ) -> StoredPaper:
         """Store a validated paper under a new key (never overwriting one) and cache it."""
         body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
         key = keys.paper_key(period_id, now, _digest(body))
@@ -92,8 +94,9 @@ class PaperStore:
         except (ClientError, BotoCoreError) as exc:
             raise Unavailable() from exc
 
-    def load(self, key: str) -> Paper:
-        """The paper under `key`: from this container's cache, or read from S3 once."""
+    def load(self, key: str) -> PaperSource:
+        """The paper under `key` (fixed, or drawn per attempt from its pool of bank items):
+        from this container's cache, or read from S3 once."""
         found = self._cache.get(key)
         if found is not None:
             return found.paper
@@ -111,7 +114,7 @@ class PaperStore:
             raise Unavailable() from exc
         if not _digest(body).startswith(_digest_in_key(key)):
             raise RuntimeError(f"paper {key} does not match the digest in its key: changed outside the app")
-        paper = parse_paper(json.loads(body))
+        paper = parse_source(json.loads(body))
         stored = StoredPaper(key=key, etag=etag, paper=paper)
         with self._lock:
             self._cache.setdefault(key, stored)

@@ -46,8 +46,8 @@ def list_periods() -> Response:
 @route(bp, "/api/admin/periods/{period_id}", methods=["PATCH"], role=Role.OPERATOR)
 def correct_period(period_id: str) -> Response:
     """Correct a period: any of its fields, validated as at creation; a new exam time is e-mailed."""
-    period = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
-    return json_response({"period": period.public()})
+    period, notified = periods.correct_period(runtime.current(), period_id, json_body(bp.current_request))
+    return json_response({"period": period.public(), "notified": notified})
 
 
 @route(bp, "/api/admin/periods/{period_id}", methods=["DELETE"], role=Role.OPERATOR)
@@ -72,7 +72,7 @@ def put_paper(period_id: str) -> Response:
         stored = papers.upload_workbook(runtime.current(), period_id, data)
     else:
         stored = papers.upload_paper(runtime.current(), period_id, json_body(request))
-    paper = stored.paper
+    paper = stored.paper.pool
     return json_response(
         {
             "paper": {

@@ -20,7 +20,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from chalicelib import runtime
-from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Unauthorized
+from chalicelib.domain.errors import DomainError, Forbidden, NotAcceptable, PayloadTooLarge, Unauthorized
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.storage import aws
 from chalicelib.web.http import (
@@ -137,6 +137,15 @@ def _audit(request: Request, member: StaffMember, status: int) -> None:
         )
 
 
+def _in_contract_shape(response: Response) -> Response:
+    """Chalice's own refusal of a binary download without a matching Accept header
+    (`{"Code": "BadRequest", ...}`, 400) answered as the contract's 406 instead."""
+    body = response.body
+    if response.status_code == 400 and isinstance(body, dict) and body.get("Code") == "BadRequest":
+        return error_response(NotAcceptable())
+    return response
+
+
 def http(request: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()
     aws.start_counting()
@@ -154,7 +163,7 @@ def http(request: Request, get_response: Callable[[Request], Response]) -> Respo
             request.context["staff"] = staff
             request.context["staff_role"] = member.role.label
             _check_role(request, member)
-        response = get_response(request)
+        response = _in_contract_shape(get_response(request))
         if member is not None and response.status_code < 400:
             _audit(request, member, response.status_code)
     except DomainError as error:

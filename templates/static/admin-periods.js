@@ -145,7 +145,7 @@
       if ((answer.status === 201 || (before && answer.status === 200)) && answer.body) {
         var period = answer.body.period;
         closePeriodForm();
-        if (before) flashCorrected(before, period); else flashCreated(period);
+        if (before) flashCorrected(before, period, answer.body.notified || 0); else flashCreated(period);
         A.go("#periods");
         return;
       }
@@ -176,12 +176,16 @@
     flash.hidden = false;
   }
 
-  function flashCorrected(before, period) {
+  /* What staff are told after a correction; `notified` is how many candidates the server
+     queued an e-mail for (none when nobody has registered yet). */
+  function flashCorrected(before, period, notified) {
     var flash = $("periods-flash");
     clear(flash);
     var moved = examTime(before) !== examTime(period);
+    var told = notified > 0 ? "，已报名的 " + notified + " 位考生会收到邮件通知新的考试时间。"
+      : "。本期尚无待考的已报名考生，无需通知。";
     flash.appendChild(document.createTextNode("已保存“" + period.name + "”的修改" +
-      (moved ? "：考试时间改为 " + examTime(period) + "，已报名的考生会收到邮件通知新的考试时间。" : "。")));
+      (moved ? "：考试时间改为 " + examTime(period) + told : "。")));
     flash.hidden = false;
   }
 

@@ -48,6 +48,44 @@
     if (slot && slot.scrollIntoView) slot.scrollIntoView({ block: "center" });
   }
 
+  /* How the server normalises what a candidate types (chalicelib/domain/identity.py), so a
+     page never refuses what the server would accept: one copy, used by every page and run
+     against the server's own table by tests/browser/test_normalise.py. */
+  // Dashes a phone keyboard or a Chinese IME produces: Unicode's Pd and the minus sign, as the
+  // server has it; a browser without property escapes gets the common ones.
+  var DASHES;
+  try { DASHES = new RegExp("[\\p{Pd}\\u2212]", "gu"); }
+  catch (e) { DASHES = /[\-\u2010-\u2015\u2212\u2E3A\u2E3B\uFE31\uFE32\uFE58\uFE63\uFF0D]/g; }
+
+  /* NFKC where the browser has it; otherwise the part that matters here:
+     full-width ASCII and the ideographic space. */
+  function halfWidth(text) {
+    text = String(text == null ? "" : text);
+    if (typeof text.normalize === "function") return text.normalize("NFKC");
+    return text.replace(/[\uFF01-\uFF5E]/g, function (ch) {
+      return String.fromCharCode(ch.charCodeAt(0) - 0xFEE0);
+    }).replace(/\u3000/g, " ");
+  }
+
+  function trim(text) { return String(text == null ? "" : text).replace(/^\s+|\s+$/g, ""); }
+
+  var normalise = {
+    idNumber: function (text) { return halfWidth(text).replace(/\s+/g, "").toUpperCase(); },
+    phone: function (text) {
+      var phone = halfWidth(text).replace(/\s+/g, "").replace(DASHES, "");
+      return phone.replace(/^(?:\+86|0086|86)(?=1[0-9]{10}$)/, "");
+    },
+    // The server keeps the local part as typed and lowercases the domain.
+    email: function (text) {
+      var email = trim(halfWidth(text));
+      var at = email.lastIndexOf("@");
+      if (at <= 0) return email;
+      return email.slice(0, at + 1) + email.slice(at + 1).replace(/[\u3002\uFF61]/g, ".").toLowerCase();
+    },
+    // A name is not rewritten (it must match the ID card), only trimmed.
+    name: trim
+  };
+
   var WEEKDAYS = "日一二三四五六";
 
   /* "2026-12-02" as every page writes a date: 2026年12月2日（星期三）. */
@@ -74,6 +112,6 @@
 
   window.HR = {
     api: api, root: root, clearErrors: clearErrors, showError: showError,
-    cnDate: cnDate, cnDateTime: cnDateTime, focusHeading: focusHeading
+    cnDate: cnDate, cnDateTime: cnDateTime, focusHeading: focusHeading, normalise: normalise
   };
 })();

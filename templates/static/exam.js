@@ -109,9 +109,9 @@
 
   function readDetails(form) {
     return {
-      name: form.elements.name.value.replace(/^\s+|\s+$/g, ""),
-      phone: form.elements.phone.value.replace(/[\s\-]/g, "").replace(/^(\+86|0086|86)(?=1\d{10}$)/, ""),
-      email: form.elements.email.value.replace(/^\s+|\s+$/g, "")
+      name: HR.normalise.name(form.elements.name.value),
+      phone: HR.normalise.phone(form.elements.phone.value),
+      email: HR.normalise.email(form.elements.email.value)
     };
   }
 
@@ -131,9 +131,9 @@
     event.preventDefault();
     var form = $("exam-entry");
     HR.clearErrors(form);
-    var id = form.elements.id_number.value.replace(/\s/g, "");
+    var id = HR.normalise.idNumber(form.elements.id_number.value);
     if (!id) { HR.showError(form, { field: "id_number", message: "请填写 18 位居民身份证号码。" }); return; }
-    var name = form.elements.name.value.replace(/^\s+|\s+$/g, "");
+    var name = HR.normalise.name(form.elements.name.value);
     if (!name) { HR.showError(form, { field: "name", message: "请填写报名时的姓名。" }); return; }
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;

@@ -72,8 +72,8 @@
     sending = true;
     button.disabled = true;
     HR.api("POST", "api/registrations/lookup", {
-      id_number: form.querySelector('[name="id_number"]').value,
-      phone: form.querySelector('[name="phone"]').value
+      id_number: HR.normalise.idNumber(form.querySelector('[name="id_number"]').value),
+      phone: HR.normalise.phone(form.querySelector('[name="phone"]').value)
     }).then(function (answer) {
       sending = false;
       button.disabled = false;

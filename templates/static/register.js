@@ -14,38 +14,18 @@
   var FIELDS = ["name", "id_number", "phone", "email", "consent"];
   var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   var CHECK_CHARACTERS = "10X98765432";
-  // Dashes a phone keyboard or a Chinese IME produces (hyphens, en/em dashes, minus signs).
-  var DASHES = /[\-\u2010-\u2015\u2212\u2E3A\u2E3B\uFE31\uFE32\uFE58\uFE63\uFF0D]/g;
   var pending = null;
   var sending = false;
-
-  /* NFKC where the browser has it; otherwise the part that matters here:
-     full-width ASCII and the ideographic space. */
-  function halfWidth(text) {
-    if (typeof text.normalize === "function") return text.normalize("NFKC");
-    return text.replace(/[\uFF01-\uFF5E]/g, function (ch) {
-      return String.fromCharCode(ch.charCodeAt(0) - 0xFEE0);
-    }).replace(/\u3000/g, " ");
-  }
-
-  function trim(text) { return text.replace(/^\s+|\s+$/g, ""); }
 
   function codePoints(text) { return text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length; }
 
   function normalise(values) {
-    var email = trim(halfWidth(values.email));
-    var at = email.lastIndexOf("@");
-    if (at > 0) {
-      // The server keeps the local part as typed and lowercases the domain.
-      email = email.slice(0, at + 1) + email.slice(at + 1).replace(/[\u3002\uFF61]/g, ".").toLowerCase();
-    }
-    var phone = halfWidth(values.phone).replace(/\s+/g, "").replace(DASHES, "");
-    phone = phone.replace(/^(?:\+86|0086|86)(?=1[0-9]{10}$)/, "");
+    var clean = HR.normalise;
     return {
-      name: trim(values.name),
-      id_number: halfWidth(values.id_number).replace(/\s+/g, "").toUpperCase(),
-      phone: phone,
-      email: email,
+      name: clean.name(values.name),
+      id_number: clean.idNumber(values.id_number),
+      phone: clean.phone(values.phone),
+      email: clean.email(values.email),
       consent: values.consent
     };
   }

@@ -52,7 +52,7 @@ def failing_mailer(rt: Runtime, times: int, operation: str = "send_raw_email") -
     for _ in range(times):
         stubber.add_client_error(operation, service_error_code="Throttling", http_status_code=400)
     stubber.activate()
-    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)
     return stubber
 
 
@@ -154,7 +154,7 @@ def test_ses_failure_marks_nothing_and_the_next_run_sends_everyone(rt, period, t
     assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
     assert PasserStore().state(period.id).through is None
 
-    del rt.extras["mailer"]
+    rt.mailer = None
     travel(EVENING + dt.timedelta(days=1))
     [result] = export.export_passers(rt).exported
     assert result.count == 3
@@ -173,7 +173,7 @@ def test_route_answers_503_when_ses_fails_and_marks_nothing(rt, period, travel, 
     assert response.status_code == 503
     assert body(response)["error"]["code"] == "mail_failed"
     assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
-    del rt.extras["mailer"]
+    rt.mailer = None
     assert body(api.staff("POST", f"/api/admin/periods/{period.id}/export"))["export"]["count"] == 2
 
 
@@ -183,7 +183,7 @@ def test_logs_carry_counts_and_no_personal_data(rt, period, travel, caplog):
     failing_mailer(rt, 1)
     with caplog.at_level(logging.DEBUG):
         export.export_passers(rt)
-        del rt.extras["mailer"]
+        rt.mailer = None
         export.export_passers(rt)
     # Our own loggers, at every level (botocore's DEBUG output is never enabled on Lambda).
     ours = [r for r in caplog.records if r.name.startswith(("hr_exam", "chalicelib"))]
@@ -389,7 +389,7 @@ def test_the_schedule_function_is_named_export_passers(rt, period, travel):
 def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing(rt, period, travel, api):
     people = add_passers(rt, period, range(2))
     travel(EVENING)
-    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=1000)
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=1000)
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
@@ -402,7 +402,7 @@ def test_an_export_too_large_for_one_email_goes_out_in_parts_that_each_fit(rt, p
     bulk_passers(rt, period, 400)
     travel(EVENING)
     limit = 70_000  # the whole export's e-mail is about 100 KB
-    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit)
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit)
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
@@ -441,15 +441,13 @@ def test_when_one_part_of_a_split_export_fails_nothing_is_marked_and_the_next_ru
     stubber.add_response("send_raw_email", {"MessageId": "part-1"})
     stubber.add_client_error("send_raw_email", service_error_code="Throttling", http_status_code=400)
     stubber.activate()
-    rt.extras["mailer"] = Mailer(
-        rt.settings.ses_sender, rt.settings.ses_region, client=client, raw_limit=70_000
-    )
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client, raw_limit=70_000)
 
     summary = export.export_passers(rt)
 
     assert summary.failed == [period.id] and summary.exported == []
     assert PasserStore().count_pending(period.id) == 400
-    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=70_000)
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=70_000)
     [result] = export.export_passers(rt).exported
     assert (result.count, result.marked) == (400, 400)
     assert PasserStore().count_pending(period.id) == 0

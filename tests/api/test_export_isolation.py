@@ -1,6 +1,6 @@
 """One period whose export cannot be built never stops the others (contract v2, "Other").
 
-The failure is injected as the mailer the run uses (`rt.extras["mailer"]`): a
+The failure is injected as the mailer the run uses (`rt.mailer`): a
 Mailer that cannot build the e-mail of one period, as the e-mail of a period
 whose name held a line break once could not. The other two periods go out,
 staff are warned about the one, nothing of it is marked, and a later run, with
@@ -74,7 +74,7 @@ def test_a_period_whose_export_cannot_be_built_never_stops_the_others(
     rt: Runtime, three_periods: list[Period], error: Exception, caplog: Any, travel: Any
 ) -> None:
     first, broken, third = three_periods
-    rt.extras["mailer"] = CannotBuild(rt, broken.name, error)
+    rt.mailer = CannotBuild(rt, broken.name, error)
 
     with caplog.at_level(logging.INFO, logger="hr_exam.export"):
         summary = export.export_passers(rt)
@@ -99,7 +99,7 @@ def test_a_period_whose_export_cannot_be_built_never_stops_the_others(
     assert all(str(error) not in record.getMessage() for record in caplog.records)
 
     # The fault is fixed: the next run exports the failed period once, and nothing else.
-    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region)
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region)
     travel(EVENING + dt.timedelta(days=1))
     summary = export.export_passers(rt)
 

@@ -41,7 +41,7 @@ def failing_mailer(rt: Runtime, times: int) -> Stubber:
     for _ in range(times):
         stubber.add_client_error("send_email", service_error_code="ServiceUnavailable", http_status_code=503)
     stubber.activate()
-    rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)
+    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)
     return stubber
 
 
@@ -85,7 +85,7 @@ def test_a_failed_send_stays_queued_and_a_later_run_sends_it(rt, period, travel)
     assert (run.sent, run.failed) == (0, 1)
     [item] = outbox_items()
     assert item.attempts == 1 and item.lease_until is not None
-    del rt.extras["mailer"]
+    rt.mailer = None
     assert mail.send_outbox(rt).sent == 0  # held: the retry waits for its pause
 
     travel(beijing(2026, 12, 1, 10) + mail.retry_pause(1) + dt.timedelta(seconds=1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -108,6 +109,7 @@ def test_an_exam_time_change_emails_every_registered_candidate(api, rt, period):
     before = len(mailbox.text_emails(rt.settings.ses_region))
     response = patch(api, period, {"exam_start": "14:00", "exam_end": "16:00"})
     assert response.status_code == 200
+    assert json.loads(response.body)["notified"] == 2  # what the console tells staff
     kinds = [item.kind for item in OutboxItem.query(keys.OUTBOX_PK, consistent_read=True)]
     assert kinds == ["exam_changed", "exam_changed"]  # queued, not sent within the request
     assert mail.send_outbox(rt).sent == 2
@@ -119,7 +121,7 @@ def test_an_exam_time_change_emails_every_registered_candidate(api, rt, period):
 def test_a_name_change_emails_nobody(api, rt, period):
     registered(rt, period)
     mail.send_outbox(rt)
-    patch(api, period, {"name": "新名字"})
+    assert json.loads(patch(api, period, {"name": "新名字"}).body)["notified"] == 0
     assert list(OutboxItem.query(keys.OUTBOX_PK, consistent_read=True)) == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import zxingcpp
@@ -61,3 +62,19 @@ def test_configured_public_url_is_what_the_code_holds():
     url = "https://exam.example.org/v1/"
     assert decode_png(qr.png(url)) == url
     assert decode_svg(qr.svg(url)) == url
+
+
+def test_a_download_without_a_matching_accept_is_refused_in_the_contract_shape(api):
+    """API Gateway would hand such a client base64 text, so Chalice refuses; the refusal
+    must still be the contract's error object (it used to be Chalice's own `Code`/`Message`)."""
+    for accept in (None, "application/json"):
+        headers = {"Accept": accept} if accept else {}
+        for path in ("/api/admin/qr.png", "/api/admin/paper-template.xlsx"):
+            response = api.staff("GET", path, headers=headers)
+            assert response.status_code == 406, (path, accept)
+            assert response.headers["Content-Type"].startswith("application/json")
+            error = json.loads(response.body)["error"]
+            assert error["code"] == "not_acceptable"
+            assert "Accept" in error["message"]
+    # What every browser and download tool sends gets the file.
+    assert api.staff("GET", "/api/admin/qr.png", headers={"Accept": "*/*"}).status_code == 200

@@ -108,7 +108,7 @@ def smtp_stage(rt: Runtime, port: int, user: str = USER, password: str = PASSWOR
     settings = replace(
         rt.settings, mail_transport="smtp", smtp_host="127.0.0.1", smtp_port=str(port), smtp_security="none"
     )
-    return replace(rt, settings=settings, extras={})
+    return replace(rt, settings=settings, mailer=None, papers=None)
 
 
 def queued() -> list[OutboxItem]:
@@ -211,7 +211,7 @@ def test_one_refused_export_recipient_fails_the_export_and_marks_nobody(rt, peri
     assert export_mail[0].rcpt_tos == ["a@example.cn"]
     assert warning[0].rcpt_tos == list(stage.settings.staff_alert_recipients)
     assert period.name in str(warning[1]["Subject"]) and summary.warned == [period.id]
-    again = replace(stage, extras={})
+    again = replace(stage, mailer=None, papers=None)
     box.refuse_recipients.clear()
     [result] = export.export_passers(again).exported
     assert (result.count, result.marked) == (2, 2)
@@ -289,7 +289,7 @@ def test_starttls_encrypts_before_logging_in(rt, period, tmp_path):
             SmtpServer("127.0.0.1", controller.port, "starttls", tls_context=client_tls),
             lambda: (USER, PASSWORD),
         )
-        rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=secure)
+        rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=secure)
         register(rt, period, contact(1))
         assert mail.send_outbox(rt).sent == 1
         assert box.logins == [USER] and len(box.messages) == 1
@@ -298,7 +298,7 @@ def test_starttls_encrypts_before_logging_in(rt, period, tmp_path):
         untrusting = SmtpTransport(
             SmtpServer("127.0.0.1", controller.port, "starttls"), lambda: (USER, PASSWORD)
         )
-        rt.extras["mailer"] = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=untrusting)
+        rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=untrusting)
         register(rt, period, contact(2))
         assert mail.send_outbox(rt).failed == 1
         assert box.logins == [USER] and len(box.messages) == 1

@@ -45,7 +45,7 @@ def row(page: Any, period: dict[str, Any]) -> Any:
 def test_staff_correct_a_periods_exam_time_and_are_told_candidates_were_emailed(
     stack: Stack, desk: Any
 ) -> None:
-    taken, _ = prepared(stack)
+    taken, empty = prepared(stack)
     sign_in(desk, stack)
     row(desk, taken).locator("a", has_text="修改").click()
     expect(desk.locator("#period-form-title")).to_contain_text("修改期次")
@@ -70,7 +70,7 @@ def test_staff_correct_a_periods_exam_time_and_are_told_candidates_were_emailed(
     flash = desk.locator("#periods-flash")
     expect(flash).to_contain_text("已保存“已有报名的期次”的修改")
     expect(flash).to_contain_text("10:00–12:00")
-    expect(flash).to_contain_text("已报名的考生会收到邮件")
+    expect(flash).to_contain_text("已报名的 1 位考生会收到邮件")
     expect(desk.locator("#period-form")).to_be_hidden()
     expect(row(desk, taken)).to_contain_text("10:00–12:00")
 
@@ -87,6 +87,16 @@ def test_staff_correct_a_periods_exam_time_and_are_told_candidates_were_emailed(
     desk.click("#period-submit")
     expect(flash).to_contain_text("已保存“2026年培训考试（更正）”的修改。")
     expect(flash).not_to_contain_text("邮件")
+
+    # A new time for a period nobody registered for promises no e-mail to anyone.
+    desk.goto(stack.url + "admin#period/" + empty["id"])
+    desk.click("#period-edit")
+    desk.fill("#period-exam-start", "13:00")
+    desk.fill("#period-exam-end", "15:00")
+    desk.click("#period-submit")
+    expect(flash).to_contain_text("13:00–15:00")
+    expect(flash).to_contain_text("尚无待考的已报名考生，无需通知")
+    expect(flash).not_to_contain_text("会收到邮件")
 
 
 def test_on_a_phone_staff_delete_an_empty_period_and_not_one_with_registrations(

@@ -8,6 +8,7 @@ their throttles checked here too.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -231,3 +232,18 @@ def test_the_stage_arn_names_the_partition_of_its_region(region: str, partition:
     assert (
         waf.stage_arn(region, "abc123", "v1") == f"{partition}apigateway:{region}::/restapis/abc123/stages/v1"
     )
+
+
+def test_the_sam_web_acl_is_the_post_deploy_one_and_absent_at_limit_zero() -> None:
+    from ops import waf
+
+    assert waf.sam_resources(0, "api") == {}
+    resources = waf.sam_resources(500, "v1")
+    properties = resources["RateLimitWebACL"]["Properties"]
+    assert properties["Rules"] == waf.rules(500)
+    assert properties["CustomResponseBodies"] == waf.response_bodies()
+    assert properties["Name"] == {"Fn::Sub": "hr-exam-${RestAPI}-v1-rate"}
+    arn = resources["RateLimitWebACLAssociation"]["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert arn.startswith("arn:${AWS::Partition}:apigateway:")  # aws-cn in Beijing
+    # WAF's own pattern for a description (moto does not check it; real WAF refused parentheses).
+    assert re.fullmatch(r"[a-zA-Z0-9=:#@/\-,.][a-zA-Z0-9+=:#@/\-,.\s]+[a-zA-Z0-9+=:#@/\-,.]", waf.DESCRIPTION)

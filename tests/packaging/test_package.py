@@ -193,6 +193,27 @@ def test_sam_template_gives_each_function_the_reviewed_policy_limits_and_log_ret
     )
 
 
+def test_sam_template_attaches_the_stages_waf_web_acl_as_post_deploy_does(
+    packaged: tuple[Path, Path],
+) -> None:
+    """A SAM deploy gets the per-address rate limit too (it used to need a post-deploy)."""
+    from ops import waf
+
+    checkout, out = packaged
+    resources = json.loads((out / "sam.json").read_text())["Resources"]
+    acl = resources["RateLimitWebACL"]
+    assert acl["Type"] == "AWS::WAFv2::WebACL"
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    # prod leaves WAF_RATE_LIMIT unset: the default limit, the same rule post-deploy writes.
+    assert acl["Properties"]["Rules"] == waf.rules(waf.DEFAULT_RATE_LIMIT)
+    # The name post-deploy looks for, so running it after a SAM deploy adds no second ACL.
+    stage = deployment.api_stage(STAGE, checkout)
+    assert acl["Properties"]["Name"] == {"Fn::Sub": f"hr-exam-${{RestAPI}}-{stage}-rate"}
+    association = resources["RateLimitWebACLAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["RateLimitWebACL", "Arn"]}
+    assert "${RestAPI.Stage}" in association["ResourceArn"]["Fn::Sub"]
+
+
 def test_every_module_in_the_zip_has_unchecked_bytecode_for_python_3_11(packaged: tuple[Path, Path]) -> None:
     """Chalice ships no .pyc: `make package` adds one beside each source, valid for Lambda's 3.11."""
     checkout, out = packaged

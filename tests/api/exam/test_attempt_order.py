@@ -45,7 +45,7 @@ def test_the_order_survives_a_new_container(exam_day: ExamDay) -> None:
     exam_day.at(9, 30)
     token = exam_day.enter(alice)
     before = shown(read(exam_day, token))
-    runtime.current().extras.clear()
+    runtime.current().forget_collaborators()
     runtime.current().periods.invalidate()
     assert shown(read(exam_day, token)) == before
 

@@ -269,7 +269,7 @@ def test_warm_exam_requests_stay_within_their_aws_call_budgets(exam_day: ExamDay
     assert session_calls[0] <= 2
 
     # A new container: the paper is read from S3 once, then never again.
-    runtime.current().extras.clear()
+    runtime.current().forget_collaborators()
     s3 = S3Calls()
     with aws.counting() as cold_paper:
         assert exam_day.api.get("/api/exam/paper", token=token).status_code == 200
