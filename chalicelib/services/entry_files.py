@@ -64,10 +64,15 @@ def _csv_rows(data: bytes) -> Rows:
     except csv.Error:
         dialect = csv.excel
     rows: Rows = []
-    for row in csv.reader(io.StringIO(text), dialect):
-        rows.append(list(row[:MAX_COLUMNS]))
-        if len(rows) > MAX_ROWS:
-            raise EntriesInvalid(f"文件超过 {MAX_ROWS} 行，请分批上传。", "file")
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(list(row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS:
+                raise EntriesInvalid(f"文件超过 {MAX_ROWS} 行，请分批上传。", "file")
+    except csv.Error as exc:  # a NUL byte, a field beyond the csv module's limit
+        raise EntriesInvalid(
+            "上传的 CSV 文件无法读取，请从市系统重新导出，或另存为 .xlsx 后上传。", "file"
+        ) from exc
     return rows
 
 
@@ -99,5 +104,9 @@ def _xlsx_rows(data: bytes) -> Rows:
             if len(rows) > MAX_ROWS:
                 raise EntriesInvalid(f"工作表超过 {MAX_ROWS} 行，请分批上传。", "file")
         return rows
+    except EntriesInvalid:
+        raise
+    except Exception as exc:  # a damaged workbook may fail only once its rows are read
+        raise EntriesInvalid("上传的 Excel 工作簿已损坏，无法读取，请重新导出后上传。", "file") from exc
     finally:
         workbook.close()

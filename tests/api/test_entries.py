@@ -277,3 +277,35 @@ def test_no_warning_when_every_passer_is_entered(rt, api, period, exported, trav
     travel(beijing(2026, 12, 24, 19))
     assert export.export_passers(rt).warned == []
     assert warnings_sent(rt) == []
+
+
+def test_the_lookup_shows_the_entry_date_of_an_entered_passer_only(rt, api, period, exported):
+    first, second, _ = exported
+    api.staff("POST", path(period), {"id_numbers": [first.id_number], "entered_on": "2026-12-19"})
+
+    def entered_on(person: Any) -> Any:
+        answer = api.post("/api/registrations/lookup", {"id_number": person.id_number, "phone": person.phone})
+        [registration] = body(answer)["registrations"]
+        return registration["status"], registration["entered_on"]
+
+    assert entered_on(first) == ("passed", "2026-12-19")
+    assert entered_on(second) == ("passed", None)
+    assert entered_on(contact(9)) == ("failed", None)
+
+
+def test_the_faq_explains_the_five_working_days_and_where_to_see_the_entry(api):
+    page = api.get("/faq").body.decode("utf-8")
+    assert 'id="entered"' in page and "考试后 5 个工作日内录入" in page
+    assert "不含周末和法定节假日" in page and "已录入市系统（录入日期）" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x00\x00\x00\x00", b"PK\x03\x04broken", b"a," * 70_000, "身份证号\n".encode("utf-16")],
+    ids=["nul", "broken-xlsx", "wide", "utf-16"],
+)
+def test_a_file_that_cannot_be_read_is_a_422_never_a_500(rt, api, period, exported, data):
+    upload = {"name": "result.csv", "content_base64": base64.b64encode(data).decode()}
+    response = api.staff("POST", path(period), {"file": upload})
+    assert response.status_code == 422
+    assert body(response)["error"]["code"] == "entries_invalid"

@@ -94,6 +94,7 @@ def test_result_mail_for_a_pass_and_a_fail() -> None:
     passed = mails.result_mail(PERIOD, PERSON, ExamResult(86, 60, True, at), "")
     assert "86 分" in passed.subject and "通过" in passed.subject
     assert "5 个工作日" in passed.body and "2026-12-18 09:30:00" in passed.body
+    assert "不含周末和法定节假日" in passed.body and "已录入市系统" in passed.body
     failed = mails.result_mail(PERIOD, PERSON, ExamResult(40, 60, False, at.astimezone(BEIJING)), "")
     assert "未通过" in failed.subject and "下一期" in failed.body
 
