@@ -27,6 +27,7 @@ from chalicelib import clock
 from chalicelib.domain.errors import (
     AlreadyPassed,
     AlreadySubmitted,
+    AttemptVoided,
     Conflict,
     Duplicate,
     Invalid,
@@ -41,6 +42,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.identity import Contact, email_identity, name_key
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period
+from chalicelib.domain.privacy import Consent
 from chalicelib.domain.registrations import ExamResult, Registration, changes_between
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
@@ -247,7 +249,12 @@ class Repository:
     # Registration ----------------------------------------------------------
 
     def register(
-        self, period: Period, contact: Contact, now: dt.datetime, consent_version: str
+        self,
+        period: Period,
+        contact: Contact,
+        now: dt.datetime,
+        consent_version: str,
+        consents: tuple[Consent, ...] = (),
     ) -> Registration:
         """Write a registration with its uniqueness claims, all or nothing.
 
@@ -264,7 +271,13 @@ class Repository:
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
         item = registration_item(
-            period, contact, id_hash, now, consent_version, name_hash=self.name_hash(contact.name)
+            period,
+            contact,
+            id_hash,
+            now,
+            consent_version,
+            name_hash=self.name_hash(contact.name),
+            consents=consents,
         )
 
         as_seen = (
@@ -405,16 +418,25 @@ class Repository:
         return registration_from_item(item)
 
     def save_answers(
-        self, period_id: str, id_hash: str, answers: dict[str, list[str]], now: dt.datetime
+        self,
+        period_id: str,
+        id_hash: str,
+        answers: dict[str, list[str]],
+        now: dt.datetime,
+        seed: str | None = None,
     ) -> None:
-        """Replace the saved answer of each question named, keep the others: one UpdateItem."""
+        """Replace the saved answer of each question named, keep the others: one UpdateItem.
+
+        With `seed`, only into the attempt of that seed (not one staff voided since)."""
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period_id))
         actions = [RegistrationItem.answers[qid].set(chosen) for qid, chosen in answers.items()]
         actions.append(RegistrationItem.answers_saved_at.set(clock.iso(now)))
         actions.append(RegistrationItem.saves.add(1))
         condition = RegistrationItem.answers.exists() & RegistrationItem.submitted_at.does_not_exist()
+        if seed is not None:
+            condition &= RegistrationItem.seed == seed
         if not applied(lambda: item.update(actions=actions, condition=condition)):
-            self._refuse_attempt(period_id, id_hash)
+            self._refuse_attempt(period_id, id_hash, seed=seed)
 
     def record_submission(
         self,
@@ -468,6 +490,7 @@ class Repository:
                     RegistrationItem.pk.exists()
                     & RegistrationItem.submitted_at.does_not_exist()
                     & _saves_as_read(current.saves)
+                    & _same_attempt(current.seed)
                 ),
             )
             for field, old, new in moves:
@@ -487,7 +510,7 @@ class Repository:
 
         failed = self._run(build)
         if "attempt" in failed:
-            self._refuse_attempt(period.id, id_hash, current.saves)
+            self._refuse_attempt(period.id, id_hash, current.saves, current.seed)
         for field in ("phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
@@ -525,10 +548,14 @@ class Repository:
         )
         self._claim(transaction, field, new, id_hash, stamp)
 
-    def _refuse_attempt(self, period_id: str, id_hash: str, saves: int | None = None) -> NoReturn:
-        """An attempt's write was refused: say why (submitted already, answers saved since
-        the submission read them, or no registration)."""
+    def _refuse_attempt(
+        self, period_id: str, id_hash: str, saves: int | None = None, seed: str | None = None
+    ) -> NoReturn:
+        """An attempt's write was refused: say why (the attempt voided since, submitted
+        already, answers saved since the submission read them, or no registration)."""
         stored = self.attempt(period_id, id_hash)
+        if seed is not None and stored.seed != seed:
+            raise AttemptVoided()
         if stored.result is not None:
             raise AlreadySubmitted(stored.result)
         if saves is not None and stored.saves != saves:
@@ -542,6 +569,14 @@ def _saves_as_read(saves: int) -> Condition:
         RegistrationItem.saves.does_not_exist() | (RegistrationItem.saves == 0)
         if saves == 0
         else RegistrationItem.saves == saves
+    )
+    return condition
+
+
+def _same_attempt(seed: str | None) -> Condition:
+    """The attempt is still the one read: staff have not voided it (voiding removes the seed)."""
+    condition: Condition = (
+        RegistrationItem.seed.does_not_exist() if seed is None else RegistrationItem.seed == seed
     )
     return condition
 
