@@ -29,7 +29,9 @@ from chalicelib.domain.errors import (
     RegisteredForLaterPeriod,
     SavedAnswersChanged,
     Unauthorized,
+    Unavailable,
 )
+from chalicelib.domain.feedback import with_feedback
 from chalicelib.domain.identity import (
     Contact,
     normalise_email,
@@ -163,6 +165,20 @@ def attempt_questions(rt: Runtime, period: Period, registration: Registration) -
     return period_source(rt, period).drawn(attempt_seed(rt, period, registration))
 
 
+def shown_result(rt: Runtime, period: Period, registration: Registration) -> ExamResult | None:
+    """The attempt's result as the candidate sees it: a failed attempt at a paper drawn from
+    the bank adds the right answers per topic (never the key) and when the next period's
+    registration opens. The paper comes from the container's cache."""
+    result = registration.result
+    if result is None or result.passed or not period.paper_key:
+        return result
+    try:
+        paper = attempt_questions(rt, period, registration)
+    except Unavailable:
+        return result  # the score stands on its own; feedback is a help, not the answer
+    return with_feedback(result, paper, period, rt.periods.all())
+
+
 def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     """The paper without keys, drawn and ordered for this attempt (derived from its stored
     seed and the cached paper), with the answers saved so far: one GetItem when warm."""
@@ -170,7 +186,7 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     period = attempt.period
     registration = rt.repo.attempt(period.id, attempt.id_hash)
     if registration.result is not None:
-        raise AlreadySubmitted(registration.result)
+        raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
     if not registration.accepts_submissions(period, now):
         raise _too_late(period)
     seed = registration.seed or fallback_seed(period.id, attempt.id_hash)
@@ -230,7 +246,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
     for tries_left in reversed(range(SUBMIT_TRIES)):
         registration = rt.repo.attempt(period.id, attempt.id_hash)
         if registration.result is not None:
-            raise AlreadySubmitted(registration.result)
+            raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
         if not registration.accepts_submissions(period, now):
             raise _too_late(period)
         paper = source.drawn(attempt_seed(rt, period, registration))
@@ -243,7 +259,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
             if not tries_left:
                 raise
             continue
-        return result
+        return with_feedback(result, paper, period, rt.periods.all())
     raise AssertionError("unreachable: the last try returns or raises")
 
 
