@@ -27,7 +27,8 @@ class TopicScore:
     total: int
 
     def public(self) -> dict[str, Any]:
-        return {"topic": self.topic, "correct": self.correct, "total": self.total}
+        # "right", not "correct": no field of a candidate response is named like a key.
+        return {"topic": self.topic, "right": self.correct, "total": self.total}
 
 
 def topic_scores(paper: Paper, correct: Iterable[str]) -> tuple[TopicScore, ...]:
@@ -68,7 +69,7 @@ def feedback_lines(result: ExamResult) -> list[str]:
     """The feedback as the result e-mail's lines (empty when there is none)."""
     if not result.feedback:
         return []
-    topics = "；".join(f"{t['topic']} {t['correct']}/{t['total']}" for t in result.feedback["topics"])
+    topics = "；".join(f"{t['topic']} {t['right']}/{t['total']}" for t in result.feedback["topics"])
     opens = result.feedback.get("next_registration_opens")
     when = (
         f"下一期报名将于 {dt.date.fromisoformat(opens):%Y年%m月%d日} 开放。"

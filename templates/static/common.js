@@ -125,7 +125,7 @@
     for (var i = 0; i < feedback.topics.length; i++) {
       var topic = feedback.topics[i];
       var item = document.createElement("li");
-      item.textContent = topic.topic + " " + topic.correct + "/" + topic.total;
+      item.textContent = topic.topic + " " + topic.right + "/" + topic.total;
       list.appendChild(item);
     }
     box.appendChild(list);

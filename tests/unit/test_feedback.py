@@ -44,7 +44,7 @@ def test_a_failed_result_gets_feedback_and_the_next_opening_a_passed_one_none() 
     right = {q.id: keys()[q.id] for q in DRAWN.questions[:10]}
     failed = with_feedback(grade(DRAWN, right, AT), DRAWN, this, [later, this])
     assert failed.feedback is not None and failed.feedback["next_registration_opens"] == "2026-12-21"
-    assert sum(t["correct"] for t in failed.feedback["topics"]) == 10
+    assert sum(t["right"] for t in failed.feedback["topics"]) == 10
     lines = "\n".join(feedback_lines(failed))
     assert "2026年12月21日" in lines and "劳动合同 " in lines
     passed = with_feedback(

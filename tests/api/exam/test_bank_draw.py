@@ -39,6 +39,8 @@ def bank_day(exam_day: ExamDay) -> ExamDay:
     import_bank(exam_day.api)
     response = exam_day.api.staff("PUT", f"/api/admin/periods/{exam_day.period.id}/blueprint", blueprint())
     assert response.status_code == 200, response.body
+    # The key tells a drawn paper (with feedback by topic) from a fixed one without a read.
+    assert f"papers/{exam_day.period.id}/draw-" in body(response)["paper"]["key"]
     exam_day.period = runtime.current().periods.get(exam_day.period.id)
     return exam_day
 
@@ -234,7 +236,7 @@ def expected_topics(ids: list[str], right: set[str]) -> list[dict[str, Any]]:
         counts = topics.setdefault(TOPIC_OF[qid], [0, 0])
         counts[0] += qid in right
         counts[1] += 1
-    return [{"topic": topic, "correct": c, "total": t} for topic, (c, t) in topics.items()]
+    return [{"topic": topic, "right": c, "total": t} for topic, (c, t) in topics.items()]
 
 
 def test_a_failed_candidate_sees_right_answers_per_topic_on_the_result_the_lookup_and_the_mail(
@@ -255,7 +257,7 @@ def test_a_failed_candidate_sees_right_answers_per_topic_on_the_result_the_looku
     assert result["passed"] is False and result["score"] == 24
     by_topic = sorted(expected_topics(ids, right), key=lambda t: t["topic"])
     assert sorted(result["feedback"]["topics"], key=lambda t: t["topic"]) == by_topic
-    assert sum(t["total"] for t in by_topic) == 50 and sum(t["correct"] for t in by_topic) == 12
+    assert sum(t["total"] for t in by_topic) == 50 and sum(t["right"] for t in by_topic) == 12
     assert result["feedback"]["next_registration_opens"] == later.registration_opens.isoformat()
     again = body(bank_day.submit(token, alice, {}))
     assert again["result"]["feedback"] == result["feedback"]  # 409 already_submitted, same feedback
@@ -269,7 +271,7 @@ def test_a_failed_candidate_sees_right_answers_per_topic_on_the_result_the_looku
         m for m in mailbox.text_emails(runtime.current().settings.ses_region) if "考试成绩" in m.subject
     ]
     for topic in by_topic:
-        assert f"{topic['topic']} {topic['correct']}/{topic['total']}" in email.body
+        assert f"{topic['topic']} {topic['right']}/{topic['total']}" in email.body
     assert f"{later.registration_opens:%Y年%m月%d日}" in email.body
     for qid in ids:  # counts only: no question, no key
         assert qid not in email.body and qid not in json.dumps(result["feedback"])
