@@ -33,7 +33,7 @@ EXAM_DAY = dt.date(2026, 12, 18)
 BUDGETS = {
     "GET /api/today": (0, True),
     "POST /api/registrations": (1, True),
-    # +1 since entry v2: the GetItem of this ID number's failures from this address.
+    # +1 since entry v2: the UpdateItem counting this request in (it returns the pair's failures).
     "POST /api/registrations/lookup": (2, True),
     "POST /api/exam/sessions": (2, False),
     "GET /api/exam/paper": (1, False),

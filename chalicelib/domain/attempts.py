@@ -7,6 +7,13 @@ per ID number *and* client address: the 5th failure for one pair within
 failure, answer `429 too_many_attempts`. Never per address alone: a company's
 Wi-Fi or a carrier's NAT puts many candidates behind one address.
 
+Failures are counted once answered, so guesses sent all at once would each
+be answered before any of them counted. Arrivals are therefore counted too,
+as they come in: more than LIMIT requests of one pair within one BURST
+window (no person types an ID number and a name six times in ten seconds)
+answer `429` until the window ends, and only the first LIMIT of such a burst
+are checked at all.
+
 This module is the rule only; what was stored and when "now" is come in as
 arguments, so the clock is the caller's one clock.
 """
@@ -25,6 +32,8 @@ WINDOW = dt.timedelta(minutes=15)
 # running (a lock set by a failure within WINDOW counts failures up to
 # WINDOW before it).
 KEEP = 2 * WINDOW
+# Arrivals of one pair are counted per fixed window of this length.
+BURST = dt.timedelta(seconds=10)
 
 
 def locked_until(failures: Iterable[dt.datetime]) -> dt.datetime | None:
@@ -65,3 +74,19 @@ def check(failures: Iterable[dt.datetime], now: dt.datetime) -> None:
 def kept(failures: Iterable[dt.datetime], now: dt.datetime) -> list[dt.datetime]:
     """The failures storage still needs at `now`, oldest first."""
     return sorted(failure for failure in failures if now - failure < KEEP)
+
+
+def burst_window(now: dt.datetime) -> int:
+    """The number of the BURST window `now` falls in (windows are fixed, epoch-aligned)."""
+    return int(now.timestamp()) // int(BURST.total_seconds())
+
+
+def check_burst(arrivals: int, now: dt.datetime) -> None:
+    """Refuse with `TooManyAttempts` the requests of a pair beyond LIMIT in this BURST window.
+
+    `arrivals` counts this request too (it is what storage's atomic count returned)."""
+    if arrivals <= LIMIT:
+        return
+    length = int(BURST.total_seconds())
+    ends = (burst_window(now) + 1) * length
+    raise TooManyAttempts(max(1, math.ceil(ends - now.timestamp())))

@@ -3,8 +3,8 @@
 Every candidate of a period arrives in the same two hours, so each request
 is held to a small, fixed number of AWS calls on a warm container: the
 periods and the paper come from the container's caches, the exam token is
-checked without a database read, entry is a GetItem (the failure count of
-this ID number from this address) and one UpdateItem, a save is one
+checked without a database read, entry is an UpdateItem (counting this
+request in for this ID number from this address, which returns its failures) and one UpdateItem, a save is one
 UpdateItem, reading the paper is one GetItem (the saved answers) and a
 submission is one GetItem and one transaction. The transaction's condition,
 not any check before it, is what makes a submission count exactly once.
@@ -92,7 +92,7 @@ class Attempt:
 
 
 def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) -> Session:
-    """Enter today's exam (or resume it) by ID number and name: a GetItem and an UpdateItem when warm.
+    """Enter today's exam (or resume it) by ID number and name: two UpdateItems when warm.
 
     A wrong name and an unregistered ID number take the same path (the same
     two reads, the failure recorded) and the same answer, `NotRegistered`.
@@ -115,8 +115,9 @@ def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) 
     period = today.period
     if not period.exam_is_open(now) and not _admitted_late(rt, period, id_number, now):
         raise _not_open(period, now)
-    seen = rt.limits.failures("entry", id_number, address)
+    seen, arrivals = rt.limits.arrive("entry", id_number, address, now)
     attempts.check(seen, now)
+    attempts.check_burst(arrivals, now)
     try:
         registration = rt.repo.start_attempt(period, id_number, name, now)
     except NotRegistered:

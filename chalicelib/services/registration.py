@@ -82,15 +82,16 @@ def lookup(rt: Runtime, body: Mapping[str, object], address: str | None) -> dict
     """Every registration of an ID number, newest exam first, when the phone is one of its own.
 
     Failures are limited per ID number and client `address` as entries are
-    (domain/attempts.py): a GetItem, then the Query. An attempt left with
+    (domain/attempts.py): an UpdateItem counting the request in, then the Query. An attempt left with
     saved answers whose exam is over is closed here if the schedule has not
     closed it yet, so the lookup never shows it absent.
     """
     now = clock.now()
     id_number = normalise_id_number(body.get("id_number"), now.date())
     phone = normalise_phone(body.get("phone"))
-    seen = rt.limits.failures("lookup", id_number, address)
+    seen, arrivals = rt.limits.arrive("lookup", id_number, address, now)
     attempts.check(seen, now)
+    attempts.check_burst(arrivals, now)
     registrations = rt.repo.registrations_of(id_number)
     # A candidate may have changed phones between periods: any phone they registered with will do.
     if not any(hmac.compare_digest(r.contact.phone, phone) for r in registrations):

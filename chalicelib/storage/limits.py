@@ -1,10 +1,11 @@
 """Where failed entries and lookups are counted: one small item per ID number and address.
 
-The rule is `domain/attempts.py`; this module only reads and appends the
-failures, so the count holds across containers (and DynamoDB's TTL clears
-it). A success costs one consistent GetItem; a failure adds one UpdateItem,
-which appends atomically (`list_append`), so failures arriving at once are
-all counted.
+The rule is `domain/attempts.py`; this module only counts arrivals and
+appends the failures, so the count holds across containers (and DynamoDB's
+TTL clears it). Each request first counts itself in (one UpdateItem that
+returns the failures too, so a success costs that one call); a failure adds
+one UpdateItem, which appends atomically (`list_append`), so failures
+arriving at once are all counted.
 """
 
 from __future__ import annotations
@@ -31,6 +32,44 @@ class FailureLimits:
     def _item(self, kind: Kind, id_number: str, address: str | None) -> FailureItem:
         pk = keys.failures_pk(kind, self._hash("id", id_number), self._hash("ip", address or UNKNOWN_ADDRESS))
         return FailureItem(pk, keys.FAILURES_SK)
+
+    def arrive(
+        self, kind: Kind, id_number: str, address: str | None, now: dt.datetime
+    ) -> tuple[list[dt.datetime], int]:
+        """Count this request in: (the failures stored for the pair, this burst window's
+        arrivals including this one).
+
+        One UpdateItem for the first request of a window (nearly every real one): it
+        starts the window's count at 1. Later requests of the same window add 1 to it
+        (a second UpdateItem, only when requests come in a burst). Both are atomic, so
+        requests sent at once each see a different count.
+        """
+        item = self._item(kind, id_number, address)
+        window = attempts.burst_window(now)
+        # Any failure's own expiry (its time + KEEP) is no later than this.
+        expires = int((now + attempts.KEEP).timestamp())
+        new_window = FailureItem.burst_window.does_not_exist() | (FailureItem.burst_window != window)
+        for _ in range(3):
+            if applied(
+                lambda: item.update(
+                    actions=[
+                        FailureItem.burst_window.set(window),
+                        FailureItem.burst_arrivals.set(1),
+                        FailureItem.expires_at.set(expires),
+                    ],
+                    condition=new_window,
+                )
+            ):
+                return _instants(item.failures), 1
+            if applied(
+                lambda: item.update(
+                    actions=[FailureItem.burst_arrivals.add(1), FailureItem.expires_at.set(expires)],
+                    condition=FailureItem.burst_window == window,
+                )
+            ):
+                return _instants(item.failures), int(item.burst_arrivals or 1)
+        # Three windows turned over between the two writes: not a burst anyone can send.
+        return self.failures(kind, id_number, address), 1
 
     def failures(self, kind: Kind, id_number: str, address: str | None) -> list[dt.datetime]:
         """The failures stored for the pair (one consistent GetItem)."""

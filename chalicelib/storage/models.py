@@ -216,6 +216,9 @@ class FailureItem(_TableItem):
 
     failures = ListAttribute[float](of=NumberAttribute, null=True)  # type: ignore[arg-type]
     expires_at = NumberAttribute(null=True)
+    # Requests of the pair in the current burst window (domain/attempts.py: BURST).
+    burst_window = NumberAttribute(null=True)
+    burst_arrivals = NumberAttribute(null=True)
 
 
 # The attribute DynamoDB's time-to-live deletes items by (bootstrap enables it).

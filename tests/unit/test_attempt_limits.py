@@ -85,3 +85,23 @@ def test_a_lock_never_outlasts_fifteen_minutes_after_the_last_failure(
     seconds = attempts.retry_after(failures, now)
     if seconds is not None:
         assert now + dt.timedelta(seconds=seconds - 1) < max(failures) + attempts.WINDOW
+
+
+def test_a_burst_is_refused_beyond_the_limit_until_its_window_ends() -> None:
+    start = dt.datetime(2026, 12, 18, 9, 30, 0, tzinfo=clock.BEIJING)  # a window starts on :00
+    for arrivals in range(1, attempts.LIMIT + 1):
+        attempts.check_burst(arrivals, start)
+    with pytest.raises(TooManyAttempts) as refused:
+        attempts.check_burst(attempts.LIMIT + 1, start + dt.timedelta(seconds=3))
+    assert refused.value.retry_after == 7
+    # The last second of a window still waits at least one.
+    with pytest.raises(TooManyAttempts) as last:
+        attempts.check_burst(attempts.LIMIT + 1, start + dt.timedelta(seconds=9, milliseconds=900))
+    assert last.value.retry_after == 1
+
+
+def test_burst_windows_are_fixed_and_ten_seconds_long() -> None:
+    start = dt.datetime(2026, 12, 18, 9, 30, 0, tzinfo=clock.BEIJING)
+    window = attempts.burst_window(start)
+    assert attempts.burst_window(start + dt.timedelta(seconds=9.99)) == window
+    assert attempts.burst_window(start + dt.timedelta(seconds=10)) == window + 1
