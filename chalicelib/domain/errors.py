@@ -341,6 +341,12 @@ class AttemptNotReopenable(Conflict):
     )
 
 
+class AttemptVoided(Unauthorized):
+    """An exam token of an attempt staff have voided since it was issued (its seed is gone)."""
+
+    default_message = "这次作答已由工作人员作废，原考试凭证已失效。请重新输入身份证号和姓名进入考试。"
+
+
 class NoAttempt(Conflict):
     code = "no_attempt"
     default_message = "该考生本期尚未开始作答，没有可作废的作答记录。"

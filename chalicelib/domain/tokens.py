@@ -1,11 +1,16 @@
 """Exam tokens: a signed, expiring bearer token bound to one attempt.
 
 An attempt is one candidate's registration for one period, so the token
-carries the period id and the candidate's identity hash (never the ID number)
-and expires at the end of the exam day in Beijing, or an hour after the
+carries the period id, the candidate's identity hash (never the ID number)
+and the attempt's seed, and expires at the end of the exam day in Beijing, or an hour after the
 submission deadline when that is later (`exam_expiry`). It is an HMAC, not a
 session in the database: checking it costs no AWS call, which keeps every
 exam request to the contract's budget on the busiest day of the month.
+
+The seed is drawn anew when an attempt voided by staff is entered again, so a
+token of the voided attempt stops at the routes that read or write the
+attempt (they compare it with the stored seed) while the real person's new
+token works. The seed only orders the questions, which the candidate sees.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from dataclasses import dataclass
 
 from chalicelib.domain.errors import Unauthorized
 
-VERSION = "e1"
+VERSION = "e2"
+_PARTS = 6
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class ExamClaim:
     period_id: str
     id_hash: str
     expires_at: dt.datetime
+    # The attempt's seed when the token was issued: a voided attempt's token names the old one.
+    seed: str
 
 
 def _sign(secret: bytes, payload: str) -> str:
@@ -34,16 +42,16 @@ def _sign(secret: bytes, payload: str) -> str:
 
 
 def issue(secret: bytes, claim: ExamClaim) -> str:
-    payload = f"{VERSION}.{claim.period_id}.{claim.id_hash}.{int(claim.expires_at.timestamp())}"
+    payload = f"{VERSION}.{claim.period_id}.{claim.id_hash}.{int(claim.expires_at.timestamp())}.{claim.seed}"
     return f"{payload}.{_sign(secret, payload)}"
 
 
 def verify(secret: bytes, token: str, now: dt.datetime) -> ExamClaim:
     """The claim of a valid token, or `Unauthorized`."""
     parts = token.split(".")
-    if len(parts) != 5 or parts[0] != VERSION:
+    if len(parts) != _PARTS or parts[0] != VERSION:
         raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。")
-    payload, signature = ".".join(parts[:4]), parts[4]
+    payload, signature = ".".join(parts[:-1]), parts[-1]
     # Compared as bytes: compare_digest refuses non-ASCII str, and a header
     # can carry anything.
     given = signature.encode("utf-8", "surrogatepass")
@@ -55,7 +63,7 @@ def verify(secret: bytes, token: str, now: dt.datetime) -> ExamClaim:
         raise Unauthorized("考试凭证无效，请重新输入身份证号进入考试。") from exc
     if now >= expires:
         raise Unauthorized("考试凭证已过期，请重新输入身份证号进入考试。")
-    return ExamClaim(period_id=parts[1], id_hash=parts[2], expires_at=expires)
+    return ExamClaim(period_id=parts[1], id_hash=parts[2], expires_at=expires, seed=parts[4])
 
 
 # An exam token outlives the submission deadline by this much, so a candidate

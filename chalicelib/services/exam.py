@@ -23,6 +23,7 @@ from chalicelib.domain.attempt_order import attempt_paper, fallback_seed
 from chalicelib.domain.contacts import CONTACT_STAFF
 from chalicelib.domain.errors import (
     AlreadySubmitted,
+    AttemptVoided,
     Invalid,
     NotExamTime,
     NotRegistered,
@@ -89,6 +90,14 @@ class Attempt:
 
     period: Period
     id_hash: str
+    # The seed the attempt had when the token was issued; voiding draws a new one on re-entry.
+    seed: str
+
+    def check(self, registration: Registration) -> Registration:
+        """The stored attempt, unless staff voided the one this token was issued for."""
+        if registration.seed != self.seed:
+            raise AttemptVoided()
+        return registration
 
 
 def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) -> Session:
@@ -130,7 +139,11 @@ def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) 
     # Extra minutes given by staff push this candidate's own deadline, and the token's with it.
     grace = SUBMIT_GRACE + dt.timedelta(minutes=registration.extra_minutes)
     expires = tokens.exam_expiry(period.exam_date, period.exam_end, grace, clock.BEIJING)
-    claim = tokens.ExamClaim(period_id=period.id, id_hash=rt.repo.id_hash(id_number), expires_at=expires)
+    # start_attempt stores a seed at the first entry (and at the first after a void).
+    assert registration.seed is not None, "start_attempt returns the attempt with its seed"
+    claim = tokens.ExamClaim(
+        period_id=period.id, id_hash=rt.repo.id_hash(id_number), expires_at=expires, seed=registration.seed
+    )
     token = tokens.issue(rt.secrets.get(TOKEN_SECRET), claim)
     return Session(token=token, expires_at=expires, period=period, registration=registration)
 
@@ -152,7 +165,7 @@ def authenticate(rt: Runtime, token: str | None) -> Attempt:
     if not token:
         raise Unauthorized("请先输入身份证号和姓名进入考试。")
     claim = tokens.verify(rt.secrets.get(TOKEN_SECRET), token, clock.now())
-    return Attempt(period=rt.periods.get(claim.period_id), id_hash=claim.id_hash)
+    return Attempt(period=rt.periods.get(claim.period_id), id_hash=claim.id_hash, seed=claim.seed)
 
 
 def attempt_seed(rt: Runtime, period: Period, registration: Registration) -> str:
@@ -186,7 +199,7 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     seed and the cached paper), with the answers saved so far: one GetItem when warm."""
     now = clock.now()
     period = attempt.period
-    registration = rt.repo.attempt(period.id, attempt.id_hash)
+    registration = attempt.check(rt.repo.attempt(period.id, attempt.id_hash))
     if registration.result is not None:
         raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
     if not registration.accepts_submissions(period, now):
@@ -212,14 +225,15 @@ def save_answers(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> N
     now = clock.now()
     period = attempt.period
     # Past the period's deadline only a candidate given extra minutes may save (one GetItem more).
-    if not period.accepts_submissions(now) and not rt.repo.attempt(
-        period.id, attempt.id_hash
+    if not period.accepts_submissions(now) and not attempt.check(
+        rt.repo.attempt(period.id, attempt.id_hash)
     ).accepts_submissions(period, now):
         raise _too_late(period)
     if "answers" not in body:
         raise Invalid("answers", "缺少答案 answers，请刷新页面后重试。")
     answers = parse_answers(period_paper(rt, period), body.get("answers"))
-    rt.repo.save_answers(period.id, attempt.id_hash, answers, now)
+    # The write's condition compares the seed: a voided attempt's token saves nothing.
+    rt.repo.save_answers(period.id, attempt.id_hash, answers, now, attempt.seed)
 
 
 def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamResult:
@@ -246,7 +260,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
     submitted = parse_answers(source.pool, body.get("answers", {}))
     assert period.paper_key is not None, "period_paper refused a period without one"
     for tries_left in reversed(range(SUBMIT_TRIES)):
-        registration = rt.repo.attempt(period.id, attempt.id_hash)
+        registration = attempt.check(rt.repo.attempt(period.id, attempt.id_hash))
         if registration.result is not None:
             raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
         if not registration.accepts_submissions(period, now):

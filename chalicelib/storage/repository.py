@@ -27,6 +27,7 @@ from chalicelib import clock
 from chalicelib.domain.errors import (
     AlreadyPassed,
     AlreadySubmitted,
+    AttemptVoided,
     Conflict,
     Duplicate,
     Invalid,
@@ -405,16 +406,25 @@ class Repository:
         return registration_from_item(item)
 
     def save_answers(
-        self, period_id: str, id_hash: str, answers: dict[str, list[str]], now: dt.datetime
+        self,
+        period_id: str,
+        id_hash: str,
+        answers: dict[str, list[str]],
+        now: dt.datetime,
+        seed: str | None = None,
     ) -> None:
-        """Replace the saved answer of each question named, keep the others: one UpdateItem."""
+        """Replace the saved answer of each question named, keep the others: one UpdateItem.
+
+        With `seed`, only into the attempt of that seed (not one staff voided since)."""
         item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period_id))
         actions = [RegistrationItem.answers[qid].set(chosen) for qid, chosen in answers.items()]
         actions.append(RegistrationItem.answers_saved_at.set(clock.iso(now)))
         actions.append(RegistrationItem.saves.add(1))
         condition = RegistrationItem.answers.exists() & RegistrationItem.submitted_at.does_not_exist()
+        if seed is not None:
+            condition &= RegistrationItem.seed == seed
         if not applied(lambda: item.update(actions=actions, condition=condition)):
-            self._refuse_attempt(period_id, id_hash)
+            self._refuse_attempt(period_id, id_hash, seed=seed)
 
     def record_submission(
         self,
@@ -468,6 +478,7 @@ class Repository:
                     RegistrationItem.pk.exists()
                     & RegistrationItem.submitted_at.does_not_exist()
                     & _saves_as_read(current.saves)
+                    & _same_attempt(current.seed)
                 ),
             )
             for field, old, new in moves:
@@ -487,7 +498,7 @@ class Repository:
 
         failed = self._run(build)
         if "attempt" in failed:
-            self._refuse_attempt(period.id, id_hash, current.saves)
+            self._refuse_attempt(period.id, id_hash, current.saves, current.seed)
         for field in ("phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
@@ -525,10 +536,14 @@ class Repository:
         )
         self._claim(transaction, field, new, id_hash, stamp)
 
-    def _refuse_attempt(self, period_id: str, id_hash: str, saves: int | None = None) -> NoReturn:
-        """An attempt's write was refused: say why (submitted already, answers saved since
-        the submission read them, or no registration)."""
+    def _refuse_attempt(
+        self, period_id: str, id_hash: str, saves: int | None = None, seed: str | None = None
+    ) -> NoReturn:
+        """An attempt's write was refused: say why (the attempt voided since, submitted
+        already, answers saved since the submission read them, or no registration)."""
         stored = self.attempt(period_id, id_hash)
+        if seed is not None and stored.seed != seed:
+            raise AttemptVoided()
         if stored.result is not None:
             raise AlreadySubmitted(stored.result)
         if saves is not None and stored.saves != saves:
@@ -542,6 +557,14 @@ def _saves_as_read(saves: int) -> Condition:
         RegistrationItem.saves.does_not_exist() | (RegistrationItem.saves == 0)
         if saves == 0
         else RegistrationItem.saves == saves
+    )
+    return condition
+
+
+def _same_attempt(seed: str | None) -> Condition:
+    """The attempt is still the one read: staff have not voided it (voiding removes the seed)."""
+    condition: Condition = (
+        RegistrationItem.seed.does_not_exist() if seed is None else RegistrationItem.seed == seed
     )
     return condition
 

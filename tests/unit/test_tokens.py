@@ -13,7 +13,9 @@ from chalicelib.domain.errors import Unauthorized
 SECRET = b"test-exam-token-key"
 EXAM_DAY = dt.date(2026, 12, 18)
 EXPIRES = tokens.end_of_day(EXAM_DAY, clock.BEIJING)
-CLAIM = tokens.ExamClaim(period_id="20261218-abc123", id_hash="ab" * 32, expires_at=EXPIRES)
+CLAIM = tokens.ExamClaim(
+    period_id="20261218-abc123", id_hash="ab" * 32, expires_at=EXPIRES, seed="Xy_-12ab34cd56ef"
+)
 DURING = dt.datetime(2026, 12, 18, 9, 30, tzinfo=clock.BEIJING)
 
 
@@ -52,9 +54,10 @@ def tampered(part: int, value: str) -> str:
         pytest.param(tampered(1, "20261219-abc123"), id="another period"),
         pytest.param(tampered(2, "cd" * 32), id="another person"),
         pytest.param(tampered(3, str(int(EXPIRES.timestamp()) + 86400)), id="later expiry"),
-        pytest.param(tampered(0, "e2"), id="unknown version"),
-        pytest.param(tampered(4, "x" * 43), id="wrong signature"),
-        pytest.param(tampered(4, "签名"), id="non-ASCII signature"),
+        pytest.param(tampered(0, "e1"), id="unknown version"),
+        pytest.param(tampered(4, "another-seed0000"), id="another attempt of the same person"),
+        pytest.param(tampered(5, "x" * 43), id="wrong signature"),
+        pytest.param(tampered(5, "签名"), id="non-ASCII signature"),
         pytest.param(tampered(3, "soon"), id="expiry not a number"),
         pytest.param(tokens.issue(b"another-secret", CLAIM), id="another secret"),
         pytest.param("", id="empty"),

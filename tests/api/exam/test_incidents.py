@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import runtime
+import pytest
+
+from chalicelib import clock, runtime
+from chalicelib.domain.errors import AttemptVoided
 from chalicelib.domain.identity import Contact
+from chalicelib.domain.papers import grade
 from chalicelib.services import exam, export
+from chalicelib.services.papers import period_paper
 from chalicelib.storage import aws
 from tests.api.conftest import body
 from tests.api.exam.conftest import ExamDay
@@ -31,6 +36,20 @@ def incident(exam_day: ExamDay, contact: Contact, action: str, **fields: Any) ->
 
 def paper(exam_day: ExamDay, token: str) -> Any:
     return exam_day.api.get("/api/exam/paper", token=token)
+
+
+def voided_token_refused(exam_day: ExamDay, token: str, contact: Contact) -> None:
+    """Every exam route refuses the token of a voided attempt (401, the contract's shape) and
+    changes nothing: the save and the submission write nothing into the new attempt."""
+    responses = [
+        paper(exam_day, token),
+        exam_day.api.put("/api/exam/answers", {"answers": answers_scoring(0)}, token=token),
+        exam_day.submit(token, contact, answers_scoring(0)),
+    ]
+    for response in responses:
+        assert response.status_code == 401, response.body
+        error = body(response)["error"]
+        assert error["code"] == "unauthorized" and "作废" in error["message"], error
 
 
 def test_extra_minutes_are_honoured_on_submit_and_by_the_countdown_after_a_reload(exam_day: ExamDay) -> None:
@@ -114,11 +133,19 @@ def test_a_voided_attempt_can_be_sat_again_and_only_the_new_result_is_exported(e
     shown = body(voided)["registration"]
     assert (shown["status"], shown["score"], shown["started_at"]) == ("registered", None, None)
     assert [(v["score"], v["reason"], v["staff"]) for v in shown["voided"]] == [(100, REASON, "tester")]
+    # The impostor's token is refused from the void on, before and after the real person enters.
+    voided_token_refused(exam_day, token, grace)
     # The real person sits it.
     exam_day.at(9, 40)
     again = exam_day.enter(grace)
+    assert again != token
+    voided_token_refused(exam_day, token, grace)
     assert body(paper(exam_day, again))["answers"] == {}
-    assert body(exam_day.submit(again, grace, answers_scoring(60)))["result"]["score"] == 60
+    saved = exam_day.api.put("/api/exam/answers", {"answers": answers_scoring(60)}, token=again)
+    assert saved.status_code == 204
+    voided_token_refused(exam_day, token, grace)
+    assert body(exam_day.submit(again, grace, {}))["result"]["score"] == 60
+    voided_token_refused(exam_day, token, grace)
     result = export.export_period(rt, exam_day.period.id)
     assert result.count == 1
     [message] = mailbox.raw_emails(rt.settings.ses_region)
@@ -128,3 +155,24 @@ def test_a_voided_attempt_can_be_sat_again_and_only_the_new_result_is_exported(e
     # The void, with its reason, is in the audit trail.
     events = body(exam_day.api.staff("GET", "/api/admin/audit?since=2026-12-18"))["events"]
     assert [e["reason"] for e in events if e["action"].endswith("/void")] == [REASON]
+
+
+def test_a_submission_read_before_a_void_and_written_after_it_is_refused(exam_day: ExamDay) -> None:
+    """The submission's write names the seed it read: a void landing between the read and the
+    write (the impostor taps 交卷 as staff void the attempt) leaves the voided attempt unscored."""
+    rt = runtime.current()
+    grace = exam_day.register(9)
+    exam_day.at(9, 20)
+    exam_day.enter(grace)
+    period = exam_day.period
+    id_hash = rt.repo.id_hash(grace.id_number)
+    read = rt.repo.attempt(period.id, id_hash)
+    assert incident(exam_day, grace, "void").status_code == 200
+    paper_doc = period_paper(rt, period)
+    answers = answers_scoring(100)
+    result = grade(paper_doc, answers, clock.now())
+    assert period.paper_key is not None
+    with pytest.raises(AttemptVoided):
+        rt.repo.record_submission(period, read, read.contact, answers, result, period.paper_key)
+    stored = rt.repo.attempt(period.id, id_hash)
+    assert (stored.result, stored.started_at, stored.seed) == (None, None, None)
