@@ -10,6 +10,7 @@ candidate-facing surface: the ID number and phone appear masked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chalicelib.clock import BEIJING
@@ -19,7 +20,7 @@ from chalicelib.domain.feedback import feedback_lines
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.papers import DEFAULT_PASS_MARK
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import Change, ExamResult
+from chalicelib.domain.registrations import Change, ExamResult, Registration
 from chalicelib.domain.text import one_line
 
 SIGNATURE = "北京市人力资源服务行业协会"
@@ -194,8 +195,8 @@ def _exam_opening(
     )
 
 
-def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
-    """After registration: the exam's date, time and notes."""
+def confirmation_mail(period: Period, contact: Contact, public_url: str, notice: str = "") -> Mail:
+    """After registration: the exam's date, time and notes, and the privacy notice agreed to."""
     return Mail(
         subject=f"报名成功：{period.name}，考试时间 {exam_time(period)}",
         body=_lines(
@@ -207,6 +208,7 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
             f"考试为开卷考试，共 35 道单选题和 15 道多选题，{DEFAULT_PASS_MARK} 分及格。",
             *_links(public_url),
             "",
+            *((notice, "") if notice else ()),
             CONTACTS,
             SIGNATURE,
         ),
@@ -311,5 +313,78 @@ def details_changed_mail(period: Period, changes: tuple[Change, ...]) -> Mail | 
             "",
             CONTACTS,
             SIGNATURE,
+        ),
+    )
+
+
+# Rights requests -------------------------------------------------------------
+
+
+def _copy_lines(entries: list[tuple[Period, Registration]]) -> tuple[str, ...]:
+    """Every detail the system holds about the person, period by period: their own copy (Art. 45).
+
+    In full: it goes only to the address they registered, at their request."""
+    lines: list[str] = ["", "—— 您的个人信息副本 ——"]
+    for period, registration in entries:
+        contact = registration.contact
+        lines += [
+            "",
+            f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
+            f"姓名：{contact.name}",
+            f"身份证号：{contact.id_number}",
+            f"手机号：{contact.phone}",
+            f"电子邮箱：{contact.email}",
+            f"报名时间：{_at(registration.registered_at)}",
+        ]
+        if registration.started_at:
+            lines.append(f"进入考试：{_at(registration.started_at)}")
+        if registration.result is not None:
+            result = registration.result
+            verdict = "通过" if result.passed else "未通过"
+            lines.append(
+                f"成绩：{result.score} 分（{result.pass_mark} 分及格），{verdict}；"
+                f"交卷 {_at(result.submitted_at)}"
+            )
+            lines.append(f"作答：{_answers(registration.answers)}")
+        if registration.exported_at:
+            lines.append(f"已导出供录入市系统：{_at(registration.exported_at)}")
+        for change in registration.changes:
+            lines.append(f"修改记录：{_at(change.at)} {change.field}：{change.old} → {change.new}")
+        for consent in registration.consents:
+            lines.append(f"同意记录：{consent.purpose} 版本 {consent.version}，{_at(consent.at)}")
+    return tuple(lines)
+
+
+def _at(instant: dt.datetime) -> str:
+    return instant.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _answers(answers: Mapping[str, Sequence[str]]) -> str:
+    return "；".join(f"{qid} {''.join(chosen)}" for qid, chosen in sorted(answers.items())) or "无"
+
+
+def rights_outcome_mail(
+    name: str,
+    kind_label: str,
+    received_at: dt.datetime,
+    done: bool,
+    note: str,
+    handler: str,
+    copy: list[tuple[Period, Registration]] | None = None,
+) -> Mail:
+    """The answer to a rights request: what was asked, what was done (or why not), and a copy if asked."""
+    verdict = "已办理" if done else "不予办理"
+    return Mail(
+        subject=f"个人信息权利申请答复：{kind_label}，{verdict}",
+        body=_lines(
+            f"{name}，您好：",
+            "",
+            f"您于 {_at(received_at)} 提出的申请「{kind_label}」{verdict}。",
+            f"答复：{note}",
+            *(_copy_lines(copy) if copy else ()),
+            "",
+            "本邮件包含您的个人信息，请妥善保管。如对答复有异议，或不是您本人提出的申请，请联系我们。",
+            CONTACTS,
+            handler,
         ),
     )

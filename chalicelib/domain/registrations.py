@@ -22,14 +22,16 @@ from chalicelib.domain.identity import (
     same_name,
 )
 from chalicelib.domain.periods import Period, Today
+from chalicelib.domain.privacy import CONSENT_VERSIONS, REFUSALS, Consent
 
 Status = Literal["registered", "passed", "failed", "absent"]
 
 
-# Shown on the form; a registration records which version the candidate agreed to.
-CONSENT_VERSION = "2026-11"
+# Shown on the form; a registration records which version the candidate agreed to
+# (the separate consents and their versions: domain/privacy.py).
+CONSENT_VERSION = CONSENT_VERSIONS["processing"]
 
-CONSENT_REQUIRED = "请阅读个人信息保护说明，并勾选“我已阅读并同意”后再提交。"
+CONSENT_REQUIRED = REFUSALS["processing"]
 
 
 def registration_form(body: Mapping[str, object], today: dt.date) -> Contact:
@@ -182,6 +184,8 @@ class Registration:
     extra_minutes: int = 0
     mails: tuple[SentMail, ...] = ()
     voided: tuple[VoidedAttempt, ...] = ()
+    # Each consent given at registration, with its version and time (domain/privacy.py).
+    consents: tuple[Consent, ...] = ()
 
     def ends_at(self, period: Period, tz: dt.tzinfo) -> dt.datetime:
         """This candidate's own end of the exam: the period's, plus any extra minutes."""
@@ -245,6 +249,7 @@ class Registration:
             "extra_minutes": self.extra_minutes,
             "mails": [mail.public() for mail in self.mails],
             "voided": [attempt.public() for attempt in self.voided],
+            "consents": [consent.public() for consent in self.consents],
         }
 
 

@@ -90,7 +90,9 @@ def _compose(rt: Runtime, registration: Registration, kind: str, now: dt.datetim
         return None
     public_url = rt.settings.public_url
     if kind == "confirmation":
-        return confirmation_mail(period, registration.contact, public_url)
+        from chalicelib.services.privacy_notice import notice_text
+
+        return confirmation_mail(period, registration.contact, public_url, notice_text(rt.settings.notice))
     if kind == "reminder":
         if registration.result is not None or period.exam_is_over(now):
             return None

@@ -25,6 +25,7 @@ from chalicelib.domain.identity import Contact, normalise_id_number, normalise_p
 from chalicelib.domain.mails import exam_time
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period, today_mode
+from chalicelib.domain.privacy import Consent, given_consents
 from chalicelib.domain.registrations import (
     CONSENT_VERSION,
     Registration,
@@ -45,24 +46,28 @@ def register(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
     """Register the candidate for the period open today; the receipt shows only masked details."""
     now = clock.now()
     contact = registration_form(body, now.date())
+    # The contract's `consent` first, then each separate consent this stage asks for.
+    consents = given_consents(body, rt.settings.notice, now)
     try:
         period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
-        registration = rt.repo.register(period, contact, now, CONSENT_VERSION)
+        registration = rt.repo.register(period, contact, now, CONSENT_VERSION, consents)
     except (ExamDay, RegistrationClosed, PeriodChanged):
         # The periods came from this container's cache. Before refusing, or when
         # the table says the period changed, read them afresh and decide again:
         # one more call, on this rare path only.
         rt.periods.invalidate()
         period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
-        registration = _register_or_explain(rt, period, contact, now)
+        registration = _register_or_explain(rt, period, contact, now, consents)
     except Duplicate as refused:
         raise _with_exam_time(refused, period) from refused
     return {"registration": {**registration.masked_candidate(), "period": period.public()}}
 
 
-def _register_or_explain(rt: Runtime, period: Period, contact: Contact, now: dt.datetime) -> Registration:
+def _register_or_explain(
+    rt: Runtime, period: Period, contact: Contact, now: dt.datetime, consents: tuple[Consent, ...]
+) -> Registration:
     try:
-        return rt.repo.register(period, contact, now, CONSENT_VERSION)
+        return rt.repo.register(period, contact, now, CONSENT_VERSION, consents)
     except PeriodChanged as changed:
         raise RegistrationClosed(closed_message(None)) from changed
     except Duplicate as refused:

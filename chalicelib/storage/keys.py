@@ -178,3 +178,17 @@ def audit_pk(day: dt.date) -> str:
 
 def audit_sk(at: dt.datetime, event_id: str) -> str:
     return f"{at.isoformat(timespec='microseconds')}#{event_id}"
+
+
+# Candidates' rights requests: one partition (a few a month), newest last; and, per person and
+# kind, the claim that keeps a second open request of the same kind from being filed.
+RIGHTS_PK = "rights"
+RIGHTS_SK_PREFIX = "req#"
+
+
+def rights_sk(received_at: str, request_id: str) -> str:
+    return f"{RIGHTS_SK_PREFIX}{received_at}#{request_id}"
+
+
+def rights_open_pk(id_hash: str, kind: str) -> str:
+    return f"rights-open#{id_hash}#{kind}"

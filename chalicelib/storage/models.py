@@ -130,6 +130,8 @@ class RegistrationItem(_TableItem):
     registered_at = UnicodeAttribute()
     consent_version = UnicodeAttribute()
     consented_at = UnicodeAttribute()
+    # Every consent given, separate ones included: [{"purpose", "version", "at"}].
+    consents = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     # The exam attempt.
@@ -328,3 +330,21 @@ def unbind() -> None:
     """Forget the binding, so the next `bind` builds a fresh connection."""
     global _bound
     _bound = None
+
+
+class RightsRequestItem(_TableItem):
+    """A candidate's rights request. The name, e-mail and details are removed once it is answered."""
+
+    request_id = UnicodeAttribute()
+    person = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    received_at = UnicodeAttribute()
+    answer_by = UnicodeAttribute()
+    id_number_masked = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    details = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)

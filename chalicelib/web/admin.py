@@ -10,7 +10,18 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import audit, calendar, export, helpdesk, papers, periods, qr, results, retention
+from chalicelib.services import (
+    audit,
+    calendar,
+    export,
+    helpdesk,
+    papers,
+    periods,
+    qr,
+    results,
+    retention,
+    rights,
+)
 from chalicelib.web.http import json_body, json_response, no_content, route
 from chalicelib.web.pages import public_entry_url
 
@@ -271,4 +282,33 @@ def delete_person() -> Response:
     request = bp.current_request
     deletion = retention.delete_person(runtime.current(), json_body(request))
     request.context["audit_record"] = deletion.audit_record()
+    return json_response(deletion.public())
+
+
+# Rights requests -----------------------------------------------------------------
+
+
+@route(bp, "/api/admin/rights-requests", methods=["GET"], role=Role.OPERATOR)
+def rights_queue() -> Response:
+    """Candidates' rights requests: open ones by answer date (overdue flagged), then answered ones."""
+    return json_response(rights.queue(runtime.current()))
+
+
+@route(bp, "/api/admin/rights-requests/{request_id}/answer", methods=["POST"], role=Role.OPERATOR)
+def answer_rights_request(request_id: str) -> Response:
+    """Answer a request (`outcome` done or refused, `note`): the candidate is e-mailed the outcome,
+    and for a copy their data; a deletion is done only once their records are gone."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    answered, record = rights.answer(runtime.current(), request_id, json_body(request), staff)
+    request.context["audit_record"] = record
+    return json_response(answered)
+
+
+@route(bp, "/api/admin/rights-requests/{request_id}/delete-person", methods=["POST"], role=Role.ADMIN)
+def delete_rights_requester(request_id: str) -> Response:
+    """Delete every item of the requester's identity (`reason` required), as delete-person does."""
+    request = bp.current_request
+    deletion = rights.delete_requester(runtime.current(), request_id, json_body(request))
+    request.context["audit_record"] = {"request": request_id, **deletion.audit_record()}
     return json_response(deletion.public())

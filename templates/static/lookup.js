@@ -52,6 +52,75 @@
     }
     results.hidden = false;
     if (results.scrollIntoView) results.scrollIntoView({ block: "start" });
+    offerRights();
+  }
+
+  /* Rights requests: offered after a lookup found the records, sent with the same ID number and
+     phone (the server checks them again). The answer, and any copy, goes to the registered e-mail. */
+  var rightsForm = document.getElementById("rights-form");
+  var receipt = document.getElementById("rights-receipt");
+  var KINDS = { copy: "复制个人信息", correction: "更正或补充个人信息", deletion: "删除个人信息", withdraw: "撤回同意" };
+  var filing = false;
+
+  function offerRights() {
+    if (!rightsForm) return;
+    HR.clearErrors(rightsForm);
+    rightsForm.hidden = false;
+    receipt.hidden = true;
+  }
+
+  function chosenKind() {
+    var checked = rightsForm.querySelector('[name="kind"]:checked');
+    return checked ? checked.value : "";
+  }
+
+  if (rightsForm) {
+    rightsForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (filing) return;
+      HR.clearErrors(rightsForm);
+      var kind = chosenKind();
+      if (!kind) {
+        HR.showError(rightsForm, { field: "kind", message: "请选择要申请的事项。" });
+        return;
+      }
+      var submit = rightsForm.querySelector('button[type="submit"]');
+      filing = true;
+      submit.disabled = true;
+      HR.api("POST", "api/rights-requests", {
+        id_number: HR.normalise.idNumber(form.querySelector('[name="id_number"]').value),
+        phone: HR.normalise.phone(form.querySelector('[name="phone"]').value),
+        kind: kind,
+        details: rightsForm.querySelector('[name="details"]').value
+      }).then(function (answer) {
+        filing = false;
+        submit.disabled = false;
+        if (answer.status === 201 && answer.body && answer.body.request) {
+          var request = answer.body.request;
+          var slots = { kind: KINDS[request.kind] || request.kind, answer_by: HR.cnDate(request.answer_by),
+                        email_masked: request.email_masked };
+          for (var key in slots) {
+            if (slots.hasOwnProperty(key)) receipt.querySelector('[data-receipt="' + key + '"]').textContent = slots[key];
+          }
+          rightsForm.reset();
+          rightsForm.hidden = true;
+          receipt.hidden = false;
+          HR.focusHeading(receipt);
+          return;
+        }
+        if (answer.status === 0) {
+          HR.showError(rightsForm, null, "网络连接失败，申请尚未提交。请检查网络后重试。");
+          return;
+        }
+        var error = answer.body && answer.body.error;
+        // The ID number or phone was changed since the lookup: the refusal belongs to the lookup form.
+        if (error && (error.field === "id_number" || error.field === "phone")) {
+          HR.showError(form, error);
+          return;
+        }
+        HR.showError(rightsForm, error, "申请没有提交成功，请稍后重试。");
+      });
+    });
   }
 
   form.addEventListener("submit", function (event) {
@@ -59,6 +128,7 @@
     if (sending) return;
     HR.clearErrors(form);
     results.hidden = true;
+    if (rightsForm) { rightsForm.hidden = true; receipt.hidden = true; }
     sending = true;
     button.disabled = true;
     HR.api("POST", "api/registrations/lookup", {
