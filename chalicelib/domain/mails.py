@@ -17,6 +17,7 @@ from chalicelib.clock import BEIJING
 from chalicelib.domain.contacts import CONTACTS
 from chalicelib.domain.entries import EntryCounts
 from chalicelib.domain.export import ExportPart
+from chalicelib.domain.feedback import feedback_lines
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.papers import DEFAULT_PASS_MARK
 from chalicelib.domain.periods import Period
@@ -283,6 +284,7 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
             f"交卷时间：{result.submitted_at.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M:%S')}",
             "",
             next_step,
+            *feedback_lines(result),
             *_links(public_url),
             "",
             CONTACTS,

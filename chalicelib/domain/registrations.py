@@ -81,14 +81,20 @@ class ExamResult:
     passed: bool
     submitted_at: dt.datetime
     correct: tuple[str, ...] = field(default=(), compare=False)
+    # A failed attempt at a paper drawn from the bank: right answers per topic, never the key
+    # (domain/feedback.py). Derived when shown, never stored.
+    feedback: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def public(self) -> dict[str, Any]:
-        return {
+        shown = {
             "score": self.score,
             "pass_mark": self.pass_mark,
             "passed": self.passed,
             "submitted_at": self.submitted_at.isoformat(timespec="seconds"),
         }
+        if self.feedback:
+            shown["feedback"] = dict(self.feedback)
+        return shown
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,11 @@
       card.appendChild(facts);
       if (entry.status === "registered" && entry.period.notes) card.appendChild(element("p", "notes", entry.period.notes));
       if (status.advice) card.appendChild(element("p", "advice", status.advice));
+      if (entry.feedback) {
+        var feedback = element("div", "feedback", "");
+        HR.showFeedback(feedback, entry.feedback);
+        card.appendChild(feedback);
+      }
       results.appendChild(card);
     }
     results.hidden = false;
