@@ -405,3 +405,19 @@ class BankChanged(Conflict):
 
     code = "bank_changed"
     default_message = "题库刚刚被其他工作人员修改，请刷新后重新导入。"
+
+
+# Entry into the city's system ---------------------------------------------------
+
+
+class EntriesInvalid(DomainError):
+    """422: a list of ID numbers to mark entered (pasted, listed or uploaded) could not be used."""
+
+    status = 422
+    code = "entries_invalid"
+    default_message = (
+        "没有找到可标记的身份证号：请每行粘贴一个身份证号，或上传市系统导出的结果文件（.xlsx 或 .csv）。"
+    )
+
+    def __init__(self, message: str | None = None, field: str | None = "text") -> None:
+        super().__init__(message, field=field)

@@ -144,6 +144,12 @@ def deadline(calendar: WorkCalendar, period: Period) -> dt.date:
     return calendar.nth_working_day_after(period.exam_date, DEADLINE_WORKING_DAYS)
 
 
+def warning_possible(period: Period, today: dt.date) -> bool:
+    """Whether `warning_due` can be true yet: the 4th working day is at least 4 days after the exam
+    (so the calendar need not be read before)."""
+    return today >= period.exam_date + dt.timedelta(days=WARNING_WORKING_DAYS)
+
+
 def warning_due(calendar: WorkCalendar, period: Period, today: dt.date) -> bool:
     """From the 4th working day after the exam on, unexported passers deserve a warning.
 

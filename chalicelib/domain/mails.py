@@ -1,7 +1,7 @@
 """What the system writes in its e-mails: short plain Chinese texts.
 
 Staff receive the passers' export (and a warning when the deadline nears
-with passers still unexported); candidates receive a confirmation after
+with passers not yet entered into the city's system); candidates receive a confirmation after
 registering, a reminder the working day before the exam, and their result.
 A candidate's e-mail goes to their own address, yet it is still a
 candidate-facing surface: the ID number and phone appear masked.
@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain.contacts import CONTACTS
+from chalicelib.domain.entries import EntryCounts
 from chalicelib.domain.export import ExportPart
+from chalicelib.domain.feedback import feedback_lines
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.papers import DEFAULT_PASS_MARK
 from chalicelib.domain.periods import Period
@@ -124,24 +126,35 @@ def _city_lines(city: tuple[str, ...], sheet: str) -> tuple[str, ...]:
 
 
 def export_warning_mail(
-    period: Period, pending: int, deadline: dt.date | None, today: dt.date, reason: str
+    period: Period, counts: EntryCounts, deadline: dt.date | None, today: dt.date, reason: str | None
 ) -> Mail:
-    """To staff: the deadline is near and some passers have not reached them."""
+    """To staff, from the 4th working day after the exam, every day until every passer is entered
+    into the city's system: how many are not, and how many of those have not even been exported."""
     late = deadline is not None and today > deadline
     headline = "已超过录入截止日期" if late else "录入截止日期临近"
+    outstanding, unexported = counts.outstanding, counts.not_exported
+    unexported_line: tuple[str, ...] = ()
+    if unexported:
+        unexported_line = (
+            f"其中尚未导出：{unexported} 人。请检查发件设置与收件人配置，然后在管理接口 "
+            "POST /api/admin/periods/{id}/export 或命令行",
+            f"python -m chalicelib.cli export {period.id} 手动导出。",
+        )
     return Mail(
-        subject=f"【提醒】{period.name}：尚有 {pending} 名通过人员未导出，{headline}",
+        subject=f"【提醒】{period.name}：尚有 {outstanding} 名通过人员未录入市系统，{headline}",
         body=_lines(
             "各位老师好：",
             "",
             f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
-            f"尚未导出的通过人员：{pending} 人",
+            f"通过人员：{counts.passers} 人，已导出 {counts.exported} 人，已录入市系统 {counts.entered} 人",
+            f"尚未录入市系统：{outstanding} 人",
+            *unexported_line,
             f"录入截止：{_deadline_text(deadline)}",
             f"今天：{chinese_date(today)}",
-            f"原因：{reason}",
+            *((f"原因：{reason}",) if reason else ()),
             "",
-            "请检查发件设置与收件人配置，然后在管理接口 POST /api/admin/periods/{id}/export 或命令行",
-            f"python -m chalicelib.cli export {period.id} 手动导出。",
+            "录入北京市人力资源市场管理信息系统后，请在工作人员控制台「录入市系统」中标记已录入",
+            "（可全部标记，或粘贴、上传市系统导出的身份证号）。全部标记后本提醒停止。",
             "",
             f"{SIGNATURE} 培训考试系统（自动发送）",
         ),
@@ -267,8 +280,9 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
     if result.passed:
         verdict = "通过"
         next_step = (
-            "恭喜您通过考试。您的信息将在考试后 5 个工作日内"
-            "录入北京市人力资源市场管理信息系统，无需再次报名。"
+            "恭喜您通过考试。协会工作人员将在考试后 5 个工作日内（不含周末和法定节假日）"
+            "把您的信息录入北京市人力资源市场管理信息系统，无需再次报名。"
+            "录入后，在「查询报名与成绩」中会显示“已录入市系统”和录入日期。"
         )
     else:
         verdict = "未通过"
@@ -283,6 +297,7 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
             f"交卷时间：{result.submitted_at.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M:%S')}",
             "",
             next_step,
+            *feedback_lines(result),
             *_links(public_url),
             "",
             CONTACTS,

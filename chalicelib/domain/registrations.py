@@ -81,14 +81,20 @@ class ExamResult:
     passed: bool
     submitted_at: dt.datetime
     correct: tuple[str, ...] = field(default=(), compare=False)
+    # A failed attempt at a paper drawn from the bank: right answers per topic, never the key
+    # (domain/feedback.py). Derived when shown, never stored.
+    feedback: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def public(self) -> dict[str, Any]:
-        return {
+        shown = {
             "score": self.score,
             "pass_mark": self.pass_mark,
             "passed": self.passed,
             "submitted_at": self.submitted_at.isoformat(timespec="seconds"),
         }
+        if self.feedback:
+            shown["feedback"] = dict(self.feedback)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,8 @@ class Registration:
     extra_minutes: int = 0
     mails: tuple[SentMail, ...] = ()
     voided: tuple[VoidedAttempt, ...] = ()
+    # The day staff entered this passer into the city's system (None until then).
+    entered_on: dt.date | None = None
     # Each consent given at registration, with its version and time (domain/privacy.py).
     consents: tuple[Consent, ...] = ()
 

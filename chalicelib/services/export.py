@@ -21,6 +21,7 @@ never personal data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import tempfile
@@ -34,6 +35,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import export as rules
+from chalicelib.domain.calendar import WorkCalendar
 from chalicelib.domain.errors import (
     CalendarUnknown,
     DomainError,
@@ -47,6 +49,7 @@ from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.services import city_template
 from chalicelib.services.calendar import work_calendar
+from chalicelib.services.entries import entry_store
 from chalicelib.services.export_files import ExportFiles
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
@@ -321,43 +324,51 @@ def export_passers(rt: Runtime, store: PasserStore | None = None) -> RunSummary:
     now = clock.now()
     store = store or passer_store(rt)
     summary = RunSummary()
+    # Read once a run, and only when some period is old enough for its deadline warning.
+    calendar = functools.cache(lambda: work_calendar(rt))
     for period in rt.repo.list_periods():
         if not rules.exam_has_ended(period, now):
             continue
         try:
-            _export_ended(rt, store, period, now, summary)
+            reason = _export_ended(rt, store, period, now, summary)
         except Exception as error:  # one period's failure must not stop the others
             summary.failed.append(period.id)
             _log_unexpected(period.id, error)
             if _warn_failed(rt, store, period, now, _unexpected_reason(error)):
                 summary.warned.append(period.id)
+            continue
+        try:
+            if period.id not in summary.warned and _warn_if_late(rt, calendar, period, now, reason):
+                summary.warned.append(period.id)
+        except Exception as error:  # nor may its warning
+            log.error("period %s: deadline warning failed (%s)", period.id, type(error).__name__)
     return summary
 
 
 def _export_ended(
     rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, summary: RunSummary
-) -> None:
-    """One ended period's part of the scheduled run; raises only what nobody expected."""
+) -> str | None:
+    """One ended period's part of the scheduled run; raises only what nobody expected.
+
+    Answers why passers may still be unexported (for the deadline warning), or None."""
     # One Query per ended period and day; a period with nothing pending costs nothing more.
     if not store.has_pending(period.id):
-        return
+        return None
     try:
         with period_lease(rt, period.id, now):
             summary.exported.append(_export(rt, period, False, now, None))
-        return
+        return None
     except ExportRunning:
         summary.skipped.append(period.id)
         _log("skipped_running", period_id=period.id)
-        reason = "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
-        if _warn_if_late(rt, store, period, now, reason):
-            summary.warned.append(period.id)
-        return
+        return "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
     except DomainError as error:
         summary.failed.append(period.id)
         _log("failed", period_id=period.id, code=error.code)
         reason = f"导出失败（{error.code}）：{error.message}"
     if _warn_failed(rt, store, period, now, reason):
         summary.warned.append(period.id)
+    return reason
 
 
 def _unexpected_reason(error: BaseException) -> str:
@@ -388,27 +399,47 @@ def _log_unexpected(period_id: str, error: BaseException) -> None:
 def _warn_failed(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
     """A period whose export failed: staff are told at once, naming it, whatever the deadline."""
     try:
-        return _warn(rt, store, period, now, reason, failed=True)
+        return _warn(rt, store, period, now, reason)
     except Exception as error:  # nor may its warning
         log.error("period %s: export failure warning could not be sent (%s)", period.id, type(error).__name__)
         return False
 
 
-def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
-    """From the 4th working day after the exam, tell staff about passers still unexported."""
+def _warn_if_late(
+    rt: Runtime, calendar: Callable[[], WorkCalendar], period: Period, now: dt.datetime, reason: str | None
+) -> bool:
+    """From the 4th working day after the exam, tell staff about passers not yet entered into
+    the city's system (exported or not), every run until all are; True when it was sent."""
+    if not rules.warning_possible(period, now.date()):
+        return False
     try:
-        if not rules.warning_due(work_calendar(rt), period, now.date()):
+        if not rules.warning_due(calendar(), period, now.date()):
             return False
+        counts = entry_store(rt).counts(period.id)
+        if counts.outstanding == 0:
+            return False
+        recipients = rt.settings.staff_alert_recipients
+        if not recipients:
+            log.error(
+                "period %s: %d passers not entered near the deadline and no staff to warn",
+                period.id,
+                counts.outstanding,
+            )
+            return False
+        mail = export_warning_mail(period, counts, _deadline(rt, period), now.date(), reason)
+        mailer(rt).send_text(recipients, mail)
     except CalendarUnknown:
         log.warning("calendar unknown for period %s: deadline warning not evaluated", period.id)
         return False
-    return _warn(rt, store, period, now, reason, failed=False)
+    except DomainError as error:
+        log.error("period %s: deadline warning could not be sent (%s)", period.id, error.code)
+        return False
+    _log("warned", period_id=period.id, outstanding=counts.outstanding, unexported=counts.not_exported)
+    return True
 
 
-def _warn(
-    rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str, failed: bool
-) -> bool:
-    """E-mail staff about this period's passers still unexported; True when it was sent."""
+def _warn(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
+    """E-mail staff that this period's export failed, with its passers still unexported; True when sent."""
     pending = store.count_pending(period.id)
     if pending == 0:
         return False
@@ -418,12 +449,11 @@ def _warn(
             "period %s: %d passers unexported near the deadline and no staff to warn", period.id, pending
         )
         return False
-    build = export_failed_mail if failed else export_warning_mail
-    mail = build(period, pending, _deadline(rt, period), now.date(), reason)
+    mail = export_failed_mail(period, pending, _deadline(rt, period), now.date(), reason)
     try:
         mailer(rt).send_text(recipients, mail)
     except DomainError as error:
         log.error("period %s: export warning could not be sent (%s)", period.id, error.code)
         return False
-    _log("warned", period_id=period.id, pending=pending, failed=failed)
+    _log("warned", period_id=period.id, pending=pending, failed=True)
     return True

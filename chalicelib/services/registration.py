@@ -34,7 +34,7 @@ from chalicelib.domain.registrations import (
     registration_form,
 )
 from chalicelib.runtime import Runtime
-from chalicelib.services.exam import close_attempt
+from chalicelib.services.exam import close_attempt, shown_result
 
 LOOKUP_NOT_FOUND = (
     "没有找到与该身份证号和手机号对应的报名记录。请核对两项是否与报名时填写的一致；"
@@ -120,7 +120,22 @@ def lookup(rt: Runtime, body: Mapping[str, object], address: str | None) -> dict
                 "status": registration.status(period, now),
                 "score": registration.result.score if registration.result else None,
                 "auto_submitted": registration.auto_submitted,
+                "entered_on": _entered_on(registration),
+                **_feedback(rt, period, registration),
             }
             for period, registration in entries
         ]
     }
+
+
+def _entered_on(registration: Registration) -> str | None:
+    """The day a passer was entered into the city's system; never shown for anyone else."""
+    passed = registration.result is not None and registration.result.passed
+    return registration.entered_on.isoformat() if passed and registration.entered_on else None
+
+
+def _feedback(rt: Runtime, period: Period, registration: Registration) -> dict[str, Any]:
+    """A failed attempt at a paper drawn from the bank: right answers per topic, and when the
+    next period's registration opens (never the key)."""
+    shown = shown_result(rt, period, registration)
+    return {"feedback": dict(shown.feedback)} if shown is not None and shown.feedback else {}

@@ -125,6 +125,7 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         extra_minutes=int(item.extra_minutes or 0),
         mails=tuple(_sent_mail(entry) for entry in item.mails or ()),
         voided=tuple(_voided(entry) for entry in item.voided or ()),
+        entered_on=dt.date.fromisoformat(item.entered_on) if item.entered_on else None,
         consents=tuple(_consent(entry) for entry in item.consents or ()),
     )
 

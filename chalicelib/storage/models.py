@@ -158,6 +158,10 @@ class RegistrationItem(_TableItem):
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
     exported_at = UnicodeAttribute(null=True)
+    # Entered into the city's system (set once, by staff, on exported passers only).
+    entered_on = UnicodeAttribute(null=True)
+    entered_by = UnicodeAttribute(null=True)
+    entered_at = UnicodeAttribute(null=True)
     reminded_at = UnicodeAttribute(null=True)
     # The helpdesk's name index (absent on registrations stored before it existed).
     gsi3pk = UnicodeAttribute(null=True)

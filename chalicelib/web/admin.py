@@ -14,6 +14,7 @@ from chalicelib.services import (
     audit,
     calendar,
     city_template,
+    entries,
     export,
     helpdesk,
     papers,
@@ -138,6 +139,32 @@ def export_period(period_id: str) -> Response:
     body = json_body(request) if (request.raw_body or b"").strip() else {}
     result = export.export_period(runtime.current(), period_id, full=export.full_option(body))
     return json_response({"export": result.public()})
+
+
+# Entry into the city's system ----------------------------------------------------
+
+
+@route(bp, "/api/admin/entries", methods=["GET"], role=Role.VIEWER)
+def entries_overview() -> Response:
+    """Every ended period: passers exported, entered into the city's system, outstanding, and the deadline."""
+    return json_response(entries.overview(runtime.current()))
+
+
+@route(bp, "/api/admin/periods/{period_id}/entries", methods=["GET"], role=Role.VIEWER)
+def period_entries(period_id: str) -> Response:
+    """One period's passers exported, entered and outstanding, and its deadline."""
+    return json_response(entries.period_entries(runtime.current(), period_id))
+
+
+@route(bp, "/api/admin/periods/{period_id}/entries", methods=["POST"], role=Role.OPERATOR)
+def mark_entries(period_id: str) -> Response:
+    """Mark exported passers entered into the city's system: `all`, or `id_numbers`, `text` or `file`
+    (the city system's result), on `entered_on` (default today). IDs not among them are reported."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    marking = entries.mark(runtime.current(), period_id, json_body(request), staff)
+    request.context["audit_record"] = marking.audit_record()
+    return json_response(marking.public())
 
 
 @route(bp, "/api/admin/qr.svg", methods=["GET"], role=Role.VIEWER)

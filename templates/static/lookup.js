@@ -8,7 +8,11 @@
   var button = form.querySelector('button[type="submit"]');
   var STATUS = {
     registered: { label: "已报名，待考试", advice: "请按时参加考试：考试当天扫描同一个二维码进入考试。" },
-    passed: { label: "已通过", advice: "通过人员的信息会在考试后 5 个工作日内录入北京市人力资源市场管理信息系统。" },
+    passed: {
+      label: "已通过",
+      advice: "协会工作人员会在考试后 5 个工作日内（不含周末和法定节假日）把通过人员的信息录入北京市人力资源市场管理信息系统，" +
+        "录入后这里会显示“已录入市系统”和录入日期。"
+    },
     failed: { label: "未通过", advice: "请再学习课程，报名参加下一期考试。" },
     absent: { label: "缺考", advice: "您错过了这次考试，请报名参加下一期考试。" }
   };
@@ -26,6 +30,13 @@
     list.appendChild(element("dd", className || "", value));
   }
 
+  /* "2026-12-22" as 已录入市系统（2026年12月22日）. */
+  function enteredText(isoDate) {
+    var parts = String(isoDate).split("-");
+    return "已录入市系统（" + parseInt(parts[0], 10) + "年" + parseInt(parts[1], 10) + "月" +
+      parseInt(parts[2], 10) + "日）";
+  }
+
   function render(registrations) {
     while (results.firstChild) results.removeChild(results.firstChild);
     results.appendChild(element("p", "muted", "共找到 " + registrations.length + " 条报名记录，最近的考试在前。"));
@@ -39,10 +50,19 @@
       fact(facts, "考试时间", entry.period.exam_start + "–" + entry.period.exam_end, "exam-date");
       fact(facts, "状态", status.label, "status");
       if (entry.score !== null && entry.score !== undefined) fact(facts, "成绩", entry.score + " 分", "score");
+      if (entry.status === "passed") {
+        if (entry.entered_on) fact(facts, "市系统录入", enteredText(entry.entered_on), "entered");
+        else fact(facts, "市系统录入", "待录入（考试后 5 个工作日内）", "entered pending");
+      }
       if (entry.auto_submitted) fact(facts, "交卷方式", "自动交卷（考试结束时按已保存的答案计分）", "auto-submitted");
       card.appendChild(facts);
       if (entry.status === "registered" && entry.period.notes) card.appendChild(element("p", "notes", entry.period.notes));
       if (status.advice) card.appendChild(element("p", "advice", status.advice));
+      if (entry.feedback) {
+        var feedback = element("div", "feedback", "");
+        HR.showFeedback(feedback, entry.feedback);
+        card.appendChild(feedback);
+      }
       results.appendChild(card);
     }
     results.hidden = false;

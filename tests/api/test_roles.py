@@ -46,6 +46,9 @@ def test_every_staff_route_declares_a_least_role():
         ("GET", "/api/admin/periods/some-id/stats", Role.VIEWER),
         ("GET", "/api/admin/calendar/some-id", Role.VIEWER),
         ("PUT", "/api/admin/calendar/some-id", Role.OPERATOR),
+        ("GET", "/api/admin/entries", Role.VIEWER),
+        ("GET", "/api/admin/periods/some-id/entries", Role.VIEWER),
+        ("POST", "/api/admin/periods/some-id/entries", Role.OPERATOR),
     ],
 )
 def test_the_contract_roles(method, path, role):

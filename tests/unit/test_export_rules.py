@@ -164,3 +164,12 @@ def test_domain_modules_import_no_aws_and_load_openpyxl_lazily() -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == ""
+
+
+def test_the_warning_is_never_due_before_it_is_possible() -> None:
+    calendar = WorkCalendar()
+    for offset in range(12):
+        today = PERIOD.exam_date + dt.timedelta(days=offset)
+        if rules.warning_due(calendar, PERIOD, today):
+            assert rules.warning_possible(PERIOD, today)
+    assert not rules.warning_possible(PERIOD, PERIOD.exam_date + dt.timedelta(days=3))
