@@ -22,7 +22,7 @@ from types import ModuleType
 from benchmarks._table import Row, fail_exit, guarded, info, render, save, say
 
 # Quick and self-contained first, the long emulator runs last.
-ORDER = ["cold_start", "aws_calls", "page_weight", "export_memory", "exam_spike"]
+ORDER = ["cold_start", "aws_calls", "app_cost", "page_weight", "export_memory", "exam_spike"]
 
 
 def benchmarks() -> list[ModuleType]:

@@ -13,7 +13,7 @@ import made from deeper stacks (as Lambda's runtime imports a handler)
 shows the time does not hang on the depth, which CPython 3.11's data-stack
 chunk thrashing would make it (chalicelib/coldstart.py, docs/benchmarks.md).
 All are run in turn, so a busy moment of the machine hits them alike.
-Target: package median / floor median <= 1.5.
+Target: package median / floor median <= 1.25 (issue 19; it was 1.5).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 from benchmarks._table import PROJECT, Row, check, info, say, standalone
 
 NAME = "cold_start"
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.25
 FLOOR = "import botocore.session"
 # `import app` from `argv[1]` frames deeper in the stack, as a runtime's bootstrap imports a handler.
 DEEPER = [

@@ -12,6 +12,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.city_template import DEFAULT_MAX_ROWS as DEFAULT_CITY_TEMPLATE_MAX_ROWS
+from chalicelib.domain.city_template import MAX_FILE_ROWS as MAX_CITY_TEMPLATE_ROWS
+from chalicelib.domain.privacy import (
+    DEFAULT_CITY_SYSTEM,
+    DEFAULT_HANDLER,
+    DEFAULT_RIGHTS_ANSWER_WORKING_DAYS,
+    MAX_RIGHTS_ANSWER_WORKING_DAYS,
+    CityBasis,
+    NoticeFacts,
+    outside_mainland,
+)
 from chalicelib.domain.retention import (
     DEFAULT_AUDIT_RETENTION_YEARS,
     DEFAULT_EXPORT_RETENTION_DAYS,
@@ -57,10 +68,35 @@ class Settings:
     retention_years: int = DEFAULT_RETENTION_YEARS
     audit_retention_years: int = DEFAULT_AUDIT_RETENTION_YEARS
     export_retention_days: int = DEFAULT_EXPORT_RETENTION_DAYS
+    # At most this many passers per file in the city's import template (its importer's limit).
+    city_template_max_rows: int = DEFAULT_CITY_TEMPLATE_MAX_ROWS
+    # The privacy notice and the consents it asks for (domain/privacy.py).
+    data_outside_mainland: bool = False
+    city_system_basis: CityBasis = "consent"
+    handler_name: str = DEFAULT_HANDLER
+    privacy_contact: str = ""
+    city_system_name: str = DEFAULT_CITY_SYSTEM
+    rights_answer_working_days: int = DEFAULT_RIGHTS_ANSWER_WORKING_DAYS
 
     @property
     def is_emulated(self) -> bool:
         return bool(self.endpoint_url)
+
+    @property
+    def notice(self) -> NoticeFacts:
+        """What the privacy notice states and which consents registration requires, on this stage."""
+        return NoticeFacts(
+            handler=self.handler_name,
+            contact=self.privacy_contact,
+            city_system=self.city_system_name,
+            city_basis=self.city_system_basis,
+            retention_years=self.retention_years,
+            export_retention_days=self.export_retention_days,
+            storage_region=self.region,
+            mail_region=self.ses_region if self.mail_transport == "ses" else "",
+            outside_mainland=self.data_outside_mainland,
+            answer_working_days=self.rights_answer_working_days,
+        )
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -116,14 +152,37 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         export_days = parse_count(
             "EXPORT_RETENTION_DAYS", env.get("EXPORT_RETENTION_DAYS"), DEFAULT_EXPORT_RETENTION_DAYS, 1, 3650
         )
+        city_max_rows = parse_count(
+            "CITY_TEMPLATE_MAX_ROWS",
+            env.get("CITY_TEMPLATE_MAX_ROWS"),
+            DEFAULT_CITY_TEMPLATE_MAX_ROWS,
+            1,
+            MAX_CITY_TEMPLATE_ROWS,
+        )
+        answer_days = parse_count(
+            "RIGHTS_ANSWER_WORKING_DAYS",
+            env.get("RIGHTS_ANSWER_WORKING_DAYS"),
+            DEFAULT_RIGHTS_ANSWER_WORKING_DAYS,
+            1,
+            MAX_RIGHTS_ANSWER_WORKING_DAYS,
+        )
+        ses_region = env.get("SES_REGION") or region
+        transport = env.get("MAIL_TRANSPORT", "").strip().lower() or "ses"
+        # Where the data lives: the table, bucket and logs; and the mail service when it is SES.
+        outside = outside_mainland(
+            env.get("DATA_OUTSIDE_MAINLAND", ""), (region, ses_region if transport == "ses" else "")
+        )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+    basis = env.get("CITY_SYSTEM_BASIS", "").strip() or "consent"
+    if basis not in ("consent", "legal_duty"):
+        raise ConfigError(f"CITY_SYSTEM_BASIS must be consent or legal_duty: {basis!r}")
     return Settings(
         stage=env.get("STAGE", "local"),
         table_name=_required(env, "TABLE_NAME"),
         bucket_name=_required(env, "BUCKET_NAME"),
         region=region,
-        ses_region=env.get("SES_REGION") or region,
+        ses_region=ses_region,
         ses_sender=env.get("SES_SENDER", ""),
         export_recipients=exports,
         staff_alert_recipients=alerts,
@@ -136,7 +195,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         period_cache_seconds=period_cache_seconds,
         endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
         # Read as given, like the overrides: a malformed value must not fail candidates' requests.
-        mail_transport=env.get("MAIL_TRANSPORT", "").strip().lower() or "ses",
+        mail_transport=transport,
         smtp_host=env.get("SMTP_HOST", "").strip(),
         smtp_port=env.get("SMTP_PORT", "").strip(),
         smtp_security=env.get("SMTP_SECURITY", "").strip().lower() or "tls",
@@ -144,6 +203,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retention_years=retention_years,
         audit_retention_years=audit_years,
         export_retention_days=export_days,
+        city_template_max_rows=city_max_rows,
+        data_outside_mainland=outside,
+        city_system_basis="legal_duty" if basis == "legal_duty" else "consent",
+        handler_name=env.get("HANDLER_NAME", "").strip() or DEFAULT_HANDLER,
+        privacy_contact=env.get("PRIVACY_CONTACT", "").strip(),
+        city_system_name=env.get("CITY_SYSTEM_NAME", "").strip() or DEFAULT_CITY_SYSTEM,
+        rights_answer_working_days=answer_days,
     )
 
 

@@ -378,6 +378,33 @@ class OwnStaffToken(Conflict):
     default_message = "不能在控制台撤销自己正在使用的凭证；请由另一位管理员撤销，或在命令行中操作。"
 
 
+# The city's import template -----------------------------------------------------
+
+
+class CityTemplateInvalid(DomainError):
+    """422: the uploaded template or the column mapping cannot be used; the message names
+    the column as staff see it in Excel."""
+
+    status = 422
+    code = "city_template_invalid"
+    default_message = "市系统导入模板无法使用：请上传市系统提供的空白 Excel 模板（.xlsx）。"
+
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
+class CityTemplateNotFound(NotFound):
+    code = "city_template_not_found"
+    default_message = "还没有上传市系统导入模板：请先在「市系统模板」页面上传市系统提供的空白模板。"
+
+
+class CityTemplateChanged(Conflict):
+    """The template was replaced while staff were mapping the one they had loaded."""
+
+    code = "city_template_changed"
+    default_message = "市系统导入模板刚刚被更换，请刷新页面，按新模板重新选择各列的字段。"
+
+
 class BankInvalid(DomainError):
     """422: an import into the question bank; the message names the sheet, row and column."""
 
@@ -397,3 +424,19 @@ class BankChanged(Conflict):
 
     code = "bank_changed"
     default_message = "题库刚刚被其他工作人员修改，请刷新后重新导入。"
+
+
+# Entry into the city's system ---------------------------------------------------
+
+
+class EntriesInvalid(DomainError):
+    """422: a list of ID numbers to mark entered (pasted, listed or uploaded) could not be used."""
+
+    status = 422
+    code = "entries_invalid"
+    default_message = (
+        "没有找到可标记的身份证号：请每行粘贴一个身份证号，或上传市系统导出的结果文件（.xlsx 或 .csv）。"
+    )
+
+    def __init__(self, message: str | None = None, field: str | None = "text") -> None:
+        super().__init__(message, field=field)

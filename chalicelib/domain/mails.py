@@ -1,7 +1,7 @@
 """What the system writes in its e-mails: short plain Chinese texts.
 
 Staff receive the passers' export (and a warning when the deadline nears
-with passers still unexported); candidates receive a confirmation after
+with passers not yet entered into the city's system); candidates receive a confirmation after
 registering, a reminder the working day before the exam, and their result.
 A candidate's e-mail goes to their own address, yet it is still a
 candidate-facing surface: the ID number and phone appear masked.
@@ -10,15 +10,18 @@ candidate-facing surface: the ID number and phone appear masked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain.contacts import CONTACTS
+from chalicelib.domain.entries import EntryCounts
 from chalicelib.domain.export import ExportPart
+from chalicelib.domain.feedback import feedback_lines
 from chalicelib.domain.identity import Contact, mask_email, mask_id_number, mask_phone
 from chalicelib.domain.papers import DEFAULT_PASS_MARK
 from chalicelib.domain.periods import Period
-from chalicelib.domain.registrations import Change, ExamResult
+from chalicelib.domain.registrations import Change, ExamResult, Registration
 from chalicelib.domain.text import one_line
 
 SIGNATURE = "北京市人力资源服务行业协会"
@@ -70,11 +73,14 @@ def export_mail(
     attachments: tuple[str, str],
     keys: tuple[str, str],
     part: ExportPart | None = None,
+    city: tuple[str, ...] = (),
+    city_sheet: str = "",
 ) -> Mail:
     """The export e-mail: period, count, deadline, and what is attached.
 
     An export too large for one e-mail goes out in parts, each naming its rows;
-    the archive keys are always those of the whole export."""
+    the archive keys are always those of the whole export. `city` names the files
+    in the city's import template (sheet `city_sheet`), when staff have set one up."""
     what = "全部通过人员（重新发送）" if full else "新增通过人员"
     csv_name, xlsx_name = attachments
     due = deadline.isoformat() if deadline else "考试后第 5 个工作日"
@@ -99,6 +105,7 @@ def export_mail(
             "",
             "请将附件中的人员录入北京市人力资源市场管理信息系统。",
             f"附件：{csv_name}（CSV，UTF-8）与 {xlsx_name}（Excel），内容相同；身份证号与手机号为文本格式。",
+            *_city_lines(city, city_sheet),
             "以英文单引号 ' 开头的单元格是为防止公式注入而加的前缀，录入时请去掉该引号。",
             f"存档：{keys[0]}、{keys[1]}",
             "",
@@ -109,25 +116,45 @@ def export_mail(
     )
 
 
+def _city_lines(city: tuple[str, ...], sheet: str) -> tuple[str, ...]:
+    if not city:
+        return ()
+    return (
+        f"市系统导入文件（按市系统模板「{sheet}」的格式，可直接导入）：{len(city)} 个，"
+        f"{'、'.join(city)}。人数较多时按每个文件的行数上限分为多个文件，请逐个导入。",
+    )
+
+
 def export_warning_mail(
-    period: Period, pending: int, deadline: dt.date | None, today: dt.date, reason: str
+    period: Period, counts: EntryCounts, deadline: dt.date | None, today: dt.date, reason: str | None
 ) -> Mail:
-    """To staff: the deadline is near and some passers have not reached them."""
+    """To staff, from the 4th working day after the exam, every day until every passer is entered
+    into the city's system: how many are not, and how many of those have not even been exported."""
     late = deadline is not None and today > deadline
     headline = "已超过录入截止日期" if late else "录入截止日期临近"
+    outstanding, unexported = counts.outstanding, counts.not_exported
+    unexported_line: tuple[str, ...] = ()
+    if unexported:
+        unexported_line = (
+            f"其中尚未导出：{unexported} 人。请检查发件设置与收件人配置，然后在管理接口 "
+            "POST /api/admin/periods/{id}/export 或命令行",
+            f"python -m chalicelib.cli export {period.id} 手动导出。",
+        )
     return Mail(
-        subject=f"【提醒】{period.name}：尚有 {pending} 名通过人员未导出，{headline}",
+        subject=f"【提醒】{period.name}：尚有 {outstanding} 名通过人员未录入市系统，{headline}",
         body=_lines(
             "各位老师好：",
             "",
             f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
-            f"尚未导出的通过人员：{pending} 人",
+            f"通过人员：{counts.passers} 人，已导出 {counts.exported} 人，已录入市系统 {counts.entered} 人",
+            f"尚未录入市系统：{outstanding} 人",
+            *unexported_line,
             f"录入截止：{_deadline_text(deadline)}",
             f"今天：{chinese_date(today)}",
-            f"原因：{reason}",
+            *((f"原因：{reason}",) if reason else ()),
             "",
-            "请检查发件设置与收件人配置，然后在管理接口 POST /api/admin/periods/{id}/export 或命令行",
-            f"python -m chalicelib.cli export {period.id} 手动导出。",
+            "录入北京市人力资源市场管理信息系统后，请在工作人员控制台「录入市系统」中标记已录入",
+            "（可全部标记，或粘贴、上传市系统导出的身份证号）。全部标记后本提醒停止。",
             "",
             f"{SIGNATURE} 培训考试系统（自动发送）",
         ),
@@ -193,8 +220,8 @@ def _exam_opening(
     )
 
 
-def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail:
-    """After registration: the exam's date, time and notes."""
+def confirmation_mail(period: Period, contact: Contact, public_url: str, notice: str = "") -> Mail:
+    """After registration: the exam's date, time and notes, and the privacy notice agreed to."""
     return Mail(
         subject=f"报名成功：{period.name}，考试时间 {exam_time(period)}",
         body=_lines(
@@ -206,6 +233,7 @@ def confirmation_mail(period: Period, contact: Contact, public_url: str) -> Mail
             f"考试为开卷考试，共 35 道单选题和 15 道多选题，{DEFAULT_PASS_MARK} 分及格。",
             *_links(public_url),
             "",
+            *((notice, "") if notice else ()),
             CONTACTS,
             SIGNATURE,
         ),
@@ -252,8 +280,9 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
     if result.passed:
         verdict = "通过"
         next_step = (
-            "恭喜您通过考试。您的信息将在考试后 5 个工作日内"
-            "录入北京市人力资源市场管理信息系统，无需再次报名。"
+            "恭喜您通过考试。协会工作人员将在考试后 5 个工作日内（不含周末和法定节假日）"
+            "把您的信息录入北京市人力资源市场管理信息系统，无需再次报名。"
+            "录入后，在「查询报名与成绩」中会显示“已录入市系统”和录入日期。"
         )
     else:
         verdict = "未通过"
@@ -268,6 +297,7 @@ def result_mail(period: Period, contact: Contact, result: ExamResult, public_url
             f"交卷时间：{result.submitted_at.astimezone(BEIJING).strftime('%Y-%m-%d %H:%M:%S')}",
             "",
             next_step,
+            *feedback_lines(result),
             *_links(public_url),
             "",
             CONTACTS,
@@ -309,5 +339,78 @@ def details_changed_mail(period: Period, changes: tuple[Change, ...]) -> Mail | 
             "",
             CONTACTS,
             SIGNATURE,
+        ),
+    )
+
+
+# Rights requests -------------------------------------------------------------
+
+
+def _copy_lines(entries: list[tuple[Period, Registration]]) -> tuple[str, ...]:
+    """Every detail the system holds about the person, period by period: their own copy (Art. 45).
+
+    In full: it goes only to the address they registered, at their request."""
+    lines: list[str] = ["", "—— 您的个人信息副本 ——"]
+    for period, registration in entries:
+        contact = registration.contact
+        lines += [
+            "",
+            f"期次：{period.name}（考试日期 {period.exam_date.isoformat()}）",
+            f"姓名：{contact.name}",
+            f"身份证号：{contact.id_number}",
+            f"手机号：{contact.phone}",
+            f"电子邮箱：{contact.email}",
+            f"报名时间：{_at(registration.registered_at)}",
+        ]
+        if registration.started_at:
+            lines.append(f"进入考试：{_at(registration.started_at)}")
+        if registration.result is not None:
+            result = registration.result
+            verdict = "通过" if result.passed else "未通过"
+            lines.append(
+                f"成绩：{result.score} 分（{result.pass_mark} 分及格），{verdict}；"
+                f"交卷 {_at(result.submitted_at)}"
+            )
+            lines.append(f"作答：{_answers(registration.answers)}")
+        if registration.exported_at:
+            lines.append(f"已导出供录入市系统：{_at(registration.exported_at)}")
+        for change in registration.changes:
+            lines.append(f"修改记录：{_at(change.at)} {change.field}：{change.old} → {change.new}")
+        for consent in registration.consents:
+            lines.append(f"同意记录：{consent.purpose} 版本 {consent.version}，{_at(consent.at)}")
+    return tuple(lines)
+
+
+def _at(instant: dt.datetime) -> str:
+    return instant.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _answers(answers: Mapping[str, Sequence[str]]) -> str:
+    return "；".join(f"{qid} {''.join(chosen)}" for qid, chosen in sorted(answers.items())) or "无"
+
+
+def rights_outcome_mail(
+    name: str,
+    kind_label: str,
+    received_at: dt.datetime,
+    done: bool,
+    note: str,
+    handler: str,
+    copy: list[tuple[Period, Registration]] | None = None,
+) -> Mail:
+    """The answer to a rights request: what was asked, what was done (or why not), and a copy if asked."""
+    verdict = "已办理" if done else "不予办理"
+    return Mail(
+        subject=f"个人信息权利申请答复：{kind_label}，{verdict}",
+        body=_lines(
+            f"{name}，您好：",
+            "",
+            f"您于 {_at(received_at)} 提出的申请「{kind_label}」{verdict}。",
+            f"答复：{note}",
+            *(_copy_lines(copy) if copy else ()),
+            "",
+            "本邮件包含您的个人信息，请妥善保管。如对答复有异议，或不是您本人提出的申请，请联系我们。",
+            CONTACTS,
+            handler,
         ),
     )

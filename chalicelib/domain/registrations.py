@@ -22,14 +22,16 @@ from chalicelib.domain.identity import (
     same_name,
 )
 from chalicelib.domain.periods import Period, Today
+from chalicelib.domain.privacy import CONSENT_VERSIONS, REFUSALS, Consent
 
 Status = Literal["registered", "passed", "failed", "absent"]
 
 
-# Shown on the form; a registration records which version the candidate agreed to.
-CONSENT_VERSION = "2026-11"
+# Shown on the form; a registration records which version the candidate agreed to
+# (the separate consents and their versions: domain/privacy.py).
+CONSENT_VERSION = CONSENT_VERSIONS["processing"]
 
-CONSENT_REQUIRED = "请阅读个人信息保护说明，并勾选“我已阅读并同意”后再提交。"
+CONSENT_REQUIRED = REFUSALS["processing"]
 
 
 def registration_form(body: Mapping[str, object], today: dt.date) -> Contact:
@@ -79,14 +81,20 @@ class ExamResult:
     passed: bool
     submitted_at: dt.datetime
     correct: tuple[str, ...] = field(default=(), compare=False)
+    # A failed attempt at a paper drawn from the bank: right answers per topic, never the key
+    # (domain/feedback.py). Derived when shown, never stored.
+    feedback: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def public(self) -> dict[str, Any]:
-        return {
+        shown = {
             "score": self.score,
             "pass_mark": self.pass_mark,
             "passed": self.passed,
             "submitted_at": self.submitted_at.isoformat(timespec="seconds"),
         }
+        if self.feedback:
+            shown["feedback"] = dict(self.feedback)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,10 @@ class Registration:
     extra_minutes: int = 0
     mails: tuple[SentMail, ...] = ()
     voided: tuple[VoidedAttempt, ...] = ()
+    # The day staff entered this passer into the city's system (None until then).
+    entered_on: dt.date | None = None
+    # Each consent given at registration, with its version and time (domain/privacy.py).
+    consents: tuple[Consent, ...] = ()
 
     def ends_at(self, period: Period, tz: dt.tzinfo) -> dt.datetime:
         """This candidate's own end of the exam: the period's, plus any extra minutes."""
@@ -239,6 +251,7 @@ class Registration:
             "extra_minutes": self.extra_minutes,
             "mails": [mail.public() for mail in self.mails],
             "voided": [attempt.public() for attempt in self.voided],
+            "consents": [consent.public() for consent in self.consents],
         }
 
 

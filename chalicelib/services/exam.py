@@ -30,7 +30,9 @@ from chalicelib.domain.errors import (
     RegisteredForLaterPeriod,
     SavedAnswersChanged,
     Unauthorized,
+    Unavailable,
 )
+from chalicelib.domain.feedback import with_feedback
 from chalicelib.domain.identity import (
     Contact,
     normalise_email,
@@ -43,7 +45,7 @@ from chalicelib.domain.papers import Paper, final_answers, grade, parse_answers
 from chalicelib.domain.periods import SUBMIT_GRACE, Period, today_mode
 from chalicelib.domain.registrations import ExamResult, Registration, later_registration
 from chalicelib.runtime import Runtime
-from chalicelib.services.papers import period_paper, period_source
+from chalicelib.services.papers import draws_per_attempt, period_paper, period_source
 
 TOKEN_SECRET = "exam-token-key"
 # Reads of the saved answers a submission makes when saves keep landing under it.
@@ -177,6 +179,21 @@ def attempt_questions(rt: Runtime, period: Period, registration: Registration) -
     return period_source(rt, period).drawn(attempt_seed(rt, period, registration))
 
 
+def shown_result(rt: Runtime, period: Period, registration: Registration) -> ExamResult | None:
+    """The attempt's result as the candidate sees it: a failed attempt at a paper drawn from
+    the bank adds the right answers per topic (never the key) and when the next period's
+    registration opens. The paper comes from the container's cache."""
+    result = registration.result
+    # A fixed paper has no topics: its results are shown without reading it.
+    if result is None or result.passed or not draws_per_attempt(period):
+        return result
+    try:
+        paper = attempt_questions(rt, period, registration)
+    except Unavailable:
+        return result  # the score stands on its own; feedback is a help, not the answer
+    return with_feedback(result, paper, period, rt.periods.all())
+
+
 def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     """The paper without keys, drawn and ordered for this attempt (derived from its stored
     seed and the cached paper), with the answers saved so far: one GetItem when warm."""
@@ -184,7 +201,7 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     period = attempt.period
     registration = attempt.check(rt.repo.attempt(period.id, attempt.id_hash))
     if registration.result is not None:
-        raise AlreadySubmitted(registration.result)
+        raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
     if not registration.accepts_submissions(period, now):
         raise _too_late(period)
     seed = registration.seed or fallback_seed(period.id, attempt.id_hash)
@@ -245,7 +262,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
     for tries_left in reversed(range(SUBMIT_TRIES)):
         registration = attempt.check(rt.repo.attempt(period.id, attempt.id_hash))
         if registration.result is not None:
-            raise AlreadySubmitted(registration.result)
+            raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
         if not registration.accepts_submissions(period, now):
             raise _too_late(period)
         paper = source.drawn(attempt_seed(rt, period, registration))
@@ -258,7 +275,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
             if not tries_left:
                 raise
             continue
-        return result
+        return with_feedback(result, paper, period, rt.periods.all())
     raise AssertionError("unreachable: the last try returns or raises")
 
 

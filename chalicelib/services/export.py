@@ -8,7 +8,9 @@ One period's export, under the period's lease (so two runs never overlap):
 3. with nothing to send, stop: no e-mail;
 4. copy both files to S3, then send one raw e-mail with both attached (an export
    too large for SES's 10 MB goes out as several e-mails, each with a CSV and an
-   XLSX of its share of the rows, all built before the first is sent);
+   XLSX of its share of the rows, all built before the first is sent); when staff
+   have set up the city's import template, each e-mail also carries its rows in
+   that layout, at most `CITY_TEMPLATE_MAX_ROWS` a file;
 5. only once SES has accepted it, move the watermark and mark the passers.
 
 When S3 or SES fails nothing is marked and the watermark does not move: the
@@ -19,6 +21,7 @@ never personal data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import tempfile
@@ -32,6 +35,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import export as rules
+from chalicelib.domain.calendar import WorkCalendar
 from chalicelib.domain.errors import (
     CalendarUnknown,
     DomainError,
@@ -43,7 +47,10 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.mails import export_failed_mail, export_mail, export_warning_mail
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
+from chalicelib.services import city_template
 from chalicelib.services.calendar import work_calendar
+from chalicelib.services.entries import entry_store
+from chalicelib.services.export_files import ExportFiles
 from chalicelib.services.mail import mailer
 from chalicelib.storage import archive, keys
 from chalicelib.storage.exports import PasserKey, PasserStore
@@ -165,7 +172,7 @@ def _export(
     newest, new_count = state.through, 0
     with (
         tempfile.TemporaryDirectory(prefix="export-") as directory,
-        rules.ExportFiles(period, Path(directory), stem) as files,
+        ExportFiles(period, Path(directory), stem) as files,
         (Path(directory) / "marks.tsv").open("w+", encoding="ascii") as marks,
     ):
         for record in store.passers(period.id, state.through, full):
@@ -182,6 +189,8 @@ def _export(
         if files.count == 0:
             _log("nothing_new", period_id=period.id, full=full)
             return ExportResult(period.id, 0)
+        # The city's import template, when staff have set one up: its files beside ours.
+        files.city = city_template.for_export(rt)
         files.finish(None if progress is None else lambda n: progress("xlsx", n, files.count))
         csv_key, xlsx_key = _send(rt, period, files, full, recipients, now)
         sent = files.count
@@ -209,7 +218,7 @@ def _read_keys(lines: Iterable[str]) -> Iterator[PasserKey]:
 def _send(
     rt: Runtime,
     period: Period,
-    files: rules.ExportFiles,
+    files: ExportFiles,
     full: bool,
     recipients: tuple[str, ...],
     now: dt.datetime,
@@ -224,10 +233,17 @@ def _send(
     archived = (csv_key, xlsx_key)
     sender = mailer(rt)
     whole = export_mail(
-        period, files.count, deadline, full, (files.csv_path.name, files.xlsx_path.name), archived
+        period,
+        files.count,
+        deadline,
+        full,
+        (files.csv_path.name, files.xlsx_path.name),
+        archived,
+        **_city_names(files, files.city_paths),
     )
     try:
-        messages = [sender.compose(recipients, whole, _attachments(files.csv_path, files.xlsx_path))]
+        attachments = _attachments(files.csv_path, files.xlsx_path, files.city_paths)
+        messages = [sender.compose(recipients, whole, attachments)]
     except MailTooLarge as too_large:
         messages = _messages_in_parts(
             sender, period, files, deadline, full, recipients, archived, too_large.size
@@ -241,14 +257,26 @@ def _send(
     return csv_key, xlsx_key
 
 
-def _attachments(csv_path: Path, xlsx_path: Path) -> list[Attachment]:
-    return [Attachment(csv_path.name, csv_path, CSV_TYPE), Attachment(xlsx_path.name, xlsx_path, XLSX_TYPE)]
+def _attachments(csv_path: Path, xlsx_path: Path, city_paths: tuple[Path, ...] = ()) -> list[Attachment]:
+    """Today's CSV and Excel, then the same rows in the city's template (when set up)."""
+    return [
+        Attachment(csv_path.name, csv_path, CSV_TYPE),
+        Attachment(xlsx_path.name, xlsx_path, XLSX_TYPE),
+        *(Attachment(path.name, path, XLSX_TYPE) for path in city_paths),
+    ]
+
+
+def _city_names(files: ExportFiles, paths: tuple[Path, ...]) -> dict[str, Any]:
+    """The e-mail's words on the city's template files: none without a template."""
+    if files.city is None or not paths:
+        return {}
+    return {"city": tuple(path.name for path in paths), "city_sheet": files.city.layout.sheet}
 
 
 def _messages_in_parts(
     sender: Mailer,
     period: Period,
-    files: rules.ExportFiles,
+    files: ExportFiles,
     deadline: dt.date | None,
     full: bool,
     recipients: tuple[str, ...],
@@ -273,8 +301,9 @@ def _messages_in_parts(
                         (piece.csv_path.name, piece.xlsx_path.name),
                         archived,
                         part=piece,
+                        **_city_names(files, piece.city_paths),
                     ),
-                    _attachments(piece.csv_path, piece.xlsx_path),
+                    _attachments(piece.csv_path, piece.xlsx_path, piece.city_paths),
                 )
                 for piece in pieces
             ]
@@ -295,43 +324,51 @@ def export_passers(rt: Runtime, store: PasserStore | None = None) -> RunSummary:
     now = clock.now()
     store = store or passer_store(rt)
     summary = RunSummary()
+    # Read once a run, and only when some period is old enough for its deadline warning.
+    calendar = functools.cache(lambda: work_calendar(rt))
     for period in rt.repo.list_periods():
         if not rules.exam_has_ended(period, now):
             continue
         try:
-            _export_ended(rt, store, period, now, summary)
+            reason = _export_ended(rt, store, period, now, summary)
         except Exception as error:  # one period's failure must not stop the others
             summary.failed.append(period.id)
             _log_unexpected(period.id, error)
             if _warn_failed(rt, store, period, now, _unexpected_reason(error)):
                 summary.warned.append(period.id)
+            continue
+        try:
+            if period.id not in summary.warned and _warn_if_late(rt, calendar, period, now, reason):
+                summary.warned.append(period.id)
+        except Exception as error:  # nor may its warning
+            log.error("period %s: deadline warning failed (%s)", period.id, type(error).__name__)
     return summary
 
 
 def _export_ended(
     rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, summary: RunSummary
-) -> None:
-    """One ended period's part of the scheduled run; raises only what nobody expected."""
+) -> str | None:
+    """One ended period's part of the scheduled run; raises only what nobody expected.
+
+    Answers why passers may still be unexported (for the deadline warning), or None."""
     # One Query per ended period and day; a period with nothing pending costs nothing more.
     if not store.has_pending(period.id):
-        return
+        return None
     try:
         with period_lease(rt, period.id, now):
             summary.exported.append(_export(rt, period, False, now, None))
-        return
+        return None
     except ExportRunning:
         summary.skipped.append(period.id)
         _log("skipped_running", period_id=period.id)
-        reason = "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
-        if _warn_if_late(rt, store, period, now, reason):
-            summary.warned.append(period.id)
-        return
+        return "另一次导出正在进行（如持续出现，可能是上次导出异常中断，租约将在 20 分钟后过期）。"
     except DomainError as error:
         summary.failed.append(period.id)
         _log("failed", period_id=period.id, code=error.code)
         reason = f"导出失败（{error.code}）：{error.message}"
     if _warn_failed(rt, store, period, now, reason):
         summary.warned.append(period.id)
+    return reason
 
 
 def _unexpected_reason(error: BaseException) -> str:
@@ -362,27 +399,47 @@ def _log_unexpected(period_id: str, error: BaseException) -> None:
 def _warn_failed(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
     """A period whose export failed: staff are told at once, naming it, whatever the deadline."""
     try:
-        return _warn(rt, store, period, now, reason, failed=True)
+        return _warn(rt, store, period, now, reason)
     except Exception as error:  # nor may its warning
         log.error("period %s: export failure warning could not be sent (%s)", period.id, type(error).__name__)
         return False
 
 
-def _warn_if_late(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
-    """From the 4th working day after the exam, tell staff about passers still unexported."""
+def _warn_if_late(
+    rt: Runtime, calendar: Callable[[], WorkCalendar], period: Period, now: dt.datetime, reason: str | None
+) -> bool:
+    """From the 4th working day after the exam, tell staff about passers not yet entered into
+    the city's system (exported or not), every run until all are; True when it was sent."""
+    if not rules.warning_possible(period, now.date()):
+        return False
     try:
-        if not rules.warning_due(work_calendar(rt), period, now.date()):
+        if not rules.warning_due(calendar(), period, now.date()):
             return False
+        counts = entry_store(rt).counts(period.id)
+        if counts.outstanding == 0:
+            return False
+        recipients = rt.settings.staff_alert_recipients
+        if not recipients:
+            log.error(
+                "period %s: %d passers not entered near the deadline and no staff to warn",
+                period.id,
+                counts.outstanding,
+            )
+            return False
+        mail = export_warning_mail(period, counts, _deadline(rt, period), now.date(), reason)
+        mailer(rt).send_text(recipients, mail)
     except CalendarUnknown:
         log.warning("calendar unknown for period %s: deadline warning not evaluated", period.id)
         return False
-    return _warn(rt, store, period, now, reason, failed=False)
+    except DomainError as error:
+        log.error("period %s: deadline warning could not be sent (%s)", period.id, error.code)
+        return False
+    _log("warned", period_id=period.id, outstanding=counts.outstanding, unexported=counts.not_exported)
+    return True
 
 
-def _warn(
-    rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str, failed: bool
-) -> bool:
-    """E-mail staff about this period's passers still unexported; True when it was sent."""
+def _warn(rt: Runtime, store: PasserStore, period: Period, now: dt.datetime, reason: str) -> bool:
+    """E-mail staff that this period's export failed, with its passers still unexported; True when sent."""
     pending = store.count_pending(period.id)
     if pending == 0:
         return False
@@ -392,12 +449,11 @@ def _warn(
             "period %s: %d passers unexported near the deadline and no staff to warn", period.id, pending
         )
         return False
-    build = export_failed_mail if failed else export_warning_mail
-    mail = build(period, pending, _deadline(rt, period), now.date(), reason)
+    mail = export_failed_mail(period, pending, _deadline(rt, period), now.date(), reason)
     try:
         mailer(rt).send_text(recipients, mail)
     except DomainError as error:
         log.error("period %s: export warning could not be sent (%s)", period.id, error.code)
         return False
-    _log("warned", period_id=period.id, pending=pending, failed=failed)
+    _log("warned", period_id=period.id, pending=pending, failed=True)
     return True

@@ -90,7 +90,9 @@ def _compose(rt: Runtime, registration: Registration, kind: str, now: dt.datetim
         return None
     public_url = rt.settings.public_url
     if kind == "confirmation":
-        return confirmation_mail(period, registration.contact, public_url)
+        from chalicelib.services.privacy_notice import notice_text
+
+        return confirmation_mail(period, registration.contact, public_url, notice_text(rt.settings.notice))
     if kind == "reminder":
         if registration.result is not None or period.exam_is_over(now):
             return None
@@ -104,7 +106,10 @@ def _compose(rt: Runtime, registration: Registration, kind: str, now: dt.datetim
     if kind == "details_changed":
         return details_changed_mail(period, registration.changes)
     if kind == "result" and registration.result is not None:
-        return result_mail(period, registration.contact, registration.result, public_url)
+        from chalicelib.services.exam import shown_result
+
+        result = shown_result(rt, period, registration) or registration.result
+        return result_mail(period, registration.contact, result, public_url)
     return None
 
 

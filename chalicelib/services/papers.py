@@ -26,6 +26,7 @@ from chalicelib.domain.paper_sheet import paper_from_sheets
 from chalicelib.domain.papers import Paper, parse_paper
 from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
+from chalicelib.storage.keys import is_drawn_paper_key
 from chalicelib.storage.papers import PaperStore, StoredPaper
 
 if TYPE_CHECKING:
@@ -50,6 +51,11 @@ def period_source(rt: Runtime, period: Period) -> PaperSource:
     if not period.paper_key:
         raise PaperNotReady()
     return paper_store(rt).load(period.paper_key)
+
+
+def draws_per_attempt(period: Period) -> bool:
+    """Whether the period's paper is drawn per attempt from the bank (told by its key, no read)."""
+    return bool(period.paper_key) and is_drawn_paper_key(period.paper_key or "")
 
 
 def period_paper(rt: Runtime, period: Period) -> Paper:

@@ -25,6 +25,7 @@ from chalicelib.domain.identity import Contact, normalise_id_number, normalise_p
 from chalicelib.domain.mails import exam_time
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period, today_mode
+from chalicelib.domain.privacy import Consent, given_consents
 from chalicelib.domain.registrations import (
     CONSENT_VERSION,
     Registration,
@@ -33,7 +34,7 @@ from chalicelib.domain.registrations import (
     registration_form,
 )
 from chalicelib.runtime import Runtime
-from chalicelib.services.exam import close_attempt
+from chalicelib.services.exam import close_attempt, shown_result
 
 LOOKUP_NOT_FOUND = (
     "没有找到与该身份证号和手机号对应的报名记录。请核对两项是否与报名时填写的一致；"
@@ -45,24 +46,28 @@ def register(rt: Runtime, body: Mapping[str, object]) -> dict[str, Any]:
     """Register the candidate for the period open today; the receipt shows only masked details."""
     now = clock.now()
     contact = registration_form(body, now.date())
+    # The contract's `consent` first, then each separate consent this stage asks for.
+    consents = given_consents(body, rt.settings.notice, now)
     try:
         period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
-        registration = rt.repo.register(period, contact, now, CONSENT_VERSION)
+        registration = rt.repo.register(period, contact, now, CONSENT_VERSION, consents)
     except (ExamDay, RegistrationClosed, PeriodChanged):
         # The periods came from this container's cache. Before refusing, or when
         # the table says the period changed, read them afresh and decide again:
         # one more call, on this rare path only.
         rt.periods.invalidate()
         period = period_open_for_registration(today_mode(rt.periods.all(), now.date()))
-        registration = _register_or_explain(rt, period, contact, now)
+        registration = _register_or_explain(rt, period, contact, now, consents)
     except Duplicate as refused:
         raise _with_exam_time(refused, period) from refused
     return {"registration": {**registration.masked_candidate(), "period": period.public()}}
 
 
-def _register_or_explain(rt: Runtime, period: Period, contact: Contact, now: dt.datetime) -> Registration:
+def _register_or_explain(
+    rt: Runtime, period: Period, contact: Contact, now: dt.datetime, consents: tuple[Consent, ...]
+) -> Registration:
     try:
-        return rt.repo.register(period, contact, now, CONSENT_VERSION)
+        return rt.repo.register(period, contact, now, CONSENT_VERSION, consents)
     except PeriodChanged as changed:
         raise RegistrationClosed(closed_message(None)) from changed
     except Duplicate as refused:
@@ -115,7 +120,22 @@ def lookup(rt: Runtime, body: Mapping[str, object], address: str | None) -> dict
                 "status": registration.status(period, now),
                 "score": registration.result.score if registration.result else None,
                 "auto_submitted": registration.auto_submitted,
+                "entered_on": _entered_on(registration),
+                **_feedback(rt, period, registration),
             }
             for period, registration in entries
         ]
     }
+
+
+def _entered_on(registration: Registration) -> str | None:
+    """The day a passer was entered into the city's system; never shown for anyone else."""
+    passed = registration.result is not None and registration.result.passed
+    return registration.entered_on.isoformat() if passed and registration.entered_on else None
+
+
+def _feedback(rt: Runtime, period: Period, registration: Registration) -> dict[str, Any]:
+    """A failed attempt at a paper drawn from the bank: right answers per topic, and when the
+    next period's registration opens (never the key)."""
+    shown = shown_result(rt, period, registration)
+    return {"feedback": dict(shown.feedback)} if shown is not None and shown.feedback else {}

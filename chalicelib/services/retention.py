@@ -125,13 +125,19 @@ class Deletion:
         return {"person": self.masked_id_number, **{k: str(v) for k, v in self.deleted.public().items()}}
 
 
-def delete_person(rt: Runtime, body: Mapping[str, object]) -> Deletion:
-    """Delete every item of one person's identity: `{"id_number", "reason"}`, the reason required."""
-    id_number = normalise_id_number(body.get("id_number"), clock.today())
+def reason_of(body: Mapping[str, object]) -> str:
+    """A deletion's reason, required."""
     raw_reason = body.get("reason")
     reason = raw_reason.strip()[:REASON_MAX] if isinstance(raw_reason, str) else ""
     if not reason:
         raise Invalid("reason", "请填写删除原因（例如：本人申请删除个人信息）。")
+    return reason
+
+
+def delete_person(rt: Runtime, body: Mapping[str, object]) -> Deletion:
+    """Delete every item of one person's identity: `{"id_number", "reason"}`, the reason required."""
+    id_number = normalise_id_number(body.get("id_number"), clock.today())
+    reason = reason_of(body)
     deleted = rt.retention.delete_person(rt.repo.id_hash(id_number))
     if deleted.total == 0:
         raise NotFound("没有找到该身份证号的任何个人信息。", code="person_not_found")

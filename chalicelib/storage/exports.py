@@ -15,13 +15,16 @@ holder of the period's export lease:
   the watermark, and only those are checked with a consistent GetItem before
   being sent (normally there are none), so nobody is sent twice, and a
   passer who is really still pending is never skipped.
-- The passers sent are then marked exported, each by one UpdateItem
-  conditional on it still being pending (so none is marked twice; not in
-  transactions: a mark needs no partner write, and moto copies the whole
-  table for every transaction), and `marked_through` records that the marks
-  are complete. A run that died between the send and the end of the marks
-  leaves `marked_through` behind `through`; the next run marks the pending
-  passers up to the watermark before anything else.
+- The passers sent are then marked exported, up to 100 in one
+  TransactWriteItems, each item conditional on the passer still being
+  pending under the key it was read with (so none is marked twice). A
+  transaction is all or nothing: when one condition fails (someone marked
+  that passer already), DynamoDB writes none of the 100, and the others are
+  marked one UpdateItem each, still conditional (so none is lost). Then
+  `marked_through` records that the marks are complete. A run that died
+  between the send and the end of the marks leaves `marked_through` behind
+  `through`; the next run marks the pending passers up to the watermark
+  before anything else.
 """
 
 from __future__ import annotations
@@ -39,14 +42,17 @@ from pynamodb.expressions.update import Action
 from chalicelib import clock
 from chalicelib.domain.export import Passer
 from chalicelib.storage import keys
-from chalicelib.storage.dynamo import applied, dynamodb_errors
+from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
 from chalicelib.storage.items import passer_from_item
 from chalicelib.storage.models import ExportStateItem, LockItem, RegistrationItem
 
 log = logging.getLogger(__name__)
 
-# Keys marked per round (and so held in memory at once), whatever the period's size.
-MARK_BATCH = 500
+# Marks per TransactWriteItems: DynamoDB's limit of items in one transaction.
+MARK_TRANSACTION = 100
+# Keys marked per round (and so held in memory at once), whatever the period's size:
+# ten transactions, enough for the workers of a real DynamoDB.
+MARK_BATCH = 10 * MARK_TRANSACTION
 PAGE_SIZE = 1000
 # Only what the export's columns need: the answer sheets stay in the table.
 _PASSER_ATTRIBUTES = ["pk", "sk", "gsi2sk", "name", "id_number", "phone", "email", "score", "submitted_at"]
@@ -249,29 +255,68 @@ class PasserStore:
     ) -> int:
         """Mark these passers exported; how many were (a passer marked already is skipped).
 
-        Each passer is one UpdateItem conditional on it still being pending
-        under the key it was read with, run on `self.workers` threads
-        (botocore clients are thread-safe), `MARK_BATCH` at a time."""
+        `MARK_TRANSACTION` passers per TransactWriteItems, each conditional on
+        it still being pending under the key it was read with, run on
+        `self.workers` threads (botocore clients are thread-safe), `MARK_BATCH`
+        at a time. A transaction cancelled for a condition wrote nothing: its
+        passers are then marked one by one (`_mark_group`)."""
         stamp = clock.iso(now)
-
-        def mark_one(key: PasserKey) -> int:
-            pk, sk, pending = key
-            written = applied(
-                lambda: RegistrationItem(pk, sk).update(
-                    actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
-                )
-            )
-            return 1 if written else 0
-
         marked = 0
         remaining = iter(passers)
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             while batch := list(islice(remaining, MARK_BATCH)):
-                marked += sum(pool.map(mark_one, batch))
+                groups = _groups(batch)
+                marked += sum(pool.map(lambda group: self._mark_group(group, stamp), groups))
                 if on_progress is not None:
                     on_progress(marked)
         return marked
 
+    def _mark_group(self, group: list[PasserKey], stamp: str) -> int:
+        """One transaction of marks; item by item when a condition cancelled it."""
+        if len(group) == 1:
+            return self._mark_one(group[0], stamp)
+
+        def build() -> Transaction:
+            transaction = Transaction()
+            for index, (pk, sk, pending) in enumerate(group):
+                transaction.update(
+                    str(index),
+                    RegistrationItem(pk, sk),
+                    _mark_actions(pending, stamp),
+                    condition=RegistrationItem.gsi2sk == pending,
+                )
+            return transaction
+
+        failed = run_transaction(build)
+        if not failed:
+            return len(group)
+        # Cancelled, so nothing of it was written. A passer whose condition failed is no
+        # longer pending under that key (another run marked it): its own UpdateItem would
+        # fail the same way. Every other one is marked now, each still conditional.
+        log.info("export marks: %d of %d marked already; the rest one by one", len(failed), len(group))
+        return sum(self._mark_one(key, stamp) for index, key in enumerate(group) if str(index) not in failed)
+
+    def _mark_one(self, key: PasserKey, stamp: str) -> int:
+        pk, sk, pending = key
+        written = applied(
+            lambda: RegistrationItem(pk, sk).update(
+                actions=_mark_actions(pending, stamp), condition=RegistrationItem.gsi2sk == pending
+            )
+        )
+        return 1 if written else 0
+
     def mark_pending_through(self, period_id: str, through: str, now: dt.datetime) -> int:
         """After a run died mid-marks: mark every passer still pending up to the watermark."""
         return self.mark(self._pending_keys(period_id, through), now)
+
+
+def _groups(batch: list[PasserKey]) -> list[list[PasserKey]]:
+    """The batch in transactions of `MARK_TRANSACTION`, each item once (a transaction may
+    not touch one item twice; a repeated key is marked by its first listing)."""
+    seen: set[tuple[str, str]] = set()
+    unique: list[PasserKey] = []
+    for key in batch:
+        if (key[0], key[1]) not in seen:
+            seen.add((key[0], key[1]))
+            unique.append(key)
+    return [unique[start : start + MARK_TRANSACTION] for start in range(0, len(unique), MARK_TRANSACTION)]

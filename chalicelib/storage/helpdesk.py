@@ -33,7 +33,13 @@ from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import Change, Registration, VoidedAttempt
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, dynamodb_errors
-from chalicelib.storage.items import change_item, outbox_entry, registration_from_item, voided_item
+from chalicelib.storage.items import (
+    change_item,
+    consents_item,
+    outbox_entry,
+    registration_from_item,
+    voided_item,
+)
 from chalicelib.storage.models import ClaimItem, PeriodItem, PersonItem, RegistrationItem
 from chalicelib.storage.repository import Repository
 
@@ -255,6 +261,7 @@ class Helpdesk:
             registered_at=clock.iso(current.registered_at),
             consent_version=self._consent(id_hash, source.id),
             consented_at=clock.iso(current.registered_at),
+            consents=consents_item(current.consents) if current.consents else None,
             gsi1pk=keys.by_period_pk(target.id),
             gsi1sk=keys.by_period_sk(stamp, id_hash),
             gsi3pk=keys.by_name_pk(self._repo.name_hash(current.contact.name)),

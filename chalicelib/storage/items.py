@@ -13,6 +13,7 @@ from chalicelib import clock
 from chalicelib.domain.export import Passer
 from chalicelib.domain.identity import Contact, name_key
 from chalicelib.domain.periods import Period
+from chalicelib.domain.privacy import Consent
 from chalicelib.domain.registrations import Change, ExamResult, Registration, SentMail, VoidedAttempt
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, PeriodItem, RegistrationItem
@@ -69,6 +70,7 @@ def registration_item(
     now: dt.datetime,
     consent_version: str,
     name_hash: str | None = None,
+    consents: tuple[Consent, ...] = (),
 ) -> RegistrationItem:
     stamp = clock.iso(now)
     item = RegistrationItem(
@@ -86,6 +88,8 @@ def registration_item(
         gsi1pk=keys.by_period_pk(period.id),
         gsi1sk=keys.by_period_sk(stamp, id_hash),
     )
+    if consents:
+        item.consents = consents_item(consents)
     if name_hash:
         item.gsi3pk = keys.by_name_pk(name_hash)
         item.gsi3sk = keys.by_name_sk(period.id, id_hash)
@@ -121,7 +125,20 @@ def registration_from_item(item: RegistrationItem) -> Registration:
         extra_minutes=int(item.extra_minutes or 0),
         mails=tuple(_sent_mail(entry) for entry in item.mails or ()),
         voided=tuple(_voided(entry) for entry in item.voided or ()),
+        entered_on=dt.date.fromisoformat(item.entered_on) if item.entered_on else None,
+        consents=tuple(_consent(entry) for entry in item.consents or ()),
     )
+
+
+def consents_item(consents: tuple[Consent, ...]) -> list[dict[str, str]]:
+    return [{"purpose": c.purpose, "version": c.version, "at": clock.iso(c.at)} for c in consents]
+
+
+def _consent(stored: Any) -> Consent:
+    entry = _plain(stored)
+    purpose = str(entry["purpose"])
+    assert purpose in ("processing", "city_system", "cross_border"), purpose
+    return Consent(purpose, str(entry["version"]), clock.parse_iso(str(entry["at"])))  # type: ignore[arg-type]
 
 
 def _plain(stored: Any) -> dict[str, Any]:

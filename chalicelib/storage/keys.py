@@ -111,11 +111,31 @@ def outbox_sk(due_at: str, kind: str, id_hash: str, period_id: str) -> str:
     return f"{due_at}#{kind}#{id_hash[:16]}#{period_id}"
 
 
-def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str) -> str:
+def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str, drawn: bool = False) -> str:
     """Papers are never overwritten: each upload gets its own key, so a cached
-    paper can never go stale and the period records exactly which one it uses."""
+    paper can never go stale and the period records exactly which one it uses.
+    A paper drawn per attempt from the bank says so in its key (`draw-`), so a
+    result can tell without reading the paper whether it has feedback by topic."""
     stamp = uploaded_at.strftime("%Y%m%dT%H%M%S")
-    return f"papers/{period_id}/{stamp}-{digest[:12]}.json"
+    return f"papers/{period_id}/{DRAWN_PREFIX if drawn else ''}{stamp}-{digest[:12]}.json"
+
+
+DRAWN_PREFIX = "draw-"
+
+
+def is_drawn_paper_key(key: str) -> bool:
+    return key.rsplit("/", 1)[-1].startswith(DRAWN_PREFIX)
+
+
+def city_template_key(uploaded_at: dt.datetime, digest: str) -> str:
+    """The city's blank import template: each upload under its own key, never overwritten."""
+    stamp = uploaded_at.strftime("%Y%m%dT%H%M%S")
+    return f"city-template/{stamp}-{digest[:12]}.xlsx"
+
+
+# The one item that says which template is in use and how its columns map.
+CITY_TEMPLATE_PK = "city-template"
+CITY_TEMPLATE_SK = "current"
 
 
 BANK_PK = "bank"
@@ -140,6 +160,8 @@ EXPORT_STATE_SK = "state"
 # sort key is `pending#<submitted_at>#<hash>`.
 PASSERS_PENDING_FIRST = f"{PASSER_PENDING}#"
 PASSERS_PENDING_LAST = f"{PASSER_PENDING}#\uffff"
+# Every exported passer's index sort key begins with this.
+PASSERS_EXPORTED_FIRST = f"{PASSER_EXPORTED}#"
 
 
 def export_state_pk(period_id: str) -> str:
@@ -169,3 +191,17 @@ def audit_pk(day: dt.date) -> str:
 
 def audit_sk(at: dt.datetime, event_id: str) -> str:
     return f"{at.isoformat(timespec='microseconds')}#{event_id}"
+
+
+# Candidates' rights requests: one partition (a few a month), newest last; and, per person and
+# kind, the claim that keeps a second open request of the same kind from being filed.
+RIGHTS_PK = "rights"
+RIGHTS_SK_PREFIX = "req#"
+
+
+def rights_sk(received_at: str, request_id: str) -> str:
+    return f"{RIGHTS_SK_PREFIX}{received_at}#{request_id}"
+
+
+def rights_open_pk(id_hash: str, kind: str) -> str:
+    return f"rights-open#{id_hash}#{kind}"

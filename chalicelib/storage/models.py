@@ -130,6 +130,8 @@ class RegistrationItem(_TableItem):
     registered_at = UnicodeAttribute()
     consent_version = UnicodeAttribute()
     consented_at = UnicodeAttribute()
+    # Every consent given, separate ones included: [{"purpose", "version", "at"}].
+    consents = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     # The exam attempt.
@@ -156,6 +158,10 @@ class RegistrationItem(_TableItem):
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
     exported_at = UnicodeAttribute(null=True)
+    # Entered into the city's system (set once, by staff, on exported passers only).
+    entered_on = UnicodeAttribute(null=True)
+    entered_by = UnicodeAttribute(null=True)
+    entered_at = UnicodeAttribute(null=True)
     reminded_at = UnicodeAttribute(null=True)
     # The helpdesk's name index (absent on registrations stored before it existed).
     gsi3pk = UnicodeAttribute(null=True)
@@ -231,6 +237,21 @@ class CalendarYearItem(_TableItem):
     holidays = ListAttribute[str](default=list)
     workdays = ListAttribute[str](default=list)
     saved_at = UnicodeAttribute()
+
+
+class CityTemplateItem(_TableItem):
+    """The city's import template in use: its S3 key, its layout, and staff's column mapping.
+
+    `layout` and `mapping` are JSON (domain/city_template.py's `public()` forms); the
+    mapping is null until staff save one for this template, and a new upload clears it."""
+
+    template_key = UnicodeAttribute()
+    layout = UnicodeAttribute()
+    uploaded_at = UnicodeAttribute()
+    uploaded_by = UnicodeAttribute()
+    mapping = UnicodeAttribute(null=True)
+    mapped_at = UnicodeAttribute(null=True)
+    mapped_by = UnicodeAttribute(null=True)
 
 
 class BankPointerItem(_TableItem):
@@ -328,3 +349,21 @@ def unbind() -> None:
     """Forget the binding, so the next `bind` builds a fresh connection."""
     global _bound
     _bound = None
+
+
+class RightsRequestItem(_TableItem):
+    """A candidate's rights request. The name, e-mail and details are removed once it is answered."""
+
+    request_id = UnicodeAttribute()
+    person = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    received_at = UnicodeAttribute()
+    answer_by = UnicodeAttribute()
+    id_number_masked = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    details = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)

@@ -26,7 +26,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import Settings
-from chalicelib.domain.blueprint import PaperSource, parse_source
+from chalicelib.domain.blueprint import DrawnPaper, PaperSource, parse_source
 from chalicelib.domain.errors import Unavailable
 from chalicelib.storage import aws, keys
 
@@ -68,7 +68,7 @@ class PaperStore:
     ) -> StoredPaper:
         """Store a validated paper under a new key (never overwriting one) and cache it."""
         body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        key = keys.paper_key(period_id, now, _digest(body))
+        key = keys.paper_key(period_id, now, _digest(body), drawn=isinstance(paper, DrawnPaper))
         try:
             answer = self._s3().put_object(
                 Bucket=self._bucket, Key=key, Body=body, ContentType=CONTENT_TYPE, IfNoneMatch="*"

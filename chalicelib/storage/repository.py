@@ -42,6 +42,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.identity import Contact, email_identity, name_key
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period
+from chalicelib.domain.privacy import Consent
 from chalicelib.domain.registrations import ExamResult, Registration, changes_between
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
@@ -248,7 +249,12 @@ class Repository:
     # Registration ----------------------------------------------------------
 
     def register(
-        self, period: Period, contact: Contact, now: dt.datetime, consent_version: str
+        self,
+        period: Period,
+        contact: Contact,
+        now: dt.datetime,
+        consent_version: str,
+        consents: tuple[Consent, ...] = (),
     ) -> Registration:
         """Write a registration with its uniqueness claims, all or nothing.
 
@@ -265,7 +271,13 @@ class Repository:
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
         item = registration_item(
-            period, contact, id_hash, now, consent_version, name_hash=self.name_hash(contact.name)
+            period,
+            contact,
+            id_hash,
+            now,
+            consent_version,
+            name_hash=self.name_hash(contact.name),
+            consents=consents,
         )
 
         as_seen = (

@@ -13,6 +13,8 @@ from chalicelib.domain.staff import Role
 from chalicelib.services import (
     audit,
     calendar,
+    city_template,
+    entries,
     export,
     helpdesk,
     papers,
@@ -20,6 +22,7 @@ from chalicelib.services import (
     qr,
     results,
     retention,
+    rights,
     staff,
 )
 from chalicelib.web.http import json_body, json_response, no_content, route
@@ -137,6 +140,32 @@ def export_period(period_id: str) -> Response:
     body = json_body(request) if (request.raw_body or b"").strip() else {}
     result = export.export_period(runtime.current(), period_id, full=export.full_option(body))
     return json_response({"export": result.public()})
+
+
+# Entry into the city's system ----------------------------------------------------
+
+
+@route(bp, "/api/admin/entries", methods=["GET"], role=Role.VIEWER)
+def entries_overview() -> Response:
+    """Every ended period: passers exported, entered into the city's system, outstanding, and the deadline."""
+    return json_response(entries.overview(runtime.current()))
+
+
+@route(bp, "/api/admin/periods/{period_id}/entries", methods=["GET"], role=Role.VIEWER)
+def period_entries(period_id: str) -> Response:
+    """One period's passers exported, entered and outstanding, and its deadline."""
+    return json_response(entries.period_entries(runtime.current(), period_id))
+
+
+@route(bp, "/api/admin/periods/{period_id}/entries", methods=["POST"], role=Role.OPERATOR)
+def mark_entries(period_id: str) -> Response:
+    """Mark exported passers entered into the city's system: `all`, or `id_numbers`, `text` or `file`
+    (the city system's result), on `entered_on` (default today). IDs not among them are reported."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    marking = entries.mark(runtime.current(), period_id, json_body(request), staff)
+    request.context["audit_record"] = marking.audit_record()
+    return json_response(marking.public())
 
 
 @route(bp, "/api/admin/qr.svg", methods=["GET"], role=Role.VIEWER)
@@ -313,3 +342,72 @@ def revoke_staff(staff_id: str) -> Response:
     revoked = staff.revoke(runtime.current(), staff_id, str(request.context.get("staff") or ""))
     request.context["audit_record"] = {"staff_name": revoked.name, "role": revoked.role.label}
     return no_content()
+
+
+# The city's import template ------------------------------------------------------
+
+CITY_TEMPLATE = "/api/admin/city-template"
+
+
+@route(bp, CITY_TEMPLATE, methods=["GET"], role=Role.VIEWER)
+def get_city_template() -> Response:
+    """The city's import template in use: sheet, header rows, columns (at `header_row`), mapping."""
+    query: dict[str, str] = dict(bp.current_request.query_params or {})
+    return json_response(city_template.view(runtime.current(), query.get("header_row")))
+
+
+@route(bp, CITY_TEMPLATE, methods=["PUT"], role=Role.OPERATOR)
+def put_city_template() -> Response:
+    """Upload the city's blank import template (.xlsx); it replaces the one in use, unmapped."""
+    request = bp.current_request
+    raw = request.raw_body or b""
+    data = raw.encode() if isinstance(raw, str) else raw
+    answer = city_template.upload(runtime.current(), data, str(request.context.get("staff") or ""))
+    request.context["audit_record"] = city_template.audit_record(answer)
+    return json_response(answer)
+
+
+@route(bp, CITY_TEMPLATE, methods=["DELETE"], role=Role.OPERATOR)
+def delete_city_template() -> Response:
+    """Stop using the template: the export sends its own CSV and Excel only, as before."""
+    city_template.remove(runtime.current())
+    return no_content()
+
+
+@route(bp, CITY_TEMPLATE + "/mapping", methods=["PUT"], role=Role.OPERATOR)
+def put_city_template_mapping() -> Response:
+    """Map every column of the template to a field, a fixed text or nothing (validated)."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    answer = city_template.save_mapping(runtime.current(), json_body(request), staff)
+    request.context["audit_record"] = city_template.audit_record(answer)
+    return json_response(answer)
+
+
+# Rights requests -----------------------------------------------------------------
+
+
+@route(bp, "/api/admin/rights-requests", methods=["GET"], role=Role.OPERATOR)
+def rights_queue() -> Response:
+    """Candidates' rights requests: open ones by answer date (overdue flagged), then answered ones."""
+    return json_response(rights.queue(runtime.current()))
+
+
+@route(bp, "/api/admin/rights-requests/{request_id}/answer", methods=["POST"], role=Role.OPERATOR)
+def answer_rights_request(request_id: str) -> Response:
+    """Answer a request (`outcome` done or refused, `note`): the candidate is e-mailed the outcome,
+    and for a copy their data; a deletion is done only once their records are gone."""
+    request = bp.current_request
+    staff = str(request.context.get("staff") or "")
+    answered, record = rights.answer(runtime.current(), request_id, json_body(request), staff)
+    request.context["audit_record"] = record
+    return json_response(answered)
+
+
+@route(bp, "/api/admin/rights-requests/{request_id}/delete-person", methods=["POST"], role=Role.ADMIN)
+def delete_rights_requester(request_id: str) -> Response:
+    """Delete every item of the requester's identity (`reason` required), as delete-person does."""
+    request = bp.current_request
+    deletion = rights.delete_requester(runtime.current(), request_id, json_body(request))
+    request.context["audit_record"] = {"request": request_id, **deletion.audit_record()}
+    return json_response(deletion.public())

@@ -46,6 +46,13 @@ def import_bank() -> Response:
     return json_response({"import": merged.public()})
 
 
+@route(bp, "/api/admin/bank/analysis", methods=["GET"], role=Role.OPERATOR)
+def bank_analysis() -> Response:
+    """Per item version across periods: facility, discrimination (upper-lower 27 % and
+    point-biserial), the share choosing each option, and flags."""
+    return json_response(bank.item_analysis(runtime.current()))
+
+
 @route(bp, "/api/admin/bank.xlsx", methods=["GET"], role=Role.OPERATOR)
 def export_bank() -> Response:
     """The bank in the paper template's layout plus 知识点 and 难度, to edit and import again."""

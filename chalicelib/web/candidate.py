@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import periods, registration
+from chalicelib.services import periods, registration, rights
 from chalicelib.web.http import client_address, json_body, json_response, route
 
 bp = Blueprint(__name__)
@@ -30,3 +30,12 @@ def lookup() -> Response:
     request = bp.current_request
     found = registration.lookup(runtime.current(), json_body(request), client_address(request))
     return json_response(found)
+
+
+@route(bp, "/api/rights-requests", methods=["POST"])
+def file_rights_request() -> Response:
+    """A candidate's request for a copy, a correction, deletion or withdrawing consent, after the
+    lookup's ID number + phone check; staff answer it by e-mail to the registered address."""
+    request = bp.current_request
+    filed = rights.file_request(runtime.current(), json_body(request), client_address(request))
+    return json_response(filed, status=201)

@@ -21,7 +21,7 @@ from chalice.app import Blueprint, Request, Response
 from chalicelib import runtime
 from chalicelib.domain import contacts
 from chalicelib.domain.errors import NotFound
-from chalicelib.domain.registrations import CONSENT_VERSION
+from chalicelib.domain.privacy import REFUSALS
 from chalicelib.services import periods
 from chalicelib.web.http import route
 
@@ -52,7 +52,7 @@ def environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["cn_date"] = cn_date
-    env.globals["consent_version"] = CONSENT_VERSION
+    env.globals["consent_refusals"] = REFUSALS
     env.globals["contacts"] = contacts
     return env
 
@@ -124,14 +124,15 @@ def render(name: str, request: Request, **context: Any) -> Response:
 @route(bp, "/", methods=["GET"])
 def index() -> Response:
     """The page the permanent QR code opens: registration, the exam, or when to come back."""
-    today = periods.today(runtime.current())
-    return render("index.html", bp.current_request, today=today.public())
+    rt = runtime.current()
+    today = periods.today(rt)
+    return render("index.html", bp.current_request, today=today.public(), notice=rt.settings.notice)
 
 
 @route(bp, "/lookup", methods=["GET"])
 def lookup() -> Response:
     """Find one's registrations, exam times and results by ID number and phone."""
-    return render("lookup.html", bp.current_request)
+    return render("lookup.html", bp.current_request, notice=runtime.current().settings.notice)
 
 
 @route(bp, "/faq", methods=["GET"])

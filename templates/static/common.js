@@ -110,8 +110,35 @@
     heading.focus();
   }
 
+  /* A failed attempt's feedback by topic (劳动合同 3/6) and when the next registration opens,
+     into `box` (emptied first; hidden when there is none). Never the key: only counts come. */
+  function showFeedback(box, feedback) {
+    if (!box) return;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    box.hidden = !feedback || !feedback.topics || !feedback.topics.length;
+    if (box.hidden) return;
+    var title = document.createElement("p");
+    title.textContent = "各知识点答对题数：";
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    list.className = "topics";
+    for (var i = 0; i < feedback.topics.length; i++) {
+      var topic = feedback.topics[i];
+      var item = document.createElement("li");
+      item.textContent = topic.topic + " " + topic.right + "/" + topic.total;
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+    var next = document.createElement("p");
+    next.textContent = "建议重点复习答对较少的知识点。" + (feedback.next_registration_opens
+      ? "下一期报名将于 " + cnDate(feedback.next_registration_opens) + " 开放。"
+      : "下一期报名将于本次考试后的第一个工作日开放。");
+    box.appendChild(next);
+  }
+
   window.HR = {
     api: api, root: root, clearErrors: clearErrors, showError: showError,
-    cnDate: cnDate, cnDateTime: cnDateTime, focusHeading: focusHeading, normalise: normalise
+    cnDate: cnDate, cnDateTime: cnDateTime, focusHeading: focusHeading, normalise: normalise,
+    showFeedback: showFeedback
   };
 })();

@@ -544,6 +544,7 @@
       verdict.className = "verdict failed";
       $("exam-next").textContent = "请继续学习课程内容。下一期报名将于本次考试后的第一个工作日开放，届时请扫描同一个二维码报名，参加下一期考试。";
     }
+    HR.showFeedback($("exam-feedback"), result.feedback);
     notice("");
     show("exam-result");
   }

@@ -11,7 +11,10 @@
   var confirmButton = document.getElementById("preview-confirm");
   var backButton = document.getElementById("preview-back");
   var todayData = JSON.parse(document.getElementById("today-data").textContent);
-  var FIELDS = ["name", "id_number", "phone", "email", "consent"];
+  var FIELDS = ["name", "id_number", "phone", "email", "consent", "consent_city_system", "consent_cross_border"];
+  // The separate consents the stage asks for: the page shows their boxes only then, each with
+  // the server's own refusal in data-required (domain/privacy.py REFUSALS).
+  var EXTRA_CONSENTS = ["consent_city_system", "consent_cross_border"];
   var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   var CHECK_CHARACTERS = "10X98765432";
   var pending = null;
@@ -21,13 +24,19 @@
 
   function normalise(values) {
     var clean = HR.normalise;
-    return {
+    var normalised = {
       name: clean.name(values.name),
       id_number: clean.idNumber(values.id_number),
       phone: clean.phone(values.phone),
       email: clean.email(values.email),
       consent: values.consent
     };
+    for (var i = 0; i < EXTRA_CONSENTS.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(values, EXTRA_CONSENTS[i])) {
+        normalised[EXTRA_CONSENTS[i]] = values[EXTRA_CONSENTS[i]];
+      }
+    }
+    return normalised;
   }
 
   function dayNumber(isoDate) { return parseInt(isoDate.replace(/-/g, ""), 10); }
@@ -68,19 +77,28 @@
       found.email = "电子邮箱格式不正确，请核对（例如 name@example.com）。";
     }
     if (values.consent !== true) found.consent = "请阅读个人信息保护说明，并勾选“我已阅读并同意”后再提交。";
+    for (var i = 0; i < EXTRA_CONSENTS.length; i++) {
+      var box = input(EXTRA_CONSENTS[i]);
+      if (box && values[EXTRA_CONSENTS[i]] !== true) found[EXTRA_CONSENTS[i]] = box.getAttribute("data-required");
+    }
     return found;
   }
 
   function input(name) { return form.querySelector('[name="' + name + '"]'); }
 
   function readForm() {
-    return {
+    var values = {
       name: input("name").value,
       id_number: input("id_number").value,
       phone: input("phone").value,
       email: input("email").value,
       consent: input("consent").checked
     };
+    for (var i = 0; i < EXTRA_CONSENTS.length; i++) {
+      var box = input(EXTRA_CONSENTS[i]);
+      if (box) values[EXTRA_CONSENTS[i]] = box.checked;
+    }
+    return values;
   }
 
   function fill(scope, attribute, values) {

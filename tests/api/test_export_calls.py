@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.services import export
 from chalicelib.storage import aws
-from chalicelib.storage.exports import PAGE_SIZE
+from chalicelib.storage.exports import MARK_TRANSACTION, PAGE_SIZE
 from tests.conftest import beijing
 from tests.support import calls, mailbox
 from tests.support.export_data import bulk_passers, make_period
@@ -34,10 +34,13 @@ def test_export_of_many_passers_reads_by_query_pages_only(api: Any, travel: Any)
     assert counted["dynamodb:BatchGetItem"] == 0
     # the periods, "anything pending?", then the passers' pages (the last one may come back empty).
     assert counted["dynamodb:Query"] <= 2 + pages + 1
-    assert counted["dynamodb:GetItem"] == 1  # the export state; never a passer
-    # one conditional mark per passer, then the watermark and "marked through".
-    assert counted["dynamodb:UpdateItem"] == PASSERS + 2
-    assert counted["dynamodb:TransactWriteItems"] == 0
+    # the export state and the city's import template (none here); never a passer
+    assert counted["dynamodb:GetItem"] == 2
+    # the marks, conditional, 100 passers a transaction; then the watermark and "marked through".
+    assert counted["dynamodb:TransactWriteItems"] == math.ceil(PASSERS / MARK_TRANSACTION)
+    assert counted["dynamodb:UpdateItem"] == 2
+    writes = counted["dynamodb:TransactWriteItems"] + counted["dynamodb:UpdateItem"]
+    assert writes <= PASSERS / 90 + 10
     assert counted["s3:PutObject"] == 2 and counted["ses:SendRawEmail"] == 1
     reads = {op for op in counted if op.startswith("dynamodb:") and counted[op]}
     assert reads <= {
@@ -46,6 +49,7 @@ def test_export_of_many_passers_reads_by_query_pages_only(api: Any, travel: Any)
         "dynamodb:PutItem",  # the lease
         "dynamodb:DeleteItem",  # its release
         "dynamodb:UpdateItem",
+        "dynamodb:TransactWriteItems",
     }
     [message] = mailbox.raw_emails(rt.settings.ses_region)
     assert len(mailbox.csv_rows(mailbox.attachment(message, "csv")[1])) == PASSERS + 1

@@ -44,8 +44,14 @@ def test_lookup_lists_every_registration_newest_exam_first_with_status_and_score
     assert response.status_code == 200
     assert body(response) == {
         "registrations": [
-            {"period": second, "status": "registered", "score": None, "auto_submitted": False},
-            {"period": first, "status": "failed", "score": 55, "auto_submitted": False},
+            {
+                "period": second,
+                "status": "registered",
+                "score": None,
+                "auto_submitted": False,
+                "entered_on": None,
+            },
+            {"period": first, "status": "failed", "score": 55, "auto_submitted": False, "entered_on": None},
         ]
     }
 

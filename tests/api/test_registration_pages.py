@@ -26,7 +26,7 @@ def test_the_register_page_shows_the_period_the_privacy_notice_and_a_consent_box
     assert 'data-mode="register"' in page
     assert "2026年9月10日（星期四）" in page
     assert "个人信息保护说明" in page
-    assert f"说明版本：{CONSENT_VERSION}" in page
+    assert f"说明版本：个人信息处理 {CONSENT_VERSION}" in page
     assert 'type="checkbox"' in page and 'name="consent"' in page
     for field in ("name", "id_number", "phone", "email", "consent", "_form"):
         assert f'data-error-for="{field}"' in page

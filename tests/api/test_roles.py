@@ -49,6 +49,9 @@ def test_every_staff_route_declares_a_least_role():
         ("GET", "/api/admin/staff", Role.ADMIN),
         ("POST", "/api/admin/staff", Role.ADMIN),
         ("DELETE", "/api/admin/staff/some-id", Role.ADMIN),
+        ("GET", "/api/admin/entries", Role.VIEWER),
+        ("GET", "/api/admin/periods/some-id/entries", Role.VIEWER),
+        ("POST", "/api/admin/periods/some-id/entries", Role.OPERATOR),
     ],
 )
 def test_the_contract_roles(method, path, role):

@@ -30,7 +30,7 @@ def test_an_admin_deletes_a_person_with_a_reason_and_the_lookup_then_finds_nothi
     expect(desk.locator('[data-error-for="confirm"]')).to_contain_text("请勾选确认")
     desk.check("#privacy-confirm")
     desk.click("#privacy-form button[type=submit]")
-    expect(desk.locator('[data-error-for="reason"]')).to_be_visible()
+    expect(desk.locator('#privacy-form [data-error-for="reason"]')).to_be_visible()
 
     desk.fill("#privacy-reason", "本人来电申请删除个人信息")
     desk.click("#privacy-form button[type=submit]")

@@ -33,6 +33,12 @@ CHECKS = [
 ]
 
 
+# Workbook uploads are fuzzed as arbitrary bytes, as an octet stream would be.
+schemathesis.serializer.alias(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"
+)
+
+
 def _schema() -> schemathesis.BaseSchema:
     return schemathesis.openapi.from_path(str(SPEC_PATH))
 

@@ -63,3 +63,13 @@ def test_aws_error_codes_are_read_in_one_place():
         if 'response["Error"]' in text or 'response.get("Error"' in text:
             readers.append(str(path.relative_to(ROOT)))
     assert readers == []
+
+
+# File and workbook writing is not a rule: it lives in services (export_files.py, city_workbook.py).
+FILE_WRITING = ("csv", "openpyxl", "tempfile", "shutil")
+
+
+def test_domain_modules_write_no_files():
+    for path in sorted(DOMAIN.glob("*.py")):
+        for name in imported_modules(path):
+            assert name.split(".")[0] not in FILE_WRITING, f"{path.name} imports {name}"

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.clock import BEIJING
 from chalicelib.domain import mails
+from chalicelib.domain.entries import EntryCounts
 from chalicelib.domain.export import ExportPart
 from chalicelib.domain.identity import Contact
 from chalicelib.domain.registrations import ExamResult
@@ -46,12 +47,23 @@ def test_a_part_of_a_split_export_names_its_share_and_how_many_to_expect(tmp_pat
     assert "p-part2of3.csv" in mail.body and "k1" in mail.body
 
 
-def test_warning_mail_says_how_many_and_how_to_resend() -> None:
-    mail = mails.export_warning_mail(PERIOD, 7, dt.date(2026, 12, 25), dt.date(2026, 12, 24), "邮件发送失败")
-    assert "7 名" in mail.subject and "临近" in mail.subject
-    assert f"python -m chalicelib.cli export {PERIOD.id}" in mail.body
-    late = mails.export_warning_mail(PERIOD, 7, dt.date(2026, 12, 25), dt.date(2026, 12, 28), "x")
-    assert "已超过" in late.subject
+def test_warning_mail_says_how_many_are_not_entered_and_how_many_not_exported() -> None:
+    counts = EntryCounts(passers=10, exported=8, entered=3)
+    mail = mails.export_warning_mail(
+        PERIOD, counts, dt.date(2026, 12, 25), dt.date(2026, 12, 24), "邮件发送失败"
+    )
+    assert "7 名" in mail.subject and "未录入市系统" in mail.subject and "临近" in mail.subject
+    assert "尚未录入市系统：7 人" in mail.body and "其中尚未导出：2 人" in mail.body
+    assert f"python -m chalicelib.cli export {PERIOD.id}" in mail.body and "原因：邮件发送失败" in mail.body
+    assert "录入市系统」中标记" in mail.body
+    late = mails.export_warning_mail(PERIOD, counts, dt.date(2026, 12, 25), dt.date(2026, 12, 28), None)
+    assert "已超过" in late.subject and "原因" not in late.body
+
+
+def test_warning_mail_with_everyone_exported_asks_only_for_the_entry() -> None:
+    counts = EntryCounts(passers=5, exported=5, entered=4)
+    mail = mails.export_warning_mail(PERIOD, counts, dt.date(2026, 12, 25), dt.date(2026, 12, 24), None)
+    assert "1 名" in mail.subject and "尚未导出" not in mail.body and "chalicelib.cli export" not in mail.body
 
 
 def test_confirmation_has_exam_date_time_and_notes_and_masks_identity() -> None:
@@ -82,6 +94,7 @@ def test_result_mail_for_a_pass_and_a_fail() -> None:
     passed = mails.result_mail(PERIOD, PERSON, ExamResult(86, 60, True, at), "")
     assert "86 分" in passed.subject and "通过" in passed.subject
     assert "5 个工作日" in passed.body and "2026-12-18 09:30:00" in passed.body
+    assert "不含周末和法定节假日" in passed.body and "已录入市系统" in passed.body
     failed = mails.result_mail(PERIOD, PERSON, ExamResult(40, 60, False, at.astimezone(BEIJING)), "")
     assert "未通过" in failed.subject and "下一期" in failed.body
 
@@ -110,7 +123,9 @@ def test_every_subject_stays_on_one_line_and_builds_into_a_message(name: str, tm
         mails.confirmation_mail(period, PERSON, "https://exam.example"),
         mails.reminder_mail(period, PERSON, "https://exam.example"),
         mails.result_mail(period, PERSON, result, "https://exam.example"),
-        mails.export_warning_mail(period, 2, dt.date(2026, 12, 25), dt.date(2026, 12, 24), "原因"),
+        mails.export_warning_mail(
+            period, EntryCounts(2, 2, 0), dt.date(2026, 12, 25), dt.date(2026, 12, 24), "原因"
+        ),
         mails.export_failed_mail(period, 2, dt.date(2026, 12, 25), dt.date(2026, 12, 21), "原因"),
     ]
     attachment = tmp_path / "a.csv"

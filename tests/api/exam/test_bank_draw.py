@@ -9,6 +9,7 @@ and no candidate response carries a key.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -38,6 +39,8 @@ def bank_day(exam_day: ExamDay) -> ExamDay:
     import_bank(exam_day.api)
     response = exam_day.api.staff("PUT", f"/api/admin/periods/{exam_day.period.id}/blueprint", blueprint())
     assert response.status_code == 200, response.body
+    # The key tells a drawn paper (with feedback by topic) from a fixed one without a read.
+    assert f"papers/{exam_day.period.id}/draw-" in body(response)["paper"]["key"]
     exam_day.period = runtime.current().periods.get(exam_day.period.id)
     return exam_day
 
@@ -220,3 +223,95 @@ def test_the_preview_shows_the_pool_its_key_the_blueprint_and_one_draw(bank_day:
     assert preview["questions"] == 70 and preview["total_points"] == 100
     assert preview["answers"]["t0s0"] == KEYS["t0s0"]
     assert len(preview["sample"]["questions"]) == 50 and len(preview["blueprint"]["rows"]) == 10
+
+
+# --- feedback by topic for a failed candidate -------------------------------------
+
+TOPIC_OF = {item["id"]: item["topic"] for item in bank_items()}
+
+
+def expected_topics(ids: list[str], right: set[str]) -> list[dict[str, Any]]:
+    topics: dict[str, list[int]] = {}
+    for qid in ids:
+        counts = topics.setdefault(TOPIC_OF[qid], [0, 0])
+        counts[0] += qid in right
+        counts[1] += 1
+    return [{"topic": topic, "right": c, "total": t} for topic, (c, t) in topics.items()]
+
+
+def test_a_failed_candidate_sees_right_answers_per_topic_on_the_result_the_lookup_and_the_mail(
+    bank_day: ExamDay,
+) -> None:
+    from chalicelib.services import mail
+    from tests.support import mailbox
+
+    later = bank_day.later_period()
+    alice = bank_day.register(1)
+    bank_day.at(9, 30)
+    token = bank_day.enter(alice)
+    ids = [qid for qid, _ in shown(read(bank_day, token))]
+    right = set(ids[:12])
+    answers = {qid: KEYS[qid] if qid in right else ["A", "B", "C", "D"][:1] for qid in ids}
+    answers = {qid: chosen for qid, chosen in answers.items() if qid in right or chosen != KEYS[qid]}
+    result = body(bank_day.submit(token, alice, answers))["result"]
+    assert result["passed"] is False and result["score"] == 24
+    by_topic = sorted(expected_topics(ids, right), key=lambda t: t["topic"])
+    assert sorted(result["feedback"]["topics"], key=lambda t: t["topic"]) == by_topic
+    assert sum(t["total"] for t in by_topic) == 50 and sum(t["right"] for t in by_topic) == 12
+    assert result["feedback"]["next_registration_opens"] == later.registration_opens.isoformat()
+    again = body(bank_day.submit(token, alice, {}))
+    assert again["result"]["feedback"] == result["feedback"]  # 409 already_submitted, same feedback
+    lookup = body(
+        bank_day.api.post("/api/registrations/lookup", {"id_number": alice.id_number, "phone": alice.phone})
+    )
+    (entry,) = [e for e in lookup["registrations"] if e["period"]["id"] == bank_day.period.id]
+    assert entry["feedback"] == result["feedback"]
+    mail.send_outbox(runtime.current())
+    (email,) = [
+        m for m in mailbox.text_emails(runtime.current().settings.ses_region) if "考试成绩" in m.subject
+    ]
+    for topic in by_topic:
+        assert f"{topic['topic']} {topic['right']}/{topic['total']}" in email.body
+    assert f"{later.registration_opens:%Y年%m月%d日}" in email.body
+    for qid in ids:  # counts only: no question, no key
+        assert qid not in email.body and qid not in json.dumps(result["feedback"])
+
+
+def test_a_passer_and_a_fixed_paper_get_no_feedback(bank_day: ExamDay) -> None:
+    alice = bank_day.register(1)
+    bank_day.at(9, 30)
+    token = bank_day.enter(alice)
+    result = body(bank_day.submit(token, alice, {qid: KEYS[qid] for qid, _ in shown(read(bank_day, token))}))
+    assert "feedback" not in result["result"]
+
+
+def test_a_fixed_papers_failed_result_has_no_feedback(exam_day: ExamDay) -> None:
+    alice = exam_day.register(1)
+    exam_day.at(9, 30)
+    token = exam_day.enter(alice)
+    result = body(exam_day.submit(token, alice, {}))["result"]
+    assert result["passed"] is False and "feedback" not in result
+
+
+def test_item_analysis_counts_each_attempts_own_questions(bank_day: ExamDay) -> None:
+    people = [bank_day.register(n) for n in range(1, 5)]
+    bank_day.at(9, 30)
+    given: dict[str, list[bool]] = {}
+    for rank_, person in enumerate(people):
+        token = bank_day.enter(person)
+        ids = [qid for qid, _ in shown(read(bank_day, token))]
+        right = set(ids[: 50 - 12 * rank_])  # the first person strongest
+        answers = {qid: KEYS[qid] for qid in right}
+        assert body(bank_day.submit(token, person, answers)).get("result") is not None
+        for qid in ids:
+            given.setdefault(qid, []).append(qid in right)
+    analysis = body(bank_day.api.staff("GET", "/api/admin/bank/analysis"))["items"]
+    assert sum(item["n"] for item in analysis) == 200
+    by_id = {item["item"]: item for item in analysis}
+    assert set(by_id) == set(given)
+    for qid, rights in given.items():
+        item = by_id[qid]
+        assert item["n"] == len(rights) and item["facility"] == round(sum(rights) / len(rights), 3)
+        assert item["periods"] == [bank_day.period.id] and item["version"] == 1
+        assert item["blank"] == round(rights.count(False) / len(rights), 3)
+        assert item["topic"] == TOPIC_OF[qid]

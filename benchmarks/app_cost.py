@@ -1,0 +1,393 @@
+"""The app's own CPU time per warm request on each candidate route, beside the floor.
+
+    python -m benchmarks.app_cost [--repeats 200]
+
+The app runs in this process (`chalice.test.Client`). Each route is first
+called on moto's in-process mock as in `aws_calls` (a first request warms
+the container, a second is recorded: every AWS call's parameters and parsed
+answer, from botocore's `before-parameter-build` and `after-call` events).
+Then the second request is replayed `--repeats` times with AWS answered in
+process by botocore's Stubber, queued with the recorded answers: no network,
+no emulator. Its CPU time (`time.process_time`) is the app's cost. The floor
+is the same AWS calls, with the same parameters, made directly on the same
+botocore clients (`_make_api_call`) and answered by the same Stubber:
+nothing else. The two are interleaved, request by request, so a busy moment
+of the machine hits both.
+
+Targets: app / floor <= 1.5 at the median for every JSON route that calls
+AWS; each page (templates cached after the warm-up) <= 1 ms median above a
+static response, which is a bare Chalice app's route answering a constant
+body through the same test client. The app's own `/static/` route is shown
+beside it. Last, a profile (cProfile) of the route with the highest ratio:
+where its time goes, by package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, redirect_stdout
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks._table import PROJECT, Row, check, info, say, standalone
+
+NAME = "app_cost"
+EXAM_DAY = dt.date(2026, 12, 18)
+RATIO_TARGET = 1.5
+PAGE_TARGET_MS = 1.0
+PAGES = ["GET /", "GET /lookup", "GET /faq"]
+
+
+def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument("--repeats", type=int, default=200, help="timed replays of each route")
+
+
+@dataclass
+class Call:
+    client: Any
+    operation: str
+    params: dict[str, Any]
+    answer: dict[str, Any]
+
+
+class Recorder:
+    """The AWS calls of one request, with their parameters and parsed answers."""
+
+    def __init__(self, clients: list[Any]) -> None:
+        self.clients = clients
+        self.calls: list[Call] = []
+        self.on = False
+        for client in clients:
+            client.meta.events.register(
+                "before-parameter-build.*.*", self._params(client), unique_id=f"bench-cost-p-{id(client)}"
+            )
+            client.meta.events.register(
+                "after-call.*.*", self._answer, unique_id=f"bench-cost-a-{id(client)}"
+            )
+
+    def _params(self, client: Any) -> Callable[..., None]:
+        def seen(params: dict[str, Any], model: Any, **_: Any) -> None:
+            if self.on:
+                self.calls.append(Call(client, model.name, copy.deepcopy(params), {}))
+
+        return seen
+
+    def _answer(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if self.on and self.calls and self.calls[-1].operation == model.name and not self.calls[-1].answer:
+            answer = copy.deepcopy(parsed)
+            answer.pop("ResponseMetadata", None)
+            self.calls[-1].answer = answer
+
+    def record(self, request: Callable[[], Any]) -> tuple[Any, list[Call]]:
+        self.calls, self.on = [], True
+        try:
+            response = request()
+        finally:
+            self.on = False
+        return response, self.calls
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.meta.events.unregister(
+                "before-parameter-build.*.*", unique_id=f"bench-cost-p-{id(client)}"
+            )
+            client.meta.events.unregister("after-call.*.*", unique_id=f"bench-cost-a-{id(client)}")
+
+
+def _method(client: Any, operation: str) -> str:
+    return str(next(m for m, op in client.meta.method_to_api_mapping.items() if op == operation))
+
+
+@dataclass
+class Route:
+    name: str
+    request: Callable[[], Any]
+    expect: int
+    calls: list[Call]
+    at: dt.datetime  # the frozen clock's time when it was recorded: replays run at it too
+
+
+def _queue(stubbers: dict[int, Any], calls: list[Call]) -> None:
+    for call in calls:
+        stubbers[id(call.client)].add_response(_method(call.client, call.operation), call.answer)
+
+
+def hold_periods() -> None:
+    """A warm container re-reads the periods every few seconds (one Query, amortised over the
+    requests in between). The replays take longer than that, and each must make exactly the
+    recorded calls, so the cache the warm-up filled is kept for the whole run."""
+    from chalicelib import runtime
+
+    runtime.current().periods._ttl = float("inf")
+
+
+def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.process_time()
+    result = work()
+    return time.process_time() - started, result
+
+
+def measure(route: Route, stubbers: dict[int, Any], repeats: int) -> tuple[list[float], list[float]]:
+    """CPU seconds of the app's request and of the floor, `repeats` each, interleaved."""
+    app: list[float] = []
+    floor: list[float] = []
+
+    def direct() -> None:
+        for call in route.calls:
+            call.client._make_api_call(call.operation, call.params)
+
+    for _ in range(repeats):
+        hold_periods()
+        _queue(stubbers, route.calls)
+        seconds, response = _timed(route.request)
+        if response.status_code != route.expect:
+            raise AssertionError(f"{route.name}: {response.status_code} on replay: {response.body[:300]!r}")
+        app.append(seconds)
+        _queue(stubbers, route.calls)
+        seconds, _ = _timed(direct)
+        floor.append(seconds)
+        for stubber in stubbers.values():
+            stubber.assert_no_pending_responses()
+    return app, floor
+
+
+# Where a profile's time goes: the first matching part of each function's file path.
+PARTS = [
+    ("chalicelib/web/middleware", "middleware"),
+    ("chalicelib/web", "our routes (web)"),
+    ("chalicelib/services", "our services"),
+    ("chalicelib/storage", "our storage"),
+    ("chalicelib/domain", "our domain"),
+    ("chalicelib", "chalicelib, other"),
+    ("/chalice/", "Chalice (routing, test client)"),
+    ("/pynamodb/", "PynamoDB"),
+    ("/botocore/", "botocore (stubbed)"),
+    ("/jinja2/", "Jinja"),
+    ("json", "json"),
+    ("/dateutil/", "dateutil"),
+]
+
+
+def profile(route: Route, stubbers: dict[int, Any], repeats: int) -> str:
+    """Where the route's time goes, by package: share of its own (tottime) time."""
+    profiler = cProfile.Profile()
+    for _ in range(repeats):
+        hold_periods()
+        _queue(stubbers, route.calls)
+        profiler.enable()
+        route.request()
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    by_part: Counter[str] = Counter()
+    for (path, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        part = next((label for marker, label in PARTS if marker in path), "stdlib and other")
+        by_part[part] += tottime
+    total = sum(by_part.values()) or 1.0
+    return ", ".join(f"{label} {100 * t / total:.0f}%" for label, t in by_part.most_common(8))
+
+
+def bare_static(repeats: int) -> list[float]:
+    """A bare Chalice app answering a constant body, through the same test client."""
+    from chalice.app import Chalice, Response
+    from chalice.test import Client
+
+    bare = Chalice(app_name="bench-static")
+
+    @bare.route("/")
+    def constant() -> Response:
+        return Response(body="<!doctype html><p>static</p>", headers={"Content-Type": "text/html"})
+
+    found: list[float] = []
+    with Client(bare) as client:
+        client.http.get("/")
+        for _ in range(repeats):
+            seconds, response = _timed(lambda: client.http.get("/"))
+            assert response.status_code == 200
+            found.append(seconds)
+    return found
+
+
+def _ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    import time_machine
+    from botocore.stub import Stubber
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib import clock, runtime
+    from chalicelib.config import load_settings
+    from chalicelib.services.papers import upload_paper
+    from chalicelib.storage import aws
+    from ops import provision
+    from ops.cli import load_stage
+    from tests.support.calls import app_clients
+    from tests.support.exam_data import answers_scoring, exam_period, paper_document
+    from tests.support.people import person
+
+    saved = dict(os.environ)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    routes: list[Route] = []
+    results: dict[str, tuple[list[float], list[float]]] = {}
+    rows: list[Row] = []
+    try:
+        with ExitStack() as stack:
+            stack.enter_context(mock_aws())
+            moving = stack.enter_context(
+                time_machine.travel(clock.beijing(dt.date(2026, 12, 1), dt.time(10)), tick=False)
+            )
+            load_stage("local")
+            runtime.reset()
+            aws.reset_clients()
+            for _ in provision.bootstrap(load_settings()):
+                pass
+            rt = runtime.current()
+            period = exam_period(rt, EXAM_DAY)
+            upload_paper(rt, period.id, paper_document())
+            from app import app
+            from chalicelib.web.pages import static_names
+
+            client = stack.enter_context(Client(app, stage_name="local", project_dir=str(PROJECT)))
+            # The access log lines go to stdout, which is the table's.
+            stack.enter_context(redirect_stdout(io.StringIO()))
+            clients = app_clients(rt)
+            recorder = Recorder(clients)
+
+            def call(method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+                headers = {"Content-Type": "application/json"}
+                if token:
+                    headers["Authorization"] = f"Bearer {token}"
+                payload = json.dumps(body).encode() if body is not None else b""
+                return client.http.request(method, path, headers=headers, body=payload)
+
+            now = clock.beijing(dt.date(2026, 12, 1), dt.time(10))
+
+            def add(name: str, request: Callable[[int], Any], expect: int) -> None:
+                first = request(0)
+                assert first.status_code == expect, (name, first.status_code, first.body[:300])
+                response, calls = recorder.record(lambda: request(1))
+                assert response.status_code == expect, (name, response.status_code, response.body[:300])
+                routes.append(Route(name, lambda: request(1), expect, calls, now))
+
+            people = [person(201), person(202)]
+            add("GET /api/today", lambda n: call("GET", "/api/today"), 200)
+            for page in PAGES:
+                path = page.split()[1]
+
+                def get(n: int, path: str = path) -> Any:
+                    return call("GET", path)
+
+                add(page, get, 200)
+            styles = next(name for name in static_names().values() if name.endswith(".css"))
+            add("GET /static/ (the app's static route)", lambda n: call("GET", f"/static/{styles}"), 200)
+            add(
+                "POST /api/registrations",
+                lambda n: call("POST", "/api/registrations", people[n].registration()),
+                201,
+            )
+            add(
+                "POST /api/registrations/lookup",
+                lambda n: call("POST", "/api/registrations/lookup", people[n].lookup()),
+                200,
+            )
+            now = clock.beijing(EXAM_DAY, dt.time(9, 30))
+            moving.move_to(now)
+            tokens: dict[int, str] = {}
+
+            def enter(n: int) -> Any:
+                who = people[n]
+                response = call("POST", "/api/exam/sessions", {"id_number": who.id_number, "name": who.name})
+                if response.status_code == 201:
+                    tokens.setdefault(n, json.loads(response.body)["token"])
+                return response
+
+            add("POST /api/exam/sessions", enter, 201)
+            add("GET /api/exam/paper", lambda n: call("GET", "/api/exam/paper", token=tokens[n]), 200)
+            add(
+                "PUT /api/exam/answers",
+                lambda n: call("PUT", "/api/exam/answers", {"answers": {"s1": ["B"]}}, tokens[n]),
+                204,
+            )
+
+            def submit(n: int) -> Any:
+                who = people[n]
+                sheet = {"name": who.name, "phone": who.phone, "email": who.email}
+                return call("POST", "/api/exam/submit", {**sheet, "answers": answers_scoring(70)}, tokens[n])
+
+            add("POST /api/exam/submit", submit, 200)
+            recorder.close()
+
+            stubbers = {id(c): Stubber(c) for c in clients}
+            for stubber in stubbers.values():
+                stack.enter_context(stubber)
+            say(f"replaying {len(routes)} routes, {args.repeats} times each")
+            for route in routes:
+                moving.move_to(route.at)
+                results[route.name] = measure(route, stubbers, args.repeats)
+            static = bare_static(args.repeats)
+
+            json_routes = [r for r in routes if r.calls]
+            ratios = {r.name: _ms(results[r.name][0]) / _ms(results[r.name][1]) for r in json_routes}
+            slowest = max(ratios, key=lambda name: ratios[name])
+            worst = next(r for r in routes if r.name == slowest)
+            moving.move_to(worst.at)
+            where = profile(worst, stubbers, min(args.repeats, 100))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        runtime.reset()
+        aws.reset_clients()
+
+    static_ms = _ms(static)
+    rows.append(info(NAME, "static response (bare Chalice, same client)", f"{static_ms:.2f} ms CPU"))
+    for route in routes:
+        app_cpu, floor_cpu = results[route.name]
+        ops = ", ".join(c.operation for c in route.calls) or "none"
+        if route.calls:
+            ratio = ratios[route.name]
+            rows.append(
+                check(
+                    NAME,
+                    f"{route.name}: app / floor",
+                    f"{ratio:.2f} (app {_ms(app_cpu):.2f} ms, floor {_ms(floor_cpu):.2f} ms CPU; {ops})",
+                    f"<= {RATIO_TARGET}",
+                    ratio <= RATIO_TARGET,
+                )
+            )
+        elif route.name in PAGES:
+            above = _ms(app_cpu) - static_ms
+            rows.append(
+                check(
+                    NAME,
+                    f"{route.name}: above a static response",
+                    f"{above:+.2f} ms ({_ms(app_cpu):.2f} ms CPU)",
+                    f"<= {PAGE_TARGET_MS:g} ms",
+                    above <= PAGE_TARGET_MS,
+                )
+            )
+        else:
+            rows.append(info(NAME, f"{route.name}", f"{_ms(app_cpu):.2f} ms CPU ({ops}; no AWS call)"))
+    rows.append(info(NAME, f"profile of the highest ratio, {slowest}", where))
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The question bank screen in Chromium: a workbook imports, the counts per topic show, a
+blueprint the bank cannot fill is refused naming what is short, a good one is set, and the
+item analysis table shows (empty until attempts are scored)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from chalicelib import clock
+from chalicelib.domain.bank import merge, parse_items
+from chalicelib.domain.bank_sheet import BANK_SHEET, bank_rows
+from chalicelib.services.paper_workbook import write_rows
+from tests.browser.test_admin_console import send, sign_in
+from tests.support.bank_data import TOPICS, bank_items
+from tests.support.stack import Stack
+
+pytestmark = [pytest.mark.browser]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_staff_import_the_bank_and_set_a_blueprint(stack: Stack, desk: Any) -> None:
+    exam = clock.today() + dt.timedelta(days=21)
+    body = {"name": "题库抽题期次", "exam_date": exam.isoformat(), "exam_start": "09:00", "exam_end": "11:00"}
+    send(stack, "POST", "api/admin/periods", {**body, "notes": ""}, stack.staff_token)
+    workbook = write_rows(BANK_SHEET, bank_rows(merge(_empty(), parse_items(bank_items())).bank))
+    sign_in(desk, stack)
+    desk.goto(stack.url + "admin#bank")
+    expect(desk.locator("#bank-status")).to_contain_text("题库还是空的")
+    desk.set_input_files("#bank-file", files=[{"name": "题库.xlsx", "mimeType": XLSX, "buffer": workbook}])
+    desk.click("#bank-import button[type=submit]")
+    expect(desk.locator("#bank-import-result")).to_contain_text("新增 70 道")
+    expect(desk.locator("#bank-cells tbody tr")).to_have_count(
+        20
+    )  # 5 topics: singles easy, medium, hard; multiples medium
+    short = "\n".join(f"{topic} 单选 7\n{topic} 多选 3" for topic in TOPICS).replace(
+        "劳动合同 单选 7", "劳动合同 单选 11"
+    )
+    short = short.replace("社会保险 单选 7", "社会保险 单选 3")
+    desk.fill("#blueprint-rows", short)
+    desk.click("#blueprint-form button[type=submit]")
+    expect(desk.locator('[data-error-for="rows"]')).to_contain_text(
+        "「劳动合同」单选题需要 11 道，题库中只有 10 道"
+    )
+    desk.fill("#blueprint-rows", "\n".join(f"{topic} 单选 7\n{topic} 多选 3" for topic in TOPICS))
+    desk.click("#blueprint-form button[type=submit]")
+    expect(desk.locator("#blueprint-result")).to_contain_text("从 70 道题中抽取 50 道")
+    expect(desk.locator("#bank-analysis-status")).to_contain_text("暂无题目分析")
+
+
+def _empty() -> Any:
+    from chalicelib.domain.bank import Bank
+
+    return Bank()
