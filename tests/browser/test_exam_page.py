@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from typing import Any
 
@@ -225,7 +226,10 @@ def test_the_page_shows_this_attempts_order_with_letters_by_position(stack: Stac
 
 
 def countdown_seconds(phone: Any) -> int:
-    parts = [int(p) for p in phone.locator("#exam-countdown").inner_text().split(":")]
+    # Right after a (re)load the countdown reads "--:--" until the session's end is known.
+    countdown = phone.locator("#exam-countdown")
+    expect(countdown).to_have_text(re.compile(r"^\d+(:\d+)+$"))
+    parts = [int(p) for p in countdown.inner_text().split(":")]
     return parts[0] * 3600 + parts[1] * 60 + parts[2] if len(parts) == 3 else parts[0] * 60 + parts[1]
 
 
