@@ -29,8 +29,14 @@ if TYPE_CHECKING:
     # Built on first use (see services.mail.mailer and services.papers.paper_store): importing
     # them here would put SES, S3 and the e-mail generator on every cold start.
     from chalicelib.storage.bank import BankStore
+    from chalicelib.storage.exports import PasserStore
     from chalicelib.storage.mail import Mailer
+    from chalicelib.storage.outbox import Outbox
     from chalicelib.storage.papers import PaperStore
+
+# How many passers' marks the export writes at once. An emulator takes one (moto is not
+# thread-safe); DynamoDB takes many, which keeps the marking of thousands to seconds.
+MARK_WORKERS = 8
 
 
 class PeriodCache:
@@ -93,17 +99,43 @@ class Runtime:
     calendar: WorkCalendar
     limits: FailureLimits
     retention: RetentionStore
-    # Collaborators built on first use, kept as long as the container; a test may
-    # put its own (a mailer with an injected SES client) or set them back to None.
+    # Collaborators built on first use, kept as long as the container: the candidate's
+    # requests never need them, so they stay off the cold start. A test swaps its own in
+    # with `dataclasses.replace` (the `swap` fixture of tests/api/conftest.py).
     mailer: Mailer | None = None
     papers: PaperStore | None = None
     bank: BankStore | None = None
+    outbox: Outbox | None = None
+    passers: PasserStore | None = None
 
     def forget_collaborators(self) -> None:
-        """Drop the lazily built mailer and paper store (and the papers they cache)."""
+        """Drop the lazily built collaborators (and the papers they cache)."""
         self.mailer = None
         self.papers = None
         self.bank = None
+        self.outbox = None
+        self.passers = None
+
+    def outbox_store(self) -> Outbox:
+        """The candidates' e-mail outbox."""
+        if self.outbox is None:
+            from chalicelib.storage.outbox import Outbox
+
+            self.outbox = Outbox()
+        return self.outbox
+
+    def passer_store(self) -> PasserStore:
+        """The export's reads and writes of passers and its lease."""
+        if self.passers is None:
+            from chalicelib.storage.exports import PasserStore
+
+            self.passers = PasserStore(workers=self.mark_workers())
+        return self.passers
+
+    def mark_workers(self) -> int:
+        """How many conditional marks run at once (the export's and the city entries')."""
+        emulated = self.settings.is_emulated or self.settings.stage == "local"
+        return 1 if emulated else MARK_WORKERS
 
 
 def build(settings: Settings) -> Runtime:

@@ -24,13 +24,9 @@ from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
 from chalicelib.storage.entries import EntryStore
 
-# Concurrent marks on DynamoDB; emulators take one at a time.
-MARK_WORKERS = 8
-
 
 def entry_store(rt: Runtime) -> EntryStore:
-    emulated = rt.settings.is_emulated or rt.settings.stage == "local"
-    return EntryStore(rt.repo.id_hash, workers=1 if emulated else MARK_WORKERS)
+    return EntryStore(rt.repo.id_hash, workers=rt.mark_workers())
 
 
 @dataclass(frozen=True)

@@ -66,9 +66,6 @@ LEASE = dt.timedelta(minutes=20)
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Concurrent marks on DynamoDB; emulators take one at a time.
-MARK_WORKERS = 8
-
 # progress(phase, done, total): phases are "read", "xlsx" and "mark".
 Progress = Callable[[str, int, int | None], None]
 
@@ -105,16 +102,11 @@ def _log(event: str, **counts: Any) -> None:
     log.info(json.dumps({"type": "export", "event": event, **counts}, separators=(",", ":")))
 
 
-def passer_store(rt: Runtime) -> PasserStore:
-    emulated = rt.settings.is_emulated or rt.settings.stage == "local"
-    return PasserStore(workers=1 if emulated else MARK_WORKERS)
-
-
 @contextmanager
 def period_lease(rt: Runtime, period_id: str, now: dt.datetime) -> Iterator[str]:
     """Hold the period's export lease for the block, or raise `ExportRunning`."""
     holder = uuid.uuid4().hex
-    store = passer_store(rt)
+    store = rt.passer_store()
     if not store.acquire_lease(period_id, holder, now, LEASE):
         raise ExportRunning()
     try:
@@ -156,7 +148,7 @@ def _export(
     rt: Runtime, period: Period, full: bool, now: dt.datetime, progress: Progress | None
 ) -> ExportResult:
     """One period's export; the caller holds the period's lease."""
-    store = passer_store(rt)
+    store = rt.passer_store()
     recipients = rt.settings.export_recipients
     if not recipients or not rt.settings.ses_sender:
         raise MailNotConfigured()
@@ -313,16 +305,15 @@ def _messages_in_parts(
             parts = min(parts * 2, files.count)
 
 
-def export_passers(rt: Runtime, store: PasserStore | None = None) -> RunSummary:
+def export_passers(rt: Runtime) -> RunSummary:
     """The scheduled run: every period whose exam has ended, its new passers; then the deadline check.
 
     Each period is exported on its own: whatever goes wrong with one (S3, SES,
     an e-mail that cannot be built, a bug) is logged, staff are warned by an
     e-mail naming that period, and the run goes on with the next. Nothing of
-    the failed period is marked, so a later run exports it once it can be.
-    `store` may be injected (a test's faulty index)."""
+    the failed period is marked, so a later run exports it once it can be."""
     now = clock.now()
-    store = store or passer_store(rt)
+    store = rt.passer_store()
     summary = RunSummary()
     # Read once a run, and only when some period is old enough for its deadline warning.
     calendar = functools.cache(lambda: work_calendar(rt))

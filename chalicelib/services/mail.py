@@ -155,7 +155,7 @@ def send_outbox(
     rt: Runtime, budget_seconds: float = BUDGET_SECONDS, monotonic: Callable[[], float] = time.monotonic
 ) -> OutboxRun:
     """Send the candidates' e-mails that are due; what fails waits for a later run."""
-    outbox = Outbox()
+    outbox = rt.outbox_store()
     run = OutboxRun()
     now = clock.now()
     stop_at = monotonic() + budget_seconds
@@ -193,7 +193,7 @@ def queue_reminders(rt: Runtime) -> int:
     reminders went out (registration may stay open over a weekend)."""
     now = clock.now()
     today = now.date()
-    outbox = Outbox()
+    outbox = rt.outbox_store()
     queued = 0
     for period in rt.periods.all():
         if period.exam_date <= today or today < reminder_day(rt, period.exam_date):

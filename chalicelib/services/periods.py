@@ -19,7 +19,6 @@ from chalicelib.domain.periods import (
 )
 from chalicelib.runtime import Runtime
 from chalicelib.services.calendar import work_calendar
-from chalicelib.storage.outbox import Outbox
 
 
 def new_period_id(exam_date: dt.date) -> str:
@@ -50,7 +49,7 @@ def correct_period(rt: Runtime, period_id: str, changes: Mapping[str, object]) -
     rt.periods.invalidate()
     notified = 0
     if exam_time_changed(period, corrected):
-        notified = Outbox().queue_for_period(corrected.id, "exam_changed", now)
+        notified = rt.outbox_store().queue_for_period(corrected.id, "exam_changed", now)
     return corrected, notified
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -94,6 +95,25 @@ def rt(api: Api) -> runtime.Runtime:
         EmailAddress=current.settings.ses_sender
     )
     return current
+
+
+Swap = Callable[..., runtime.Runtime]
+
+
+@pytest.fixture
+def swap(api: Api, monkeypatch: pytest.MonkeyPatch) -> Swap:
+    """`swap(mailer=...)`: the app's runtime with these collaborators in place of its own.
+
+    A copy made by `dataclasses.replace`, installed as the app's runtime until the test
+    ends, so the routes and a service called directly both use it; `swap(mailer=None)`
+    goes back to the one the runtime builds itself."""
+
+    def swapped(**collaborators: Any) -> runtime.Runtime:
+        replaced = dataclasses.replace(runtime.current(), **collaborators)
+        monkeypatch.setattr(runtime, "_current", replaced)
+        return replaced
+
+    return swapped
 
 
 def body(response: Any) -> Any:

@@ -231,7 +231,7 @@ def test_staff_upload_and_map_a_template_and_the_export_carries_exactly_its_layo
     assert actions[f"PUT {ROUTE}/mapping"]["record"]["mapping"].startswith("A=row_number,B=id_number,C=name")
 
 
-def test_each_part_of_a_split_export_carries_its_own_rows_in_the_template(api, monkeypatch, travel):
+def test_each_part_of_a_split_export_carries_its_own_rows_in_the_template(api, swap, monkeypatch, travel):
     monkeypatch.setenv("CITY_TEMPLATE_MAX_ROWS", "50")
     travel(beijing(2026, 12, 18, 12))
     rt = runtime.current()
@@ -242,7 +242,7 @@ def test_each_part_of_a_split_export_carries_its_own_rows_in_the_template(api, m
     api.staff("PUT", ROUTE + "/mapping", {"columns": MAPPING})
     travel(EVENING)
     limit = 70_000  # the whole e-mail, template files included, is about twice that
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit)
+    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit))
 
     summary = export.export_passers(rt)
 

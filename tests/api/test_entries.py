@@ -260,7 +260,7 @@ def test_the_warning_counts_passers_not_yet_exported_as_outstanding(rt, api, per
     api.staff("POST", path(period), {"all": True})
     # A passer recorded after the export (a reopened attempt), whose export keeps failing.
     add_result(rt, period, contact(20), score=90, offset_seconds=40)
-    failing = export.passer_store(rt)
+    failing = rt.passer_store()
     assert failing.acquire_lease(period.id, "stuck-run", beijing(2026, 12, 24, 19), dt.timedelta(days=2))
     travel(beijing(2026, 12, 24, 19))
 

@@ -19,7 +19,7 @@ from chalicelib.services import export
 from chalicelib.storage import aws
 from chalicelib.storage.exports import PasserStore
 from chalicelib.storage.mail import Mailer
-from tests.api.conftest import body
+from tests.api.conftest import Swap, body
 from tests.conftest import PROJECT, beijing
 from tests.support import calls, mailbox
 from tests.support.export_data import (
@@ -45,15 +45,17 @@ def staff_emails(rt: Runtime) -> list[Any]:
     return mailbox.raw_emails(rt.settings.ses_region)
 
 
-def failing_mailer(rt: Runtime, times: int, operation: str = "send_raw_email") -> Stubber:
+def failing_mailer(
+    rt: Runtime, swap: Swap, times: int, operation: str = "send_raw_email"
+) -> tuple[Runtime, Stubber]:
+    """The runtime with a mailer whose next `times` sends fail, and the stubber to check."""
     """Put a mailer whose SES client refuses the next `times` calls (botocore's Stubber)."""
     client = boto3.client("ses", region_name=rt.settings.ses_region)
     stubber = Stubber(client)
     for _ in range(times):
         stubber.add_client_error(operation, service_error_code="Throttling", http_status_code=400)
     stubber.activate()
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)
-    return stubber
+    return swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)), stubber
 
 
 def exported_at(rt: Runtime, id_number: str, period_id: str) -> dt.datetime | None:
@@ -141,10 +143,10 @@ def test_periods_whose_exam_has_not_ended_are_left_alone(rt, period, travel):
     assert staff_emails(rt) == []
 
 
-def test_ses_failure_marks_nothing_and_the_next_run_sends_everyone(rt, period, travel):
+def test_ses_failure_marks_nothing_and_the_next_run_sends_everyone(rt, swap, period, travel):
     people = add_passers(rt, period, range(3))
     travel(EVENING)
-    stubber = failing_mailer(rt, 1)
+    rt, stubber = failing_mailer(rt, swap, 1)
 
     summary = export.export_passers(rt)
 
@@ -154,7 +156,7 @@ def test_ses_failure_marks_nothing_and_the_next_run_sends_everyone(rt, period, t
     assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
     assert PasserStore().state(period.id).through is None
 
-    rt.mailer = None
+    rt = swap(mailer=None)
     travel(EVENING + dt.timedelta(days=1))
     [result] = export.export_passers(rt).exported
     assert result.count == 3
@@ -163,27 +165,27 @@ def test_ses_failure_marks_nothing_and_the_next_run_sends_everyone(rt, period, t
     assert all(exported_at(rt, p.id_number, period.id) is not None for p in people)
 
 
-def test_route_answers_503_when_ses_fails_and_marks_nothing(rt, period, travel, api):
+def test_route_answers_503_when_ses_fails_and_marks_nothing(rt, swap, period, travel, api):
     people = add_passers(rt, period, range(2))
     travel(EVENING)
-    failing_mailer(rt, 1)
+    rt, _ = failing_mailer(rt, swap, 1)
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
     assert response.status_code == 503
     assert body(response)["error"]["code"] == "mail_failed"
     assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
-    rt.mailer = None
+    rt = swap(mailer=None)
     assert body(api.staff("POST", f"/api/admin/periods/{period.id}/export"))["export"]["count"] == 2
 
 
-def test_logs_carry_counts_and_no_personal_data(rt, period, travel, caplog):
+def test_logs_carry_counts_and_no_personal_data(rt, swap, period, travel, caplog):
     people = add_passers(rt, period, range(3))
     travel(EVENING)
-    failing_mailer(rt, 1)
+    rt, _ = failing_mailer(rt, swap, 1)
     with caplog.at_level(logging.DEBUG):
         export.export_passers(rt)
-        rt.mailer = None
+        rt = swap(mailer=None)
         export.export_passers(rt)
     # Our own loggers, at every level (botocore's DEBUG output is never enabled on Lambda).
     ours = [r for r in caplog.records if r.name.startswith(("hr_exam", "chalicelib"))]
@@ -210,7 +212,7 @@ def test_s3_failure_sends_nothing(rt, period, travel, monkeypatch):
 def test_a_held_lease_keeps_a_second_export_out(rt, period, travel, api):
     add_passers(rt, period, range(2))
     travel(EVENING)
-    store = export.passer_store(rt)
+    store = rt.passer_store()
     assert store.acquire_lease(period.id, "another-run", EVENING, export.LEASE)
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
@@ -226,7 +228,7 @@ def test_a_held_lease_keeps_a_second_export_out(rt, period, travel, api):
 def test_an_expired_lease_does_not_block_forever(rt, period, travel):
     add_passers(rt, period, range(1))
     travel(EVENING)
-    assert export.passer_store(rt).acquire_lease(period.id, "a-killed-run", EVENING, export.LEASE)
+    assert rt.passer_store().acquire_lease(period.id, "a-killed-run", EVENING, export.LEASE)
     travel(EVENING + export.LEASE + dt.timedelta(seconds=1))
     assert export.export_passers(rt).exported[0].count == 1
 
@@ -357,7 +359,7 @@ def test_a_failed_export_warns_staff_at_once_naming_the_period(rt, period, trave
 
 def test_warning_on_the_fourth_working_day_when_passers_are_still_unexported(rt, period, travel):
     add_passers(rt, period, range(2))
-    store = export.passer_store(rt)
+    store = rt.passer_store()
     # Another run holds the period (a run killed mid-export holds it until its lease expires).
     travel(beijing(2026, 12, 23, 19))  # the 3rd working day
     assert store.acquire_lease(period.id, "another-run", beijing(2026, 12, 23, 19), dt.timedelta(days=5))
@@ -387,10 +389,12 @@ def test_the_schedule_function_is_named_export_passers(rt, period, travel):
     assert "1 人" in message["Subject"]
 
 
-def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing(rt, period, travel, api):
+def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing(
+    rt, swap, period, travel, api
+):
     people = add_passers(rt, period, range(2))
     travel(EVENING)
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=1000)
+    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=1000))
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
@@ -399,11 +403,11 @@ def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing
     assert all(exported_at(rt, p.id_number, period.id) is None for p in people)
 
 
-def test_an_export_too_large_for_one_email_goes_out_in_parts_that_each_fit(rt, period, travel, api):
+def test_an_export_too_large_for_one_email_goes_out_in_parts_that_each_fit(rt, swap, period, travel, api):
     bulk_passers(rt, period, 400)
     travel(EVENING)
     limit = 70_000  # the whole export's e-mail is about 100 KB
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit)
+    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit))
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
@@ -433,7 +437,7 @@ def test_an_export_too_large_for_one_email_goes_out_in_parts_that_each_fit(rt, p
 
 
 def test_when_one_part_of_a_split_export_fails_nothing_is_marked_and_the_next_run_sends_all(
-    rt, period, travel
+    rt, swap, period, travel
 ):
     bulk_passers(rt, period, 400)
     travel(EVENING)
@@ -442,13 +446,13 @@ def test_when_one_part_of_a_split_export_fails_nothing_is_marked_and_the_next_ru
     stubber.add_response("send_raw_email", {"MessageId": "part-1"})
     stubber.add_client_error("send_raw_email", service_error_code="Throttling", http_status_code=400)
     stubber.activate()
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client, raw_limit=70_000)
+    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client, raw_limit=70_000))
 
     summary = export.export_passers(rt)
 
     assert summary.failed == [period.id] and summary.exported == []
     assert PasserStore().count_pending(period.id) == 400
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=70_000)
+    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=70_000))
     [result] = export.export_passers(rt).exported
     assert (result.count, result.marked) == (400, 400)
     assert PasserStore().count_pending(period.id) == 0

@@ -1,6 +1,6 @@
 """One period whose export cannot be built never stops the others (contract v2, "Other").
 
-The failure is injected as the mailer the run uses (`rt.mailer`): a
+The failure is injected as the mailer the run uses (swapped into the runtime): a
 Mailer that cannot build the e-mail of one period, as the e-mail of a period
 whose name held a line break once could not. The other two periods go out,
 staff are warned about the one, nothing of it is marked, and a later run, with
@@ -22,6 +22,7 @@ from chalicelib.domain.periods import Period
 from chalicelib.runtime import Runtime
 from chalicelib.services import export
 from chalicelib.storage.mail import Attachment, Mailer
+from tests.api.conftest import Swap
 from tests.conftest import beijing
 from tests.support import mailbox
 from tests.support.export_data import add_passers, make_period
@@ -71,10 +72,10 @@ def export_subjects(rt: Runtime) -> list[str]:
     ids=["header", "bug"],
 )
 def test_a_period_whose_export_cannot_be_built_never_stops_the_others(
-    rt: Runtime, three_periods: list[Period], error: Exception, caplog: Any, travel: Any
+    rt: Runtime, swap: Swap, three_periods: list[Period], error: Exception, caplog: Any, travel: Any
 ) -> None:
     first, broken, third = three_periods
-    rt.mailer = CannotBuild(rt, broken.name, error)
+    rt = swap(mailer=CannotBuild(rt, broken.name, error))
 
     with caplog.at_level(logging.INFO, logger="hr_exam.export"):
         summary = export.export_passers(rt)
@@ -99,7 +100,7 @@ def test_a_period_whose_export_cannot_be_built_never_stops_the_others(
     assert all(str(error) not in record.getMessage() for record in caplog.records)
 
     # The fault is fixed: the next run exports the failed period once, and nothing else.
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region)
+    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region))
     travel(EVENING + dt.timedelta(days=1))
     summary = export.export_passers(rt)
 
@@ -113,7 +114,7 @@ def test_a_period_whose_export_cannot_be_built_never_stops_the_others(
 
 
 def test_a_failure_before_the_export_is_built_is_isolated_too(
-    rt: Runtime, three_periods: list[Period]
+    rt: Runtime, swap: Swap, three_periods: list[Period]
 ) -> None:
     """Even the read of whether anything is pending may fail for one period only."""
     first, broken, third = three_periods
@@ -124,7 +125,7 @@ def test_a_failure_before_the_export_is_built_is_isolated_too(
                 raise RuntimeError("index unreadable")
             return super().has_pending(period_id)
 
-    summary = export.export_passers(rt, store=Flaky())
+    summary = export.export_passers(swap(passers=Flaky()))
 
     assert sorted(result.period_id for result in summary.exported) == sorted([first.id, third.id])
     assert summary.failed == [broken.id]

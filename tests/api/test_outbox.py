@@ -14,6 +14,7 @@ from chalicelib.services import mail
 from chalicelib.storage import keys
 from chalicelib.storage.mail import Mailer
 from chalicelib.storage.models import OutboxItem
+from tests.api.conftest import Swap
 from tests.conftest import beijing
 from tests.support import mailbox
 from tests.support.export_data import add_result, contact, make_period, register
@@ -35,14 +36,14 @@ def sent(rt: Runtime) -> list[mailbox.TextEmail]:
     return mailbox.text_emails(rt.settings.ses_region)
 
 
-def failing_mailer(rt: Runtime, times: int) -> Stubber:
+def failing_mailer(rt: Runtime, swap: Swap, times: int) -> tuple[Runtime, Stubber]:
+    """The runtime with a mailer whose next `times` sends fail, and the stubber to check."""
     client = boto3.client("ses", region_name=rt.settings.ses_region)
     stubber = Stubber(client)
     for _ in range(times):
         stubber.add_client_error("send_email", service_error_code="ServiceUnavailable", http_status_code=503)
     stubber.activate()
-    rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)
-    return stubber
+    return swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, client=client)), stubber
 
 
 def test_registration_confirmation_is_queued_then_sent_with_exam_date_time_and_notes(rt, period):
@@ -74,10 +75,10 @@ def test_result_is_sent_after_submitting(rt, period, travel):
     assert outbox_items() == []
 
 
-def test_a_failed_send_stays_queued_and_a_later_run_sends_it(rt, period, travel):
+def test_a_failed_send_stays_queued_and_a_later_run_sends_it(rt, swap, period, travel):
     person = contact(1)
     register(rt, period, person)
-    stubber = failing_mailer(rt, 1)
+    rt, stubber = failing_mailer(rt, swap, 1)
 
     run = mail.send_outbox(rt)
 
@@ -85,7 +86,7 @@ def test_a_failed_send_stays_queued_and_a_later_run_sends_it(rt, period, travel)
     assert (run.sent, run.failed) == (0, 1)
     [item] = outbox_items()
     assert item.attempts == 1 and item.lease_until is not None
-    rt.mailer = None
+    rt = swap(mailer=None)
     assert mail.send_outbox(rt).sent == 0  # held: the retry waits for its pause
 
     travel(beijing(2026, 12, 1, 10) + mail.retry_pause(1) + dt.timedelta(seconds=1))
@@ -94,11 +95,11 @@ def test_a_failed_send_stays_queued_and_a_later_run_sends_it(rt, period, travel)
     assert outbox_items() == []
 
 
-def test_an_entry_that_keeps_failing_is_dropped_after_the_last_attempt(rt, period, travel):
+def test_an_entry_that_keeps_failing_is_dropped_after_the_last_attempt(rt, swap, period, travel):
     register(rt, period, contact(1))
     when = beijing(2026, 12, 1, 10)
     for attempt in range(1, mail.MAX_ATTEMPTS + 1):
-        failing_mailer(rt, 1)
+        rt, _ = failing_mailer(rt, swap, 1)
         assert mail.send_outbox(rt).failed == 1
         when += mail.retry_pause(attempt) + dt.timedelta(seconds=1)
         travel(when)
