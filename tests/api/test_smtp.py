@@ -279,7 +279,7 @@ def _self_signed(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     return server_side, client_side
 
 
-def test_starttls_encrypts_before_logging_in(rt, period, tmp_path):
+def test_starttls_encrypts_before_logging_in(rt, swap, period, tmp_path):
     server_tls, client_tls = _self_signed(tmp_path)
     box = Mailbox()
     controller = _controller(box, tls=server_tls)
@@ -289,7 +289,7 @@ def test_starttls_encrypts_before_logging_in(rt, period, tmp_path):
             SmtpServer("127.0.0.1", controller.port, "starttls", tls_context=client_tls),
             lambda: (USER, PASSWORD),
         )
-        rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=secure)
+        rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=secure))
         register(rt, period, contact(1))
         assert mail.send_outbox(rt).sent == 1
         assert box.logins == [USER] and len(box.messages) == 1
@@ -298,7 +298,7 @@ def test_starttls_encrypts_before_logging_in(rt, period, tmp_path):
         untrusting = SmtpTransport(
             SmtpServer("127.0.0.1", controller.port, "starttls"), lambda: (USER, PASSWORD)
         )
-        rt.mailer = Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=untrusting)
+        rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=untrusting))
         register(rt, period, contact(2))
         assert mail.send_outbox(rt).failed == 1
         assert box.logins == [USER] and len(box.messages) == 1
