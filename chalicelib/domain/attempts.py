@@ -24,7 +24,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
-from chalicelib.domain.errors import TooManyAttempts
+from chalicelib.domain.errors import TooManyAtOnce, TooManyAttempts
 
 LIMIT = 5
 WINDOW = dt.timedelta(minutes=15)
@@ -82,11 +82,11 @@ def burst_window(now: dt.datetime) -> int:
 
 
 def check_burst(arrivals: int, now: dt.datetime) -> None:
-    """Refuse with `TooManyAttempts` the requests of a pair beyond LIMIT in this BURST window.
+    """Refuse with `TooManyAtOnce` the requests of a pair beyond LIMIT in this BURST window.
 
     `arrivals` counts this request too (it is what storage's atomic count returned)."""
     if arrivals <= LIMIT:
         return
     length = int(BURST.total_seconds())
     ends = (burst_window(now) + 1) * length
-    raise TooManyAttempts(max(1, math.ceil(ends - now.timestamp())))
+    raise TooManyAtOnce(max(1, math.ceil(ends - now.timestamp())))

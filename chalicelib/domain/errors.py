@@ -141,6 +141,21 @@ class TooManyAttempts(DomainError):
         return {"Retry-After": str(self.retry_after)}
 
 
+class TooManyAtOnce(TooManyAttempts):
+    """429 `too_many_attempts` for a burst: more than five requests of one pair in ten seconds.
+
+    Same code and shape as the failure lock, but the wait is the rest of a ten-second window,
+    not minutes, and nothing was locked: the message says so in seconds.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.message = (
+            f"操作过于频繁，请 {retry_after} 秒后再试。"
+            "请核对身份证号与报名时填写的姓名（或手机号）后再提交一次，无需反复点击。"
+        )
+
+
 class CalendarInvalid(DomainError):
     """422: a pasted holiday notice or a ticked list of days could not be read."""
 

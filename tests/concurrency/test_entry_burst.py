@@ -67,6 +67,7 @@ def test_the_right_name_hidden_in_a_burst_of_guesses_is_not_answered(
     monkeypatch.setattr(rt.limits, "arrive", counted_in)
     monkeypatch.setattr(rt.repo, "start_attempt", after_everyone)
     outcomes: list[tuple[int, str]] = [(0, "")] * GUESSERS
+    refusals: dict[int, DomainError] = {}
 
     def guess(n: int) -> None:
         right = n == GUESSERS - 1
@@ -78,6 +79,7 @@ def test_the_right_name_hidden_in_a_burst_of_guesses_is_not_answered(
             outcomes[n] = (201, "entered")
         except DomainError as error:
             outcomes[n] = (error.status, error.code)
+            refusals[n] = error
 
     threads = [threading.Thread(target=guess, args=(n,)) for n in range(GUESSERS)]
     at_the_start_of_a_burst_window()
@@ -87,6 +89,11 @@ def test_the_right_name_hidden_in_a_burst_of_guesses_is_not_answered(
         thread.join(120)
 
     assert outcomes[-1] == (429, "too_many_attempts"), outcomes
+    # Held back by the burst rule: the wait is the rest of a 10-second window, said in seconds.
+    held = refusals[GUESSERS - 1].body()["error"]
+    assert 1 <= held["retry_after"] <= attempts.BURST.total_seconds(), held
+    assert refusals[GUESSERS - 1].headers() == {"Retry-After": str(held["retry_after"])}
+    assert f"请 {held['retry_after']} 秒后再试" in held["message"], held
     answered = [outcome for outcome in outcomes if outcome[0] != 429]
     assert len(answered) <= attempts.LIMIT, outcomes
     assert set(answered) <= {(404, "not_registered")}
@@ -95,6 +102,7 @@ def test_the_right_name_hidden_in_a_burst_of_guesses_is_not_answered(
     with pytest.raises(DomainError) as locked:
         exam.start_session(rt, {"id_number": alice.id_number, "name": alice.name}, PHONE_NETWORK)
     assert locked.value.status == 429
+    assert "分钟后再试" in locked.value.message
     # ... and nobody else: from another address (chalice local's) the right name enters.
     status, reply = call(
         stack.url + "api/exam/sessions", "POST", {"id_number": alice.id_number, "name": alice.name}

@@ -100,6 +100,26 @@ def test_a_burst_is_refused_beyond_the_limit_until_its_window_ends() -> None:
     assert last.value.retry_after == 1
 
 
+@pytest.mark.parametrize(("second", "wait"), [(0, 10), (3, 7), (9.9, 1)])
+def test_a_burst_says_the_seconds_it_waits_not_minutes(second: float, wait: int) -> None:
+    """Issue 12: a burst used to say "约 1 分钟" for a wait of at most ten seconds."""
+    start = dt.datetime(2026, 12, 18, 9, 30, 0, tzinfo=clock.BEIJING)
+    with pytest.raises(TooManyAttempts) as refused:
+        attempts.check_burst(attempts.LIMIT + 1, start + dt.timedelta(seconds=second))
+    body = refused.value.body()
+    assert body["error"]["code"] == "too_many_attempts"
+    assert body["error"]["retry_after"] == wait
+    assert refused.value.headers() == {"Retry-After": str(wait)}
+    assert f"请 {wait} 秒后再试" in body["error"]["message"]
+    assert "分钟" not in body["error"]["message"]
+
+
+def test_the_failure_lock_keeps_saying_minutes() -> None:
+    with pytest.raises(TooManyAttempts) as refused:
+        attempts.check(at(0, 1, 2, 3, 4), T0 + dt.timedelta(minutes=5))
+    assert "请约 14 分钟后再试" in refused.value.body()["error"]["message"]
+
+
 def test_burst_windows_are_fixed_and_ten_seconds_long() -> None:
     start = dt.datetime(2026, 12, 18, 9, 30, 0, tzinfo=clock.BEIJING)
     window = attempts.burst_window(start)

@@ -193,6 +193,8 @@ def test_more_than_five_requests_of_one_pair_within_ten_seconds_wait_for_the_nex
     sixth = enter(alice)
     assert code(sixth) == (429, "too_many_attempts")
     assert sixth["body"]["error"]["retry_after"] == 6
+    assert sixth["headers"]["retry-after"] == "6"
+    assert "请 6 秒后再试" in sixth["body"]["error"]["message"]
     exam_day.at(9, 30, 10)
     assert enter(alice)["status"] == 201
     # Another address, or another ID number from this one, was never held up.
