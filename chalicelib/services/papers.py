@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock
 from chalicelib.domain.attempt_order import attempt_paper
 from chalicelib.domain.blueprint import DrawnPaper, PaperSource, drawn_paper
-from chalicelib.domain.errors import NotFound, PaperLocked, PaperNotReady
+from chalicelib.domain.errors import Conflict, NotFound, PaperLocked, PaperNotReady
 from chalicelib.domain.paper_sheet import paper_from_sheets
 from chalicelib.domain.papers import Paper, parse_paper
 from chalicelib.domain.periods import Period
@@ -131,17 +131,29 @@ def set_blueprint(rt: Runtime, period_id: str, body: Mapping[str, Any]) -> dict[
 
 
 def _store(rt: Runtime, period: Period, document: Mapping[str, Any], paper: PaperSource) -> StoredPaper:
-    now = clock.now()
-    settle = dt.timedelta(seconds=rt.settings.period_cache_seconds)
-    locked = now >= period.exam_starts_at(clock.BEIJING) - settle
-    if period.paper_key and locked:
+    """Store the paper in S3, then make it the period's, judging the lock twice.
+
+    Once before the S3 put (refuse early), and again just before the write: the put takes
+    a while and the lock may begin meanwhile. The write itself holds only if the period
+    is still as judged (same exam time, same paper or still none): a first paper given
+    after the lock by someone else is never replaced by an upload judged before it."""
+    if period.paper_key and _locked(rt, period, clock.now()):
         raise PaperLocked()
-    stored = paper_store(rt).put(period.id, document, paper, now)
-    # Locked: only a first paper, and the write itself checks there is none yet
-    # (another upload may have stored one since the read above).
-    rt.repo.set_period_paper(period.id, stored.key, first=locked)
-    rt.periods.invalidate()
-    return stored
+    stored = paper_store(rt).put(period.id, document, paper, clock.now())
+    for _ in range(3):
+        if period.paper_key and _locked(rt, period, clock.now()):
+            raise PaperLocked()
+        if rt.repo.set_period_paper(period, stored.key):
+            rt.periods.invalidate()
+            return stored
+        period = _fresh_period(rt, period.id)  # changed meanwhile: judge it as it is now
+    raise Conflict("试卷正被同时更新，请刷新页面确认当前试卷后再上传。", code="changed_meanwhile")
+
+
+def _locked(rt: Runtime, period: Period, now: dt.datetime) -> bool:
+    """From `period_cache_seconds` before the exam, the period's paper stays as it is."""
+    settle = dt.timedelta(seconds=rt.settings.period_cache_seconds)
+    return now >= period.exam_starts_at(clock.BEIJING) - settle
 
 
 def template() -> str:

@@ -33,7 +33,6 @@ from chalicelib.domain.errors import (
     Invalid,
     NotFound,
     NotRegistered,
-    PaperLocked,
     PeriodChanged,
     PeriodHasRegistrations,
     SavedAnswersChanged,
@@ -221,21 +220,28 @@ class Repository:
             except PeriodItem.DoesNotExist:
                 return None
 
-    def set_period_paper(self, period_id: str, paper_key: str, first: bool = False) -> None:
-        """Make `paper_key` the period's paper (one conditional UpdateItem).
+    def set_period_paper(self, period: Period, paper_key: str) -> bool:
+        """Make `paper_key` the period's paper if the period is still as read (one conditional
+        UpdateItem): the same exam date and start, and the same paper, or still none.
 
-        `first`: only if the period has no paper yet (its exam is under way,
-        when only a late first paper may still come). The write's condition
-        decides, not an earlier read: of two first papers uploaded at the same
-        moment, one becomes the period's and the other is refused `PaperLocked`."""
-        item = PeriodItem(keys.PERIOD_PK, keys.period_sk(period_id))
-        condition = PeriodItem.pk.exists()
-        if first:
+        False when it changed meanwhile (the caller reads it again and judges the lock anew):
+        of two first papers during the exam, one becomes the period's; an upload judged
+        before the lock never replaces a paper given after it. The write's condition
+        decides, not an earlier read."""
+        item = PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id))
+        condition = (
+            PeriodItem.pk.exists()
+            & (PeriodItem.exam_date == period.exam_date.isoformat())
+            & (PeriodItem.exam_start == period.exam_start.strftime("%H:%M"))
+        )
+        if period.paper_key:
+            condition = condition & (PeriodItem.paper_key == period.paper_key)
+        else:
             condition = condition & PeriodItem.paper_key.does_not_exist()
         if applied(lambda: item.update(actions=[PeriodItem.paper_key.set(paper_key)], condition=condition)):
-            return
-        if first and self._period_exists(period_id):
-            raise PaperLocked()
+            return True
+        if self._period_exists(period.id):
+            return False
         raise NotFound("没有找到该期次。")
 
     def _period_exists(self, period_id: str) -> bool:
