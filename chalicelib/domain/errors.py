@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.domain.contacts import CONTACT_STAFF
 
 if TYPE_CHECKING:
-    from chalicelib.domain.registrations import ExamResult
+    from chalicelib.domain.registrations import ExamResult, Registration
 
 
 class DomainError(Exception):
@@ -194,9 +194,12 @@ class AlreadySubmitted(Conflict):
     code = "already_submitted"
     default_message = "您已交卷，成绩如下，无需重复提交。"
 
-    def __init__(self, result: ExamResult) -> None:
+    def __init__(self, result: ExamResult, attempt: Registration | None = None) -> None:
         super().__init__(extra={"result": result.public()})
         self.result = result
+        # The submitted attempt as storage read it, when it did: what the exam service needs
+        # to show the result with its feedback by topic without reading the attempt again.
+        self.attempt = attempt
 
 
 class SavedAnswersChanged(Unavailable):

@@ -129,6 +129,12 @@ def start_session(rt: Runtime, body: Mapping[str, object], address: str | None) 
     attempts.check_burst(arrivals, now)
     try:
         registration = rt.repo.start_attempt(period, id_number, name, now)
+    except AlreadySubmitted as already:
+        # Entering again after submitting shows the result as the result screen did: a failed
+        # drawn attempt's feedback by topic, from the attempt the write returned (no read more).
+        if already.attempt is None:
+            raise
+        raise AlreadySubmitted(shown_result(rt, period, already.attempt) or already.result) from None
     except NotRegistered:
         attempts.check(rt.limits.record_failure("entry", id_number, address, seen, now), now)
         # Registered, under this very name, for a later period: say when, not "register".

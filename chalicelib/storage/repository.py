@@ -409,7 +409,7 @@ class Repository:
             raise NotRegistered()
         registration = registration_from_item(item)
         if registration.result is not None:
-            raise AlreadySubmitted(registration.result)
+            raise AlreadySubmitted(registration.result, attempt=registration)
         return registration
 
     def attempt(self, period_id: str, id_hash: str) -> Registration:

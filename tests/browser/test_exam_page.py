@@ -205,6 +205,60 @@ def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, p
     assert "下一期" in phone.locator("#exam-next").inner_text()
 
 
+def candidate(stack: Stack, method: str, path: str, payload: Any, token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        stack.url + path,
+        data=json.dumps(payload).encode() if payload is not None else None,
+        method=method,
+        headers=headers,
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_a_failed_candidate_entering_again_sees_the_score_and_the_feedback_by_topic(
+    stack: Stack, phone: Any
+) -> None:
+    from tests.support.bank_data import TOPICS, bank_items, blueprint, keys
+
+    created = staff(stack, "POST", "api/admin/periods", exam_today_body("题库考试期次"))
+    period_id: str = created["period"]["id"]
+    staff(stack, "PUT", "api/admin/bank", {"items": bank_items()})
+    staff(stack, "PUT", f"api/admin/periods/{period_id}/blueprint", blueprint())
+    alice = person(8)
+    enroll(stack, period_id, alice)
+    # Alice sat the exam on another phone and answered her first 10 questions right.
+    token = candidate(stack, "POST", "api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})[
+        "token"
+    ]
+    ids = [q["id"] for q in candidate(stack, "GET", "api/exam/paper", None, token)["questions"]]
+    details = {"name": alice.name, "phone": alice.phone, "email": alice.email}
+    answers = {qid: keys()[qid] for qid in ids[:10]}
+    result = candidate(stack, "POST", "api/exam/submit", {**details, "answers": answers}, token)["result"]
+    assert result["score"] == 20 and result["feedback"]["topics"]
+    # On this phone she enters again: the page shows the result the first one showed.
+    phone.goto(stack.url)
+    phone.fill("#exam-id", alice.id_number)
+    phone.fill("#exam-entry [name=name]", alice.name)
+    phone.click("#exam-entry button[type=submit]")
+    phone.locator("#exam-result").wait_for()
+    assert phone.locator("#exam-score").inner_text() == "20"
+    assert "未通过" in phone.locator("#exam-verdict").inner_text()
+    feedback = phone.locator("#exam-feedback")
+    expect(feedback).to_be_visible()
+    shown = phone.locator("#exam-feedback li").all_inner_texts()
+    assert shown == [f"{t['topic']} {t['right']}/{t['total']}" for t in result["feedback"]["topics"]]
+    assert {line.split(" ")[0] for line in shown} <= set(TOPICS)
+    assert "建议重点复习" in feedback.inner_text()
+    text = phone.locator("#exam-result").inner_text()
+    assert not any(qid in text for qid in ids)  # counts only, never a question
+    fits_the_screen(phone)
+    assert_accessible(phone, "the result with feedback by topic, on entering again")
+
+
 def test_the_page_shows_this_attempts_order_with_letters_by_position(stack: Stack, phone: Any) -> None:
     period_id = exam_today(stack)
     alice = person(5)

@@ -277,6 +277,46 @@ def test_a_failed_candidate_sees_right_answers_per_topic_on_the_result_the_looku
         assert qid not in email.body and qid not in json.dumps(result["feedback"])
 
 
+def test_entering_again_after_failing_shows_the_same_feedback_by_topic_at_no_extra_call(
+    bank_day: ExamDay,
+) -> None:
+    later = bank_day.later_period()
+    alice, bob = bank_day.register(1), bank_day.register(2)
+    bank_day.at(9, 30)
+    bank_day.enter(bob)  # warms the periods and the paper
+    with aws.counting() as first:
+        token = bank_day.enter(alice)
+    ids = [qid for qid, _ in shown(read(bank_day, token))]
+    result = body(bank_day.submit(token, alice, {qid: KEYS[qid] for qid in ids[:20]}))["result"]
+    assert result["passed"] is False and result["score"] == 40
+    entry = {"id_number": alice.id_number, "name": alice.name}
+    bank_day.at(9, 45)  # a new burst window, as for the first entry
+    with aws.counting() as calls:
+        again = bank_day.api.post("/api/exam/sessions", entry)
+    assert again.status_code == 409 and body(again)["error"]["code"] == "already_submitted"
+    shown_again = body(again)["result"]
+    assert shown_again == result  # score, pass mark, time and the same feedback by topic
+    assert sum(t["right"] for t in shown_again["feedback"]["topics"]) == 20
+    assert shown_again["feedback"]["next_registration_opens"] == later.registration_opens.isoformat()
+    # The same calls as a first entry (the limits' counts, the attempt's write): the
+    # feedback comes from the attempt that write returned and the cached paper.
+    assert calls[0] == first[0]
+    assert_no_key(body(again), {})
+    for qid in ids:
+        assert qid not in again.body.decode()
+
+
+def test_entering_again_after_passing_shows_the_score_without_feedback(bank_day: ExamDay) -> None:
+    alice = bank_day.register(1)
+    bank_day.at(9, 30)
+    token = bank_day.enter(alice)
+    ids = [qid for qid, _ in shown(read(bank_day, token))]
+    result = body(bank_day.submit(token, alice, {qid: KEYS[qid] for qid in ids}))["result"]
+    again = bank_day.api.post("/api/exam/sessions", {"id_number": alice.id_number, "name": alice.name})
+    assert again.status_code == 409 and body(again)["result"] == result
+    assert "feedback" not in body(again)["result"]
+
+
 def test_a_passer_and_a_fixed_paper_get_no_feedback(bank_day: ExamDay) -> None:
     alice = bank_day.register(1)
     bank_day.at(9, 30)
