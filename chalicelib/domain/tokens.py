@@ -84,3 +84,62 @@ def exam_expiry(exam_date: dt.date, exam_end: dt.time, grace: dt.timedelta, tz: 
 def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """Midnight after `day`: an exam token's expiry."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
+
+
+# Staff download links ------------------------------------------------------------
+#
+# A link or an <img> cannot send the staff token's Authorization header, and WeChat's browser
+# drops the `blob:` URLs a page would otherwise build from a fetch. So a signed-in console asks
+# for a short-lived link: the file's own URL with `?link=<this token>`, which the server answers
+# with the file itself. The token names the staff member's parameter key (ASCII, never a token)
+# and its expiry; the signature also covers the path and the staff token's hash, so a link opens
+# only that file and stops when the token is revoked.
+
+LINK_VERSION = "d1"
+LINK_LIFETIME = dt.timedelta(minutes=5)
+_LINK_PARTS = 4
+LINK_REFUSED = "下载链接无效或已过期，请回到工作人员控制台重新点击下载。"
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    path: str
+    staff_key: str
+    token_hash: str
+    expires_at: dt.datetime
+
+
+def _link_payload(link: DownloadLink, expires: int) -> str:
+    return f"{LINK_VERSION}.{link.staff_key}.{expires}"
+
+
+def _link_signature(secret: bytes, payload: str, path: str, token_hash: str) -> str:
+    return _sign(secret, f"{payload}\n{path}\n{token_hash}")
+
+
+def issue_link(secret: bytes, link: DownloadLink) -> str:
+    payload = _link_payload(link, int(link.expires_at.timestamp()))
+    return f"{payload}.{_link_signature(secret, payload, link.path, link.token_hash)}"
+
+
+def link_staff_key(token: str) -> str:
+    """The staff parameter key a link names (unverified), or `Unauthorized` when it is no link."""
+    parts = token.split(".")
+    if len(parts) != _LINK_PARTS or parts[0] != LINK_VERSION or not parts[1]:
+        raise Unauthorized(LINK_REFUSED)
+    return parts[1]
+
+
+def verify_link(secret: bytes, token: str, path: str, token_hash: str, now: dt.datetime) -> None:
+    """Nothing when `token` opens `path` for the staff token of `token_hash` at `now`; else `Unauthorized`."""
+    link_staff_key(token)
+    payload, signature = token.rsplit(".", 1)
+    given = signature.encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(_link_signature(secret, payload, path, token_hash).encode(), given):
+        raise Unauthorized(LINK_REFUSED)
+    try:
+        expires = dt.datetime.fromtimestamp(int(payload.rsplit(".", 1)[1]), tz=now.tzinfo)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise Unauthorized(LINK_REFUSED) from exc
+    if now >= expires:
+        raise Unauthorized(LINK_REFUSED)

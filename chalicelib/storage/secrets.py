@@ -166,6 +166,23 @@ class SecretStore:
                 found = self._staff_hashes(force=True).get(wanted)
         return found
 
+    def staff_key_for(self, token: str) -> str | None:
+        """The parameter key of a valid token's holder (what a download link names), or None."""
+        if self.staff_for(token) is None:
+            return None
+        with self._lock:
+            return self._staff_keys.get(hash_staff_token(token))
+
+    def staff_by_key(self, key: str) -> tuple[str, StaffMember] | None:
+        """(token hash, member) of the token stored under `staff-tokens/<key>`, from the cached list
+        (re-read at most once a minute, so a revoked token's links stop within a minute)."""
+        members = self._staff_hashes()
+        with self._lock:
+            for token_hash, found in self._staff_keys.items():
+                if found == key and token_hash in members:
+                    return token_hash, members[token_hash]
+        return None
+
     def staff_name_for(self, token: str) -> str | None:
         member = self.staff_for(token)
         return member.name if member else None

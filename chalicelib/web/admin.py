@@ -6,9 +6,12 @@ bearer token and that its role is at least the route's `role`.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
+from chalicelib.domain.errors import Invalid
 from chalicelib.domain.staff import Role
 from chalicelib.services import (
     audit,
@@ -17,6 +20,7 @@ from chalicelib.services import (
     entries,
     export,
     helpdesk,
+    links,
     papers,
     periods,
     qr,
@@ -25,8 +29,16 @@ from chalicelib.services import (
     rights,
     staff,
 )
-from chalicelib.web.http import json_body, json_response, no_content, route
-from chalicelib.web.pages import public_entry_url
+from chalicelib.web.http import (
+    attachment,
+    bearer_token,
+    json_body,
+    json_response,
+    no_content,
+    route,
+    signed_download,
+)
+from chalicelib.web.pages import public_entry_url, site_root
 
 bp = Blueprint(__name__)
 # The workbook's content type (also in app.api.binary_types, so its bytes arrive intact).
@@ -95,7 +107,7 @@ def preview_paper(period_id: str) -> Response:
     return json_response(papers.preview(runtime.current(), period_id))
 
 
-@route(bp, "/api/admin/paper-template.xlsx", methods=["GET"], role=Role.OPERATOR)
+@route(bp, "/api/admin/paper-template.xlsx", methods=["GET"], role=Role.OPERATOR, download=True)
 def paper_template_xlsx() -> Response:
     """The Excel template: the contract's columns, an example row, a list for 题型, a note on 答案."""
     from chalicelib.services.paper_workbook import template
@@ -105,7 +117,7 @@ def paper_template_xlsx() -> Response:
         status_code=200,
         headers={
             "Content-Type": XLSX_TYPE,
-            "Content-Disposition": 'attachment; filename="paper-template.xlsx"',
+            "Content-Disposition": attachment("paper-template.xlsx", "试卷模板.xlsx"),
             "Cache-Control": "no-store",
         },
     )
@@ -168,26 +180,46 @@ def mark_entries(period_id: str) -> Response:
     return json_response(marking.public())
 
 
-@route(bp, "/api/admin/qr.svg", methods=["GET"], role=Role.VIEWER)
+def _qr_headers(content_type: str, extension: str) -> dict[str, str | list[str]]:
+    # An <img> ignores the attachment; a link (or WeChat's "open in browser") saves the file.
+    return {
+        "Content-Type": content_type,
+        "Cache-Control": "no-store",
+        "Content-Disposition": attachment(f"entry-qr.{extension}", f"报名考试二维码.{extension}"),
+    }
+
+
+@route(bp, "/api/admin/qr.svg", methods=["GET"], role=Role.VIEWER, download=True)
 def qr_svg() -> Response:
     """The permanent QR code of the candidates' entry page, for print."""
     # Text, not bytes: Lambda's proxy response carries a non-binary body as a JSON string.
     body = qr.svg(public_entry_url(bp.current_request))
-    return Response(
-        body=body, status_code=200, headers={"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}
-    )
+    return Response(body=body, status_code=200, headers=_qr_headers("image/svg+xml", "svg"))
 
 
-@route(bp, "/api/admin/qr.png", methods=["GET"], role=Role.VIEWER)
+@route(bp, "/api/admin/qr.png", methods=["GET"], role=Role.VIEWER, download=True)
 def qr_png() -> Response:
     """The same QR code as a bitmap, for screens and chat."""
     body = qr.png(public_entry_url(bp.current_request))
-    return Response(
-        body=body, status_code=200, headers={"Content-Type": "image/png", "Cache-Control": "no-store"}
-    )
+    return Response(body=body, status_code=200, headers=_qr_headers("image/png", "png"))
 
 
-@route(bp, "/api/admin/paper-template.json", methods=["GET"], role=Role.VIEWER)
+@route(bp, "/api/admin/links", methods=["POST"], role=Role.VIEWER)
+def download_link() -> Response:
+    """A link that opens one staff file (`path`, e.g. `api/admin/qr.png`) without the Authorization
+    header for five minutes: WeChat's browser saves a plain URL, never a `blob:` one. The file's
+    route still checks the role of the token the link was asked with."""
+    request = bp.current_request
+    raw = json_body(request).get("path")
+    path = "/" + raw.lstrip("/") if isinstance(raw, str) else ""
+    if not signed_download("GET", path):
+        raise Invalid("path", "只能为工作人员控制台中可下载的文件生成下载链接。")
+    link, expires_at = links.issue(runtime.current(), bearer_token(request) or "", path)
+    url = f"{site_root(request)}{path.lstrip('/')}?{urlencode({'link': link})}"
+    return json_response({"link": {"url": url, "expires_at": expires_at}})
+
+
+@route(bp, "/api/admin/paper-template.json", methods=["GET"], role=Role.VIEWER, download=True)
 def paper_template() -> Response:
     """A valid paper to start from: staff download it, replace the questions, upload it."""
     return Response(
@@ -195,7 +227,7 @@ def paper_template() -> Response:
         status_code=200,
         headers={
             "Content-Type": "application/json; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="paper-template.json"',
+            "Content-Disposition": attachment("paper-template.json", "试卷模板.json"),
             "Cache-Control": "no-store",
         },
     )

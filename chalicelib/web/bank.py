@@ -11,7 +11,7 @@ from chalice.app import Blueprint, Request, Response
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
 from chalicelib.services import bank, papers
-from chalicelib.web.http import json_body, json_response, route
+from chalicelib.web.http import attachment, json_body, json_response, route
 
 bp = Blueprint(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +53,7 @@ def bank_analysis() -> Response:
     return json_response(bank.item_analysis(runtime.current()))
 
 
-@route(bp, "/api/admin/bank.xlsx", methods=["GET"], role=Role.OPERATOR)
+@route(bp, "/api/admin/bank.xlsx", methods=["GET"], role=Role.OPERATOR, download=True)
 def export_bank() -> Response:
     """The bank in the paper template's layout plus 知识点 and 难度, to edit and import again."""
     return Response(
@@ -61,7 +61,7 @@ def export_bank() -> Response:
         status_code=200,
         headers={
             "Content-Type": XLSX_TYPE,
-            "Content-Disposition": 'attachment; filename="question-bank.xlsx"',
+            "Content-Disposition": attachment("question-bank.xlsx", "题库.xlsx"),
             "Cache-Control": "no-store",
         },
     )

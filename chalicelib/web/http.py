@@ -16,6 +16,7 @@ import traceback
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from chalice.app import Blueprint, Request, Response
 
@@ -171,6 +172,9 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {}
 # Staff GET routes that show full personal details to the roles that see them
 # (admins): each such view is audited, as every staff write is.
 AUDITED_VIEWS: set[tuple[str, str]] = set()
+# Staff GET routes that answer a file: they also open with a short-lived signed link
+# (`?link=...`) instead of the Authorization header, so a plain URL downloads them in WeChat.
+DOWNLOADS: set[str] = set()
 
 
 def minimum_role(method: str, path: str) -> Role | None:
@@ -181,13 +185,29 @@ def audited_view(method: str, path: str) -> bool:
     return (method.upper(), path) in AUDITED_VIEWS
 
 
+def signed_download(method: str, path: str) -> bool:
+    return method.upper() == "GET" and path in DOWNLOADS
+
+
+def attachment(filename: str, chinese: str) -> str:
+    """A Content-Disposition that saves the file as `chinese` (RFC 6266), `filename` where
+    a browser reads only the ASCII form."""
+    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(chinese)}"
+
+
 def route(
-    blueprint: Blueprint, path: str, role: Role | None = None, full_details: bool = False, **options: Any
+    blueprint: Blueprint,
+    path: str,
+    role: Role | None = None,
+    full_details: bool = False,
+    download: bool = False,
+    **options: Any,
 ) -> Callable[[View], View]:
     """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape.
 
     A staff route (under `/api/admin/`) declares `role`, the least role that may use it,
-    and `full_details` when it shows admins full personal details (audited).
+    `full_details` when it shows admins full personal details (audited), and `download`
+    when it answers a file that a signed link may open.
     """
     options.setdefault("content_types", ANY_CONTENT)
     if path.startswith(STAFF_PREFIX):
@@ -198,6 +218,8 @@ def route(
                 ROUTE_ROLES[(method.upper(), path)] = role
                 if full_details:
                     AUDITED_VIEWS.add((method.upper(), path))
+            if download:
+                DOWNLOADS.add(path)
 
     def decorate(view: View) -> View:
         @functools.wraps(view)

@@ -130,7 +130,7 @@
   });
 
   $("bank-export").addEventListener("click", function () {
-    A.download("api/admin/bank.xlsx", XLSX, "题库.xlsx", $("bank-export-error"));
+    A.download("api/admin/bank.xlsx", $("bank-export-error"));
   });
 
   $("blueprint-form").addEventListener("submit", function (event) {

@@ -123,26 +123,14 @@
     return HR.api(method, path, body, A.token).then(guarded(generation));
   }
 
-  /* A binary staff route (QR code, template) as a Blob: an <img> or a link cannot send
-     the Authorization header, so the page fetches it and hands the browser a blob: URL. */
-  function fetchBlob(path, accept) {
-    return fetch(HR.root + path, {
-      method: "GET",
-      headers: { "Authorization": "Bearer " + A.token, "Accept": accept },
-      cache: "no-store",
-      credentials: "same-origin"
-    }).then(function (response) {
-      if (response.ok) {
-        return response.blob().then(function (blob) { return { status: response.status, blob: blob }; });
-      }
-      return response.text().then(function (text) {
-        var parsed = null;
-        try { parsed = JSON.parse(text); } catch (e) { parsed = null; }
-        return { status: response.status, body: parsed };
-      });
-    }, function () {
-      return { status: 0, body: null };
-    }).then(guarded(generation));
+  /* A staff file (QR code, template, bank) by its own URL: a link or an <img> cannot send the
+     Authorization header, and WeChat's browser cannot save a blob: URL, so the server signs a
+     link that opens that one file for five minutes. Resolves to {status, url} or {status, body}. */
+  function fileLink(path) {
+    return call("POST", "api/admin/links", { path: path }).then(function (answer) {
+      var link = answer.status === 200 && answer.body && answer.body.link;
+      return link ? { status: 200, url: link.url, expiresAt: link.expires_at } : answer;
+    });
   }
 
   /* A staff call with a body that is not JSON (a workbook's bytes): resolves to {status, body}. */
@@ -164,22 +152,27 @@
     }).then(guarded(generation));
   }
 
-  function download(path, accept, filename, errorSlot) {
+  /* Downloads a staff file through a plain link (the server answers it as an attachment).
+     Where the browser does not save it (WeChat opens downloads only in another browser), the
+     link stays under the button, to long-press, copy or open, until it expires. */
+  function download(path, errorSlot) {
     errorSlot.hidden = true;
-    return fetchBlob(path, accept).then(function (answer) {
-      if (!answer.blob) {
+    var shown = errorSlot.parentNode.querySelector('.download-link[data-for="' + errorSlot.id + '"]');
+    if (shown) shown.parentNode.removeChild(shown);
+    return fileLink(path).then(function (answer) {
+      if (!answer.url) {
         errorSlot.textContent = messageOf(answer, "下载没有成功");
         errorSlot.hidden = false;
         return;
       }
-      var url = URL.createObjectURL(answer.blob);
-      var link = element("a");
-      link.href = url;
-      link.download = filename;
-      document.body.appendChild(link);
+      var note = element("p", "hint download-link no-print");
+      note.setAttribute("data-for", errorSlot.id);
+      note.appendChild(document.createTextNode("没有开始下载（如在微信中）？请点此链接，或长按复制后在浏览器中打开（5 分钟内有效）："));
+      var link = element("a", "", path.replace(/^.*\//, ""));
+      link.href = answer.url;
+      note.appendChild(link);
+      errorSlot.parentNode.insertBefore(note, errorSlot.nextSibling);
       link.click();
-      document.body.removeChild(link);
-      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
     });
   }
 
@@ -263,6 +256,8 @@
     A.current = null;
     for (var i = 0; i < tabs.length; i++) if (tabs[i].reset) tabs[i].reset();
     for (var j = 0; j < signOutHooks.length; j++) signOutHooks[j]();
+    var links = document.querySelectorAll(".download-link");
+    for (var k = 0; k < links.length; k++) links[k].parentNode.removeChild(links[k]);
     document.title = "工作人员控制台 · 北京市人力资源服务行业协会";
     if (!message && location.hash) history.replaceState(null, "", location.pathname + location.search);
     showSignIn(message);
@@ -281,7 +276,7 @@
   A.phase = phase;
   A.messageOf = messageOf;
   A.call = call;
-  A.fetchBlob = fetchBlob;
+  A.fileLink = fileLink;
   A.send = send;
   A.download = download;
   A.showView = showView;

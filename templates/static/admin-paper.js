@@ -175,11 +175,11 @@
   $("paper-preview-load").addEventListener("click", loadPreview);
 
   $("paper-template").addEventListener("click", function () {
-    A.download("api/admin/paper-template.json", "application/json", "试卷模板.json", $("paper-template-error"));
+    A.download("api/admin/paper-template.json", $("paper-template-error"));
   });
 
   $("paper-template-xlsx").addEventListener("click", function () {
-    A.download("api/admin/paper-template.xlsx", XLSX, "试卷模板.xlsx", $("paper-template-xlsx-error"));
+    A.download("api/admin/paper-template.xlsx", $("paper-template-xlsx-error"));
   });
 
   function reset() {

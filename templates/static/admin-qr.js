@@ -5,19 +5,19 @@
   if (!A) return;
   var $ = A.$;
 
-  var qrUrl = null;         // the blob: URL the poster shows
+  var qrUrl = null;         // the signed link the poster shows (a plain URL WeChat can save)
 
   function showQr() {
     A.showView("qr");
     document.title = "报名二维码 · 工作人员控制台";
     if (qrUrl) return;
     $("qr-status").textContent = "正在生成二维码……";
-    A.fetchBlob("api/admin/qr.svg", "image/svg+xml").then(function (answer) {
-      if (!answer.blob) {
+    A.fileLink("api/admin/qr.svg").then(function (answer) {
+      if (!answer.url) {
         $("qr-status").textContent = A.messageOf(answer, "二维码没有生成成功");
         return;
       }
-      qrUrl = URL.createObjectURL(answer.blob);
+      qrUrl = answer.url;
       var image = $("qr-image");
       image.onload = function () { $("qr-status").textContent = ""; };
       image.onerror = function () { $("qr-status").textContent = "二维码无法显示，请刷新页面后重试。"; };
@@ -28,15 +28,15 @@
 
   $("qr-print").addEventListener("click", function () { window.print(); });
   $("qr-png").addEventListener("click", function () {
-    A.download("api/admin/qr.png", "image/png", "报名考试二维码.png", $("qr-error"));
+    A.download("api/admin/qr.png", $("qr-error"));
   });
   $("qr-svg").addEventListener("click", function () {
-    A.download("api/admin/qr.svg", "image/svg+xml", "报名考试二维码.svg", $("qr-error"));
+    A.download("api/admin/qr.svg", $("qr-error"));
   });
 
   A.screen("qr", showQr);
   A.onSignOut(function () {
-    if (qrUrl) { URL.revokeObjectURL(qrUrl); qrUrl = null; }
+    qrUrl = null;
     $("qr-image").removeAttribute("src");
     $("qr-image").hidden = true;
   });

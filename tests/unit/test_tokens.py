@@ -85,3 +85,54 @@ def test_an_exam_token_lives_until_the_later_of_midnight_and_an_hour_after_the_g
     exam_end: dt.time, expected: dt.datetime
 ) -> None:
     assert tokens.exam_expiry(EXAM_DAY, exam_end, dt.timedelta(minutes=10), clock.BEIJING) == expected
+
+
+# Staff download links -------------------------------------------------------------
+
+LINK = tokens.DownloadLink(
+    path="/api/admin/qr.png",
+    staff_key="4s4ooorr",
+    token_hash="cd" * 32,
+    expires_at=DURING + tokens.LINK_LIFETIME,
+)
+
+
+def test_a_link_opens_its_path_for_its_token_until_it_expires() -> None:
+    link = tokens.issue_link(SECRET, LINK)
+    assert tokens.link_staff_key(link) == LINK.staff_key
+    tokens.verify_link(SECRET, link, LINK.path, LINK.token_hash, DURING)
+    tokens.verify_link(SECRET, link, LINK.path, LINK.token_hash, LINK.expires_at - dt.timedelta(seconds=1))
+    with pytest.raises(Unauthorized):
+        tokens.verify_link(SECRET, link, LINK.path, LINK.token_hash, LINK.expires_at)
+
+
+@pytest.mark.parametrize(
+    ("secret", "path", "token_hash"),
+    [
+        (b"another key", LINK.path, LINK.token_hash),
+        (SECRET, "/api/admin/qr.svg", LINK.token_hash),
+        (SECRET, LINK.path, "ef" * 32),
+    ],
+    ids=["other key", "other path", "other staff token"],
+)
+def test_a_link_is_refused_for_another_key_path_or_staff_token(
+    secret: bytes, path: str, token_hash: str
+) -> None:
+    link = tokens.issue_link(SECRET, LINK)
+    with pytest.raises(Unauthorized):
+        tokens.verify_link(secret, link, path, token_hash, DURING)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "d1", "d1..1.x", "e2.a.b.c", "d1.key.soon.sig", "d1.key.99999999999999999999.sig", "d1.k.1.\udcff"],
+)
+def test_what_is_no_link_is_refused(text: str) -> None:
+    with pytest.raises(Unauthorized):
+        tokens.verify_link(SECRET, text, LINK.path, LINK.token_hash, DURING)
+
+
+def test_an_exam_token_is_no_link() -> None:
+    exam = tokens.issue(SECRET, CLAIM)
+    with pytest.raises(Unauthorized):
+        tokens.link_staff_key(exam)
