@@ -14,11 +14,10 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain.bank import BankItem, Merge, merge, parse_items
 from chalicelib.domain.bank_sheet import BANK_HEADER, BANK_SHEET, bank_rows, items_from_sheets
-from chalicelib.domain.blueprint import DrawnPaper
 from chalicelib.domain.errors import BankInvalid, PaperInvalid
 from chalicelib.domain.paper_sheet import PAPER_SHEET
 from chalicelib.runtime import Runtime
-from chalicelib.services.papers import bank_store, paper_store
+from chalicelib.services.papers import bank_store, draws_per_attempt
 
 
 def bank_view(rt: Runtime) -> dict[str, Any]:
@@ -61,30 +60,20 @@ def item_analysis(rt: Runtime) -> dict[str, Any]:
     """Each bank item version's statistics over every scored attempt, in every period that drew
     it: each attempt's own questions derived again from its seed (a Query per period)."""
     from chalicelib.domain.item_analysis import Response, analyse
-    from chalicelib.services.exam import attempt_seed
+    from chalicelib.services.results import answered
 
     responses: list[Response] = []
     labels: dict[tuple[str, int], dict[str, Any]] = {}
     periods: dict[tuple[str, int], set[str]] = {}
     for period in rt.repo.list_periods():
-        if not period.paper_key:
-            continue
-        source = paper_store(rt).load(period.paper_key)
-        if not isinstance(source, DrawnPaper):
-            continue
-        for registration in rt.repo.iter_period_registrations(period.id):
-            result = registration.result
-            if result is None:
-                continue
-            right = set(result.correct)
-            for question in source.drawn(attempt_seed(rt, period, registration)).questions:
-                item = source.item(question.id)
-                assert item is not None, "a drawn question is one of the pool's items"
-                key = (item.id, item.version)
-                labels.setdefault(key, _label(item))
-                periods.setdefault(key, set()).add(period.id)
-                chosen = frozenset(registration.answers.get(question.id, ()))
-                responses.append(Response(item.id, item.version, chosen, question.id in right, result.score))
+        if not draws_per_attempt(period):
+            continue  # a fixed paper's questions are not bank items: its period's analysis shows them
+        for one in answered(rt, period):
+            assert one.item is not None, "a drawn period's questions are bank items"
+            key = (one.item.id, one.item.version)
+            labels.setdefault(key, _label(one.item))
+            periods.setdefault(key, set()).add(period.id)
+            responses.append(one.response)
     option_keys = {key: list(label["option_keys"]) for key, label in labels.items()}
     stats = analyse(responses, option_keys)
     return {

@@ -145,6 +145,13 @@ def period_stats(period_id: str) -> Response:
     return json_response(results.stats(runtime.current(), period_id).public())
 
 
+@route(bp, "/api/admin/periods/{period_id}/analysis", methods=["GET"], role=Role.OPERATOR)
+def period_analysis(period_id: str) -> Response:
+    """Item analysis of the period's questions, a fixed paper's as a drawn one's: facility,
+    upper-lower and point-biserial discrimination, the share choosing each option, and flags."""
+    return json_response(results.analysis(runtime.current(), period_id))
+
+
 @route(bp, "/api/admin/periods/{period_id}/export", methods=["POST"], role=Role.OPERATOR)
 def export_period(period_id: str) -> Response:
     """E-mail the period's passers not yet exported now; `{"full": true}` re-sends every passer."""

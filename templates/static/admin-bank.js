@@ -10,10 +10,7 @@
   var LEVELS = { "易": "easy", "中": "medium", "难": "hard" };
   var TYPE_LABELS = { single: "单选", multiple: "多选" };
   var LEVEL_LABELS = { easy: "易", medium: "中", hard: "难" };
-  var FLAGS = { negative_discrimination: "区分度为负（请检查答案）", too_easy: "过易", too_hard: "过难" };
-
-  function percent(value) { return value === null || value === undefined ? "—" : Math.round(value * 100) + "%"; }
-  function number(value) { return value === null || value === undefined ? "—" : value.toFixed(2); }
+  var analysis = A.itemAnalysis;
 
   function row(cells, className) {
     var tr = element("tr", className || "");
@@ -61,15 +58,9 @@
       clear(body);
       for (var i = 0; i < items.length; i++) {
         var s = items[i];
-        var shares = [];
-        for (var k = 0; k < s.option_keys.length; k++) {
-          shares.push(s.option_keys[k] + " " + percent(s.options[s.option_keys[k]]));
-        }
-        shares.push("未答 " + percent(s.blank));
-        var flags = [];
-        for (var f = 0; f < s.flags.length; f++) flags.push(FLAGS[s.flags[f]] || s.flags[f]);
-        var tr = row([s.item + " v" + s.version, s.topic, s.n, percent(s.facility), number(s.upper_lower),
-          number(s.point_biserial), shares.join("，"), flags.join("；") || "—"], s.flags.length ? "flagged" : "");
+        var tr = row([s.item + " v" + s.version, s.topic, s.n, analysis.share(s.facility),
+          analysis.number(s.upper_lower), analysis.number(s.point_biserial), analysis.shares(s),
+          analysis.flags(s)], s.flags.length ? "flagged" : "");
         tr.setAttribute("data-item", s.item);
         tr.title = s.text;
         body.appendChild(tr);

@@ -1,9 +1,33 @@
-/* One period's statistics tab: the counts and each question's rate, hardest first. Needs admin-core.js. */
+/* One period's statistics tab: the counts, each question's rate, hardest first, and the item
+   analysis (operators). Also gives the bank screen the analysis's wording (A.itemAnalysis).
+   Needs admin-core.js. */
 (function () {
   "use strict";
   var A = window.HR && HR.admin;
   if (!A) return;
   var $ = A.$, element = A.element, clear = A.clear, cell = A.cell, percent = A.percent;
+  var FLAGS = { negative_discrimination: "区分度为负（请检查答案）", too_easy: "过易", too_hard: "过难" };
+
+  function share(value) { return value === null || value === undefined ? "—" : Math.round(value * 100) + "%"; }
+  function number(value) { return value === null || value === undefined ? "—" : value.toFixed(2); }
+
+  /* "A 25%，B 50%，…，未答 0%": the share choosing each option, and leaving it blank. */
+  function shares(stats) {
+    var shown = [];
+    for (var k = 0; k < stats.option_keys.length; k++) {
+      shown.push(stats.option_keys[k] + " " + share(stats.options[stats.option_keys[k]]));
+    }
+    shown.push("未答 " + share(stats.blank));
+    return shown.join("，");
+  }
+
+  function flags(stats) {
+    var shown = [];
+    for (var f = 0; f < stats.flags.length; f++) shown.push(FLAGS[stats.flags[f]] || stats.flags[f]);
+    return shown.join("；") || "—";
+  }
+
+  A.itemAnalysis = { share: share, number: number, shares: shares, flags: flags };
 
   function tile(parent, label, value, note) {
     var box = element("div", "tile");
@@ -23,6 +47,34 @@
         return;
       }
       renderStats(answer.body);
+    });
+    loadAnalysis(period);
+  }
+
+  /* Facility, discrimination and option shares per question, a fixed paper's as a drawn one's.
+     Operators only: a viewer's 403 just leaves the table hidden. */
+  function loadAnalysis(period) {
+    var box = $("stats-analysis");
+    A.call("GET", "api/admin/periods/" + encodeURIComponent(period.id) + "/analysis").then(function (answer) {
+      if (A.current !== period) return;
+      var body = box.querySelector("tbody");
+      clear(body);
+      var questions = answer.status === 200 && answer.body ? answer.body.questions : [];
+      for (var i = 0; i < questions.length; i++) {
+        var q = questions[i];
+        var row = element("tr", q.flags.length ? "flagged" : "");
+        row.setAttribute("data-question", q.id);
+        cell(row, "题号", q.version ? q.id + " v" + q.version : q.id, "qid");
+        cell(row, "作答人数", q.n);
+        cell(row, "正确率", share(q.facility));
+        cell(row, "区分度（高低分组）", number(q.upper_lower), "upper-lower");
+        cell(row, "点二列相关", number(q.point_biserial), "point-biserial");
+        cell(row, "各选项选择比例", shares(q), "options");
+        cell(row, "提示", flags(q), "flags");
+        row.title = q.text;
+        body.appendChild(row);
+      }
+      box.hidden = !questions.length;
     });
   }
 
@@ -82,6 +134,8 @@
       clear($("stats-tiles"));
       clear($("stats-questions").querySelector("tbody"));
       $("stats-questions").hidden = true;
+      clear($("stats-analysis").querySelector("tbody"));
+      $("stats-analysis").hidden = true;
     }
   });
 })();

@@ -1,6 +1,7 @@
 """The question bank screen in Chromium: a workbook imports, the counts per topic show, a
 blueprint the bank cannot fill is refused naming what is short, a good one is set, and the
-item analysis table shows (empty until attempts are scored)."""
+item analysis table shows (empty until attempts are scored); a period with a fixed paper shows
+its own item analysis on its statistics tab."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from chalicelib import clock
 from chalicelib.domain.bank import merge, parse_items
 from chalicelib.domain.bank_sheet import BANK_SHEET, bank_rows
 from chalicelib.services.paper_workbook import write_rows
-from tests.browser.test_admin_console import send, sign_in
+from tests.browser.test_admin_console import exam_today_with_results, send, sign_in
 from tests.support.bank_data import TOPICS, bank_items
 from tests.support.stack import Stack
 
@@ -50,6 +51,25 @@ def test_staff_import_the_bank_and_set_a_blueprint(stack: Stack, desk: Any) -> N
     desk.click("#blueprint-form button[type=submit]")
     expect(desk.locator("#blueprint-result")).to_contain_text("从 70 道题中抽取 50 道")
     expect(desk.locator("#bank-analysis-status")).to_contain_text("暂无题目分析")
+
+
+def test_a_fixed_papers_period_shows_its_item_analysis(stack: Stack, desk: Any) -> None:
+    period_id, _ = exam_today_with_results(stack)  # scores 98, 96, 38; m15 nobody, s2 only the 98
+    sign_in(desk, stack)
+    desk.goto(stack.url + f"admin#period/{period_id}/stats")
+    rows = desk.locator("#stats-analysis tbody tr")
+    expect(rows).to_have_count(50)
+    m15 = desk.locator('#stats-analysis tr[data-question="m15"]')
+    expect(m15).to_have_class("flagged")
+    expect(m15.locator("td.flags")).to_have_text("过难")
+    expect(m15.locator("td.point-biserial")).to_have_text("—")  # nobody right: undefined
+    s2 = desk.locator('#stats-analysis tr[data-question="s2"]')
+    expect(s2).to_contain_text("33%")
+    expect(s2.locator("td.upper-lower")).to_have_text("1.00")  # the top attempt right, the bottom wrong
+    expect(s2.locator("td.options")).to_contain_text("B 33%")
+    expect(s2.locator("td.options")).to_contain_text("未答 0%")
+    expect(desk.locator('#stats-analysis tr[data-question="s1"] td.flags')).to_have_text("过易")  # all right
+    expect(desk.locator('#stats-analysis tr[data-question="s21"]')).not_to_have_class("flagged")
 
 
 def _empty() -> Any:
