@@ -9,6 +9,7 @@ that draws from it keeps its own copy of the items (services/papers.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import clock
@@ -48,12 +49,24 @@ def import_workbook(rt: Runtime, data: bytes) -> Merge:
     return import_items(rt, {"items": items_from_sheets(sheets)})
 
 
-def export_workbook(rt: Runtime) -> bytes:
+@dataclass(frozen=True)
+class Exported:
+    """The bank's workbook, and which version of the bank it is (for the audit trail)."""
+
+    workbook: bytes
+    version: str | None
+    items: int
+
+    def audit_record(self) -> dict[str, str]:
+        return {"bank_version": self.version or "", "items": str(self.items)}
+
+
+def export_workbook(rt: Runtime) -> Exported:
     """The bank in its Excel layout: edit it and import it again (edited rows become new versions)."""
     from chalicelib.services.paper_workbook import write_rows
 
-    _, bank = bank_store(rt).current()
-    return write_rows(BANK_SHEET, bank_rows(bank))
+    key, bank = bank_store(rt).current()
+    return Exported(write_rows(BANK_SHEET, bank_rows(bank)), key, len(bank.items))
 
 
 def item_analysis(rt: Runtime) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Staff routes of the question bank and of periods that draw each attempt's paper from it.
 
 Operators manage the bank and blueprints; the middleware records every
-write in the audit trail, as for any staff write.
+write in the audit trail, as for any staff write, and every download of the
+bank, which carries the answer key.
 """
 
 from __future__ import annotations
@@ -53,11 +54,14 @@ def bank_analysis() -> Response:
     return json_response(bank.item_analysis(runtime.current()))
 
 
-@route(bp, "/api/admin/bank.xlsx", methods=["GET"], role=Role.OPERATOR, download=True)
+@route(bp, "/api/admin/bank.xlsx", methods=["GET"], role=Role.OPERATOR, download=True, audited=True)
 def export_bank() -> Response:
-    """The bank in the paper template's layout plus 知识点 and 难度, to edit and import again."""
+    """The bank in the paper template's layout plus 知识点 and 难度, to edit and import again.
+    It holds every item's key, so each download is audited (which bank version, how many items)."""
+    exported = bank.export_workbook(runtime.current())
+    bp.current_request.context["audit_record"] = exported.audit_record()
     return Response(
-        body=bank.export_workbook(runtime.current()),
+        body=exported.workbook,
         status_code=200,
         headers={
             "Content-Type": XLSX_TYPE,

@@ -172,6 +172,9 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {}
 # Staff GET routes that show full personal details to the roles that see them
 # (admins): each such view is audited, as every staff write is.
 AUDITED_VIEWS: set[tuple[str, str]] = set()
+# Staff GET routes whose answer staff of every role that may use them see in full, and that
+# must therefore be recorded whoever asks: files carrying the answer key (the bank's export).
+AUDITED_READS: set[tuple[str, str]] = set()
 # Staff GET routes that answer a file: they also open with a short-lived signed link
 # (`?link=...`) instead of the Authorization header, so a plain URL downloads them in WeChat.
 DOWNLOADS: set[str] = set()
@@ -183,6 +186,10 @@ def minimum_role(method: str, path: str) -> Role | None:
 
 def audited_view(method: str, path: str) -> bool:
     return (method.upper(), path) in AUDITED_VIEWS
+
+
+def audited_read(method: str, path: str) -> bool:
+    return (method.upper(), path) in AUDITED_READS
 
 
 def signed_download(method: str, path: str) -> bool:
@@ -201,13 +208,15 @@ def route(
     role: Role | None = None,
     full_details: bool = False,
     download: bool = False,
+    audited: bool = False,
     **options: Any,
 ) -> Callable[[View], View]:
     """`blueprint.route`, with domain errors and unexpected failures answered in the contract's shape.
 
     A staff route (under `/api/admin/`) declares `role`, the least role that may use it,
-    `full_details` when it shows admins full personal details (audited), and `download`
-    when it answers a file that a signed link may open.
+    `full_details` when it shows admins full personal details (audited), `audited` when every
+    successful read is recorded whatever the role (the answer key), and `download` when it
+    answers a file that a signed link may open.
     """
     options.setdefault("content_types", ANY_CONTENT)
     if path.startswith(STAFF_PREFIX):
@@ -218,6 +227,8 @@ def route(
                 ROUTE_ROLES[(method.upper(), path)] = role
                 if full_details:
                     AUDITED_VIEWS.add((method.upper(), path))
+                if audited:
+                    AUDITED_READS.add((method.upper(), path))
             if download:
                 DOWNLOADS.add(path)
 

@@ -24,6 +24,7 @@ from chalicelib.domain.errors import DomainError, Forbidden, NotAcceptable, Payl
 from chalicelib.domain.staff import Role, StaffMember
 from chalicelib.storage import aws
 from chalicelib.web.http import (
+    audited_read,
     audited_view,
     bearer_token,
     error_response,
@@ -109,11 +110,12 @@ def _check_role(request: Request, member: StaffMember) -> None:
 
 
 def _audit(request: Request, member: StaffMember, status: int) -> None:
-    """Record a staff write, or a full-detail view, that succeeded."""
+    """Record a staff write, a full-detail view, or a read of the answer key, that succeeded."""
     method = request.method.upper()
     # A view that shows full details only when asked (the helpdesk's search) says whether it did.
     shown = request.context.get("full_details", True)
     viewed = audited_view(method, request.path) and member.role is Role.ADMIN and shown is True
+    viewed = viewed or audited_read(method, request.path)
     if method in ("GET", "HEAD", "OPTIONS") and not viewed:
         return
     reason: object = None

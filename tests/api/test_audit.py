@@ -72,3 +72,30 @@ def test_bad_queries_are_422(api):
     for query in ("since=yesterday", "cursor=nonsense", "staff=" + "x" * 41):
         response = api.staff("GET", f"/api/admin/audit?{query}")
         assert response.status_code == 422, query
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_every_download_of_the_bank_is_recorded_because_it_holds_the_answer_key(api, travel):
+    from tests.api.test_download_links import link_for, open_plain
+    from tests.support.bank_data import bank_items
+
+    travel(IN_FIRST_WINDOW)
+    imported = api.staff("PUT", "/api/admin/bank", {"items": bank_items()})
+    assert imported.status_code == 200, imported.body
+    version = body(api.staff("GET", "/api/admin/bank"))["version"]
+    operator = runtime.current().secrets.add_staff_token("李老师", Role.OPERATOR)
+    # With the token (an operator, who sees no personal data but does see every key) ...
+    assert api.get("/api/admin/bank.xlsx", token=operator, headers={"Accept": XLSX}).status_code == 200
+    # ... and from a signed link, as the console downloads it: recorded under the link's holder.
+    assert open_plain(api, link_for(api, "api/admin/bank.xlsx", token=operator)).status_code == 200
+    mine = events(api, since="2026-09-01", staff="李老师")["events"]
+    downloads = [e for e in mine if e["action"] == "GET /api/admin/bank.xlsx"]
+    assert [(e["role"], e["record"]) for e in downloads] == [
+        ("operator", {"bank_version": version, "items": "70"}),
+        ("operator", {"bank_version": version, "items": "70"}),
+    ]
+    # Reading the bank's other files (its template) stays unrecorded, as before.
+    assert api.get("/api/admin/paper-template.json", token=operator).status_code == 200
+    assert len(events(api, since="2026-09-01", staff="李老师")["events"]) == len(mine)
