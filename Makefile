@@ -6,7 +6,7 @@ LOCAL_STAMP := $(VENV)/.installed-local
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: loadtest run test install lint typecheck unit browser-deps bench clean package deploy bootstrap
+.PHONY: loadtest run test test-smtp install lint typecheck unit browser-deps bench clean package deploy bootstrap
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: install browser-deps
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-smtp
+
+## make test-smtp: the API suite again with the mail transport set to SMTP (a real aiosmtpd server
+# per test process), as the cn-prod stage sends; the mail assertions read that server's mailbox.
+test-smtp: install
+	MAIL_TRANSPORT_UNDER_TEST=smtp $(PY) -m pytest tests/api -n 2
 
 lint: install
 	$(PY) -m ruff check .

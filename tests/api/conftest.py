@@ -19,6 +19,7 @@ from chalicelib.storage import aws
 from ops import provision
 from ops.cli import load_stage
 from tests.conftest import PROJECT
+from tests.support import mailbox
 from tests.support.spec import check_response
 
 
@@ -29,6 +30,8 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     saved = dict(os.environ)
     with mock_aws():
         load_stage("local")
+        if mailbox.SMTP_UNDER_TEST:
+            os.environ.update(mailbox.smtp_stage())
         runtime.reset()
         aws.reset_clients()
         for _ in provision.bootstrap(load_settings()):

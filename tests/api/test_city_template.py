@@ -19,7 +19,7 @@ from chalicelib import runtime
 from chalicelib.domain.export import COLUMNS
 from chalicelib.domain.staff import Role
 from chalicelib.runtime import Runtime
-from chalicelib.services import export
+from chalicelib.services import export, mail
 from chalicelib.storage import aws
 from chalicelib.storage.mail import Mailer
 from tests.api.conftest import body
@@ -242,7 +242,9 @@ def test_each_part_of_a_split_export_carries_its_own_rows_in_the_template(api, s
     api.staff("PUT", ROUTE + "/mapping", {"columns": MAPPING})
     travel(EVENING)
     limit = 70_000  # the whole e-mail, template files included, is about twice that
-    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit))
+    rt = swap(
+        mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=mail.smtp(rt), raw_limit=limit)
+    )
 
     summary = export.export_passers(rt)
 

@@ -15,7 +15,7 @@ from app import app
 from chalicelib import runtime
 from chalicelib.domain.export import COLUMNS
 from chalicelib.runtime import Runtime
-from chalicelib.services import export
+from chalicelib.services import export, mail
 from chalicelib.storage import aws
 from chalicelib.storage.exports import PasserStore
 from chalicelib.storage.mail import Mailer
@@ -394,7 +394,9 @@ def test_an_export_too_large_for_ses_is_refused_before_sending_and_marks_nothing
 ):
     people = add_passers(rt, period, range(2))
     travel(EVENING)
-    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=1000))
+    rt = swap(
+        mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=mail.smtp(rt), raw_limit=1000)
+    )
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
@@ -407,7 +409,9 @@ def test_an_export_too_large_for_one_email_goes_out_in_parts_that_each_fit(rt, s
     bulk_passers(rt, period, 400)
     travel(EVENING)
     limit = 70_000  # the whole export's e-mail is about 100 KB
-    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=limit))
+    rt = swap(
+        mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=mail.smtp(rt), raw_limit=limit)
+    )
 
     response = api.staff("POST", f"/api/admin/periods/{period.id}/export")
 
@@ -452,7 +456,9 @@ def test_when_one_part_of_a_split_export_fails_nothing_is_marked_and_the_next_ru
 
     assert summary.failed == [period.id] and summary.exported == []
     assert PasserStore().count_pending(period.id) == 400
-    rt = swap(mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, raw_limit=70_000))
+    rt = swap(
+        mailer=Mailer(rt.settings.ses_sender, rt.settings.ses_region, smtp=mail.smtp(rt), raw_limit=70_000)
+    )
     [result] = export.export_passers(rt).exported
     assert (result.count, result.marked) == (400, 400)
     assert PasserStore().count_pending(period.id) == 0
