@@ -5,7 +5,6 @@
   var A = window.HR && HR.admin;
   if (!A) return;
   var $ = A.$, element = A.element, clear = A.clear;
-  var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   var TYPES = { "单选": "single", "多选": "multiple" };
   var LEVELS = { "易": "easy", "中": "medium", "难": "hard" };
   var TYPE_LABELS = { single: "单选", multiple: "多选" };
@@ -101,23 +100,18 @@
     event.preventDefault();
     var form = $("bank-import");
     HR.clearErrors(form);
-    var file = $("bank-file").files && $("bank-file").files[0];
-    if (!file) { HR.showError(form, { message: "请先选择题库工作簿（.xlsx）。", field: "bank" }); return; }
-    var reader = new FileReader();
-    reader.onload = function () {
-      A.send("PUT", "api/admin/bank", reader.result, XLSX).then(function (answer) {
-        if (answer.status === 200 && answer.body) {
-          var done = answer.body["import"];
-          $("bank-import-result").textContent = "已导入：新增 " + done.added.length + " 道，修改（新版本）" +
-            done.changed.length + " 道，未变 " + done.unchanged + " 道；题库共 " + done.items + " 道。";
-          form.reset();
-          loadBank();
-          return;
-        }
-        HR.showError(form, { message: A.messageOf(answer, "题库没有导入成功"), field: "bank" });
-      });
-    };
-    reader.readAsArrayBuffer(file);
+    A.uploadFile(form, $("bank-file"), "bank", "请先选择题库工作簿（.xlsx）。", "api/admin/bank").then(function (answer) {
+      if (!answer) return;
+      if (answer.status === 200 && answer.body) {
+        var done = answer.body["import"];
+        $("bank-import-result").textContent = "已导入：新增 " + done.added.length + " 道，修改（新版本）" +
+          done.changed.length + " 道，未变 " + done.unchanged + " 道；题库共 " + done.items + " 道。";
+        form.reset();
+        loadBank();
+        return;
+      }
+      HR.showError(form, { message: A.messageOf(answer, "题库没有导入成功"), field: "bank" });
+    });
   });
 
   $("bank-export").addEventListener("click", function () {

@@ -10,7 +10,6 @@
   if (!A) return;
   var $ = A.$, element = A.element, clear = A.clear;
 
-  var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   var ROUTE = "api/admin/city-template";
   var uploadForm = $("city-upload");
   var mappingForm = $("city-mapping");
@@ -179,21 +178,12 @@
     event.preventDefault();
     HR.clearErrors(uploadForm);
     $("city-flash").hidden = true;
-    var file = $("city-file").files && $("city-file").files[0];
-    if (!file) {
-      HR.showError(uploadForm, { message: "请先选择市系统提供的空白导入模板（.xlsx）。", field: "template" });
-      return;
-    }
     var button = $("city-upload-submit");
     button.disabled = true;
-    var reader = new FileReader();
-    reader.onerror = function () {
-      button.disabled = false;
-      HR.showError(uploadForm, { message: "文件读取失败，请重新选择。", field: "template" });
-    };
-    reader.onload = function () {
-      A.send("PUT", ROUTE, reader.result, XLSX).then(function (answer) {
+    A.uploadFile(uploadForm, $("city-file"), "template", "请先选择市系统提供的空白导入模板（.xlsx）。", ROUTE)
+      .then(function (answer) {
         button.disabled = false;
+        if (!answer) return;
         if (answer.status === 200 && answer.body) {
           $("city-file").value = "";
           render(answer.body);
@@ -207,8 +197,6 @@
           field: error && error.field ? error.field : "template"
         });
       });
-    };
-    reader.readAsArrayBuffer(file);
   });
 
   mappingForm.addEventListener("submit", function (event) {

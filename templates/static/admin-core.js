@@ -152,6 +152,35 @@
     }).then(guarded(generation));
   }
 
+  var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+  /* A chosen file's contents: its bytes (an ArrayBuffer) or, with asText, its UTF-8 text. */
+  function readFile(file, asText) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onerror = function () { reject(reader.error); };
+      reader.onload = function () { resolve(reader.result); };
+      if (asText) reader.readAsText(file, "utf-8"); else reader.readAsArrayBuffer(file);
+    });
+  }
+
+  /* The console's one workbook upload: the file chosen in `input`, its bytes PUT to `path`.
+     No file chosen (`missing` says which to choose) or an unreadable one is shown at `field`
+     of `form` and resolves to null, nothing sent; otherwise to the server's {status, body}. */
+  function uploadFile(form, input, field, missing, path) {
+    var file = input.files && input.files[0];
+    if (!file) {
+      HR.showError(form, { message: missing, field: field });
+      return Promise.resolve(null);
+    }
+    return readFile(file).then(function (bytes) {
+      return send("PUT", path, bytes, XLSX);
+    }, function () {
+      HR.showError(form, { message: "文件读取失败，请重新选择。", field: field });
+      return null;
+    });
+  }
+
   /* Downloads a staff file through a plain link (the server answers it as an attachment).
      Where the browser does not save it (WeChat opens downloads only in another browser), the
      link stays under the button, to long-press, copy or open, until it expires. */
@@ -278,6 +307,9 @@
   A.call = call;
   A.fileLink = fileLink;
   A.send = send;
+  A.XLSX = XLSX;
+  A.readFile = readFile;
+  A.uploadFile = uploadFile;
   A.download = download;
   A.showView = showView;
   A.screen = screen;

@@ -7,7 +7,7 @@
   if (!A) return;
   var $ = A.$, element = A.element, clear = A.clear;
 
-  var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  var XLSX = A.XLSX;
   var POSITION_LETTERS = "ABCDEFGH";
   var paperForm = $("paper-form");
   var previewed = null;   // the period whose preview is drawn
@@ -25,27 +25,18 @@
     return /\.xlsx$/i.test(file.name) || file.type === XLSX;
   }
 
-  function read(file, asBytes) {
-    return new Promise(function (resolve, reject) {
-      var reader = new FileReader();
-      reader.onerror = function () { reject(reader.error); };
-      reader.onload = function () { resolve(reader.result); };
-      if (asBytes) reader.readAsArrayBuffer(file); else reader.readAsText(file, "utf-8");
-    });
-  }
-
   /* The request for the chosen file, or null (the problem already shown at the field). */
   function uploadOf(file, period) {
     var path = "api/admin/periods/" + encodeURIComponent(period.id) + "/paper";
     if (isWorkbook(file)) {
-      return read(file, true).then(function (bytes) { return A.send("PUT", path, bytes, XLSX); });
+      return A.readFile(file).then(function (bytes) { return A.send("PUT", path, bytes, XLSX); });
     }
     if (!/\.json$/i.test(file.name) && file.type !== "application/json") {
       HR.showError(paperForm, { message: "请选择 Excel 工作簿（.xlsx）或 JSON 文件（.json）。" +
         "旧版 Excel（.xls）请先另存为 .xlsx。", field: "paper" });
       return null;
     }
-    return read(file, false).then(function (text) {
+    return A.readFile(file, true).then(function (text) {
       var paper;
       try {
         paper = JSON.parse(String(text).replace(/^\uFEFF/, ""));
