@@ -2,7 +2,9 @@
 
 The registration form's notice promises deletion `RETENTION_YEARS` after the
 exam; the audit trail is kept `AUDIT_RETENTION_YEARS` (never under the three
-years the contract asks for). The schedule that deletes (services/retention.py)
+years the contract asks for), and so is an answered rights request, counted
+from its answer: it is the record that the person's request was answered, as
+the audit events of filing and answering are. The schedule that deletes (services/retention.py)
 asks these functions what is due and leaves the deciding to them.
 
 "More than N years before today" is counted by the calendar: an exam on
@@ -60,16 +62,28 @@ def expired(periods: Iterable[P], today: dt.date, years: int) -> list[P]:
     return sorted((p for p in periods if is_expired(p.exam_date, today, years)), key=lambda p: p.exam_date)
 
 
+def last_expired_day(today: dt.date, years: int) -> dt.date:
+    """The latest day whose records kept `years` years are expired on `today`."""
+    day = years_before(today, years)
+    while not is_expired(day, today, years):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def audit_days_due(today: dt.date, years: int, window_days: int) -> list[dt.date]:
     """The audit trail's days (one partition each) to delete on `today`, newest first.
 
     Every day older than the retention is due; a daily run only needs the
     most recent ones, so the walk is bounded by `window_days` (runs missed for
     up to that long are caught up)."""
-    last_expired = years_before(today, years)
-    while not is_expired(last_expired, today, years):
-        last_expired -= dt.timedelta(days=1)
+    last_expired = last_expired_day(today, years)
     return [last_expired - dt.timedelta(days=n) for n in range(window_days)]
+
+
+def answered_requests_through(today: dt.date, audit_years: int) -> dt.date:
+    """Answered rights requests closed on or before this day are due for deletion on `today`
+    (kept `AUDIT_RETENTION_YEARS` from the answer, like the audit events about them)."""
+    return last_expired_day(today, audit_years)
 
 
 def parse_count(name: str, raw: str | None, default: int, minimum: int, maximum: int) -> int:

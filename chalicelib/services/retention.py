@@ -4,7 +4,8 @@
 lies more than `RETENTION_YEARS` before today goes, with its attempt and its
 queued e-mails, and a person's record and phone/e-mail claims once no
 registration of theirs remains; audit events older than
-`AUDIT_RETENTION_YEARS` go too. It works in bounded steps and stops when its
+`AUDIT_RETENTION_YEARS` go too, and so do answered rights requests closed
+longer ago than that. It works in bounded steps and stops when its
 time is up: whatever is left is found again by the next run. Exports in S3
 expire by the bucket's lifecycle rule (ops/provision.py), not here.
 
@@ -26,6 +27,7 @@ from chalicelib.domain.errors import Invalid, NotFound
 from chalicelib.domain.identity import mask_id_number, normalise_id_number
 from chalicelib.runtime import Runtime
 from chalicelib.storage.retention import Counts
+from chalicelib.storage.rights import RightsRequests
 
 log = logging.getLogger("hr_exam.retention")
 # The run's counts are the operator's record of what was deleted: keep them in the log.
@@ -36,6 +38,7 @@ PURGE_BUDGET_SECONDS = 600.0
 # A daily run deletes the audit days that have just expired; a window catches up missed runs.
 AUDIT_WINDOW_DAYS = 62
 AUDIT_BATCH = 100
+RIGHTS_BATCH = 100
 REASON_MAX = 500
 
 
@@ -106,6 +109,13 @@ def purge_expired(
                 deleted.audit += count
             if budget.stopped:
                 break
+    if not budget.stopped:
+        through = rules.answered_requests_through(today, rt.settings.audit_retention_years)
+        requests = RightsRequests(rt.repo)
+        done = False
+        while not done and budget.take(counted=False):
+            count, done = requests.purge_closed(through, RIGHTS_BATCH)
+            deleted.rights_requests += count
     report = PurgeReport(deleted, finished=not budget.stopped, periods=tuple(sorted(expired_ids)))
     log.info("purge_expired %s", report.public())
     return report

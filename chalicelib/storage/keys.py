@@ -203,5 +203,11 @@ def rights_sk(received_at: str, request_id: str) -> str:
     return f"{RIGHTS_SK_PREFIX}{received_at}#{request_id}"
 
 
+def rights_sk_received_through(day: dt.date) -> str:
+    """An upper bound for the keys of requests received on or before `day` (Beijing date):
+    every stamp of that day, `YYYY-MM-DDThh:mm:ss+08:00`, sorts below `YYYY-MM-DD~`."""
+    return f"{RIGHTS_SK_PREFIX}{day.isoformat()}~"
+
+
 def rights_open_pk(id_hash: str, kind: str) -> str:
     return f"rights-open#{id_hash}#{kind}"

@@ -58,6 +58,7 @@ class Counts:
     claims: int = 0
     outbox: int = 0
     audit: int = 0
+    rights_requests: int = 0
 
     def add(self, other: Counts) -> None:
         for name in (f.name for f in fields(self)):

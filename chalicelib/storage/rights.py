@@ -4,7 +4,8 @@ Filing a request and its claim (person + kind) is one transaction, so a
 candidate pressing twice, or two tabs at once, files one request. Answering
 is one transaction too: the request, on condition it is still open, loses its
 name, e-mail and details (kept only as long as they are needed to answer),
-and the claim goes, so the person may ask again.
+and the claim goes, so the person may ask again. What remains of an answered
+request is deleted by the retention schedule (`purge_closed`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from chalicelib import clock
 from chalicelib.domain.errors import Conflict, NotFound, Unavailable
 from chalicelib.domain.rights import ALREADY_ANSWERED, ALREADY_OPEN, NOT_FOUND, Outcome, RightsRequest
 from chalicelib.storage import keys
-from chalicelib.storage.dynamo import Transaction, dynamodb_errors
+from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors
 from chalicelib.storage.models import ClaimItem, RightsRequestItem
 from chalicelib.storage.repository import Repository
 
@@ -125,6 +126,36 @@ class RightsRequests:
             closed_by=staff,
             note=outcome.note,
         )
+
+    def purge_closed(self, through: dt.date, limit: int) -> tuple[int, bool]:
+        """Delete up to `limit` answered requests closed on or before `through` (Beijing date);
+        how many, and whether none is left.
+
+        A request is closed after it was received, so only keys received by then
+        are read. Each delete holds only while the request is as read (answered)."""
+        deleted = 0
+        with dynamodb_errors():
+            items = RightsRequestItem.query(
+                keys.RIGHTS_PK,
+                RightsRequestItem.sk.between(keys.RIGHTS_SK_PREFIX, keys.rights_sk_received_through(through)),
+                consistent_read=True,
+                attributes_to_get=["pk", "sk", "status", "closed_at"],
+            )
+            for item in items:
+                if item.status == "open" or item.closed_at is None:
+                    continue
+                if clock.parse_iso(item.closed_at).date() > through:
+                    continue
+                if deleted >= limit:
+                    return deleted, False
+                if _delete_if_closed_at(item.sk, item.closed_at):
+                    deleted += 1
+        return deleted, True
+
+
+def _delete_if_closed_at(sk: str, closed_at: str) -> bool:
+    item = RightsRequestItem(keys.RIGHTS_PK, sk)
+    return applied(lambda: item.delete(condition=RightsRequestItem.closed_at == closed_at))
 
 
 def _request(item: RightsRequestItem) -> RightsRequest:

@@ -63,7 +63,14 @@ def test_an_admin_deletes_every_item_of_the_person_and_gets_the_counts(api: Api,
 
     assert response.status_code == 200, response.body
     answer = body(response)
-    assert answer["deleted"] == {"registrations": 2, "people": 1, "claims": 3, "outbox": 3, "audit": 0}
+    assert answer["deleted"] == {
+        "registrations": 2,
+        "people": 1,
+        "claims": 3,
+        "outbox": 3,
+        "audit": 0,
+        "rights_requests": 0,
+    }
     assert answer["person"]["id_number"] == someone.id_number[:3] + "*" * 11 + someone.id_number[-4:]
     assert traces(rt, someone) == []
     after = count_kinds(rt.settings)

@@ -106,6 +106,7 @@ def test_purge_after_the_retention_deletes_the_period_s_people_and_nothing_later
         "claims": 4,
         "outbox": 6,
         "audit": 1,
+        "rights_requests": 0,
     }
     after = kinds(rt)
     assert before - after == Counter(
@@ -154,6 +155,41 @@ def test_exports_in_s3_expire_by_the_bucket_lifecycle_rule_after_the_setting_s_d
     assert all(o["Key"].startswith(prefix) for o in stored)
     # The rule reaches exports only: papers are kept as long as their periods.
     assert prefix == "exports/"
+
+
+def test_answered_rights_requests_go_the_audit_retention_after_their_answer_and_open_ones_stay(
+    api, rt, travel
+):
+    travel(beijing(2026, 8, 20, 9))
+    later = make_period(rt, LATER_EXAM, period_id="later")
+    someone = contact(8)
+    register(rt, later, someone)
+    asked = {"id_number": someone.id_number, "phone": someone.phone}
+    assert api.post("/api/rights-requests", {**asked, "kind": "copy"}).status_code == 201
+    assert api.post("/api/rights-requests", {**asked, "kind": "withdraw"}).status_code == 201
+    queued = body(api.staff("GET", "/api/admin/rights-requests"))["requests"]
+    [copy] = [r for r in queued if r["kind"] == "copy"]
+    travel(beijing(2026, 8, 21, 16))
+    answered = api.staff(
+        "POST", f"/api/admin/rights-requests/{copy['id']}/answer", {"outcome": "done", "note": "已发送。"}
+    )
+    assert answered.status_code == 200, answered.body
+    assert kinds(rt)["rights"] == 2
+
+    # Three years after the answer to the day: kept. The day after: the answered one goes.
+    travel(beijing(2029, 8, 21, 4))
+    assert retention.purge_expired(rt).deleted.rights_requests == 0
+    assert kinds(rt)["rights"] == 2
+    travel(beijing(2029, 8, 22, 4))
+    report = retention.purge_expired(rt)
+
+    assert report.finished and report.deleted.rights_requests == 1
+    assert kinds(rt)["rights"] == 1
+    [left] = body(api.staff("GET", "/api/admin/rights-requests"))["requests"]
+    assert (left["kind"], left["status"]) == ("withdraw", "open")
+    # The registration of the later period is not touched by it.
+    assert kinds(rt)["registration"] == 1
+    assert retention.purge_expired(rt).deleted.rights_requests == 0
 
 
 def test_a_run_that_stops_for_its_limit_is_continued_by_the_next(rt, travel):
@@ -216,7 +252,14 @@ def test_a_person_registering_while_purged_keeps_their_record_and_claims(rt, tra
     assert counted["person"] == 1 and counted["claim:phone"] == 1 and counted["claim:email"] == 1
     # The next run deletes the expired registration only: a registration of theirs remains.
     second = retention.purge_expired(rt)
-    assert second.deleted.public() == {"registrations": 1, "people": 0, "claims": 0, "outbox": 2, "audit": 0}
+    assert second.deleted.public() == {
+        "registrations": 1,
+        "people": 0,
+        "claims": 0,
+        "outbox": 2,
+        "audit": 0,
+        "rights_requests": 0,
+    }
     assert [r.period_id for r in rt.repo.registrations_of(someone.id_number)] == ["open"]
     assert kinds(rt)["claim:phone"] == 1
 

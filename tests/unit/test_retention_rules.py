@@ -1,4 +1,5 @@
-"""What has expired: registrations more than RETENTION_YEARS after the exam, audit days after theirs."""
+"""What has expired: registrations more than RETENTION_YEARS after the exam, audit days and answered
+rights requests AUDIT_RETENTION_YEARS after theirs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.retention import audit_days_due, expired, is_expired, parse_count, years_before
+from chalicelib.domain.retention import (
+    answered_requests_through,
+    audit_days_due,
+    expired,
+    is_expired,
+    parse_count,
+    years_before,
+)
 
 D = dt.date
 
@@ -60,6 +68,12 @@ def test_audit_days_due_begin_the_day_before_the_oldest_kept_day():
     assert all(is_expired(day, D(2026, 12, 19), 3) for day in days)
 
 
+def test_a_request_answered_three_years_ago_to_the_day_is_kept_and_one_a_day_older_goes():
+    assert answered_requests_through(D(2029, 8, 22), 3) == D(2026, 8, 21)
+    assert answered_requests_through(D(2027, 3, 1), 3) == D(2024, 2, 29)
+    assert answered_requests_through(D(2027, 2, 28), 3) == D(2024, 2, 27)  # the 29th is kept on the 28th
+
+
 @pytest.mark.parametrize(
     ("raw", "value"),
     [(None, 3), ("", 3), (" 5 ", 5), ("1", 1), ("100", 100)],
@@ -107,3 +121,10 @@ def test_a_longer_retention_never_expires_more(exam, today, years):
         assert is_expired(exam, today, years)
     if not is_expired(exam, today, years):
         assert not is_expired(exam, today + dt.timedelta(days=-1), years)
+
+
+@given(today=dates, years=st.integers(min_value=3, max_value=20))
+def test_answered_requests_due_are_exactly_the_expired_answer_days(today, years):
+    through = answered_requests_through(today, years)
+    assert is_expired(through, today, years)
+    assert not is_expired(through + dt.timedelta(days=1), today, years)
