@@ -28,26 +28,22 @@ import argparse
 import copy
 import cProfile
 import datetime as dt
-import io
-import json
-import os
 import pstats
 import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack, redirect_stdout
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks._table import PROJECT, Row, check, info, say, standalone
+from benchmarks._inprocess import EXAM_DAY, PAGES, candidate_routes, local_stage, second_request
+from benchmarks._table import Row, check, info, say, standalone
 
 NAME = "app_cost"
-EXAM_DAY = dt.date(2026, 12, 18)
 RATIO_TARGET = 1.5
 PAGE_TARGET_MS = 1.0
-PAGES = ["GET /", "GET /lookup", "GET /faq"]
 
 
 def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -224,119 +220,46 @@ def _ms(values: list[float]) -> float:
 
 
 def run(args: argparse.Namespace) -> list[Row]:
-    import time_machine
     from botocore.stub import Stubber
-    from chalice.test import Client
-    from moto import mock_aws
 
-    from chalicelib import clock, runtime
-    from chalicelib.config import load_settings
     from chalicelib.services.papers import upload_paper
-    from chalicelib.storage import aws
-    from ops import provision
-    from ops.cli import load_stage
     from tests.support.calls import app_clients
-    from tests.support.exam_data import answers_scoring, exam_period, paper_document
-    from tests.support.people import person
+    from tests.support.exam_data import exam_period, paper_document
 
-    saved = dict(os.environ)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     routes: list[Route] = []
     results: dict[str, tuple[list[float], list[float]]] = {}
     rows: list[Row] = []
-    try:
-        with ExitStack() as stack:
-            stack.enter_context(mock_aws())
-            moving = stack.enter_context(
-                time_machine.travel(clock.beijing(dt.date(2026, 12, 1), dt.time(10)), tick=False)
-            )
-            load_stage("local")
-            runtime.reset()
-            aws.reset_clients()
-            for _ in provision.bootstrap(load_settings()):
-                pass
-            rt = runtime.current()
-            period = exam_period(rt, EXAM_DAY)
-            upload_paper(rt, period.id, paper_document())
-            from app import app
-            from chalicelib.web.pages import static_names
+    with local_stage() as bench:
+        rt = bench.rt
+        period = exam_period(rt, EXAM_DAY)
+        upload_paper(rt, period.id, paper_document())
+        bench.open_app()
+        from chalicelib.web.pages import static_names
 
-            client = stack.enter_context(Client(app, stage_name="local", project_dir=str(PROJECT)))
-            # The access log lines go to stdout, which is the table's.
-            stack.enter_context(redirect_stdout(io.StringIO()))
-            clients = app_clients(rt)
-            recorder = Recorder(clients)
+        clients = app_clients(rt)
+        recorder = Recorder(clients)
 
-            def call(method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-                headers = {"Content-Type": "application/json"}
-                if token:
-                    headers["Authorization"] = f"Bearer {token}"
-                payload = json.dumps(body).encode() if body is not None else b""
-                return client.http.request(method, path, headers=headers, body=payload)
+        def add(name: str, request: Callable[[int], Any], expect: int) -> None:
+            response, calls = recorder.record(second_request(name, request, expect))
+            assert response.status_code == expect, (name, response.status_code, response.body[:300])
+            routes.append(Route(name, lambda: request(1), expect, calls, bench.now))
 
-            now = clock.beijing(dt.date(2026, 12, 1), dt.time(10))
-
-            def add(name: str, request: Callable[[int], Any], expect: int) -> None:
-                first = request(0)
-                assert first.status_code == expect, (name, first.status_code, first.body[:300])
-                response, calls = recorder.record(lambda: request(1))
-                assert response.status_code == expect, (name, response.status_code, response.body[:300])
-                routes.append(Route(name, lambda: request(1), expect, calls, now))
-
-            people = [person(201), person(202)]
-            add("GET /api/today", lambda n: call("GET", "/api/today"), 200)
-            for page in PAGES:
-                path = page.split()[1]
-
-                def get(n: int, path: str = path) -> Any:
-                    return call("GET", path)
-
-                add(page, get, 200)
+        def static_route() -> None:
             styles = next(name for name in static_names().values() if name.endswith(".css"))
-            add("GET /static/ (the app's static route)", lambda n: call("GET", f"/static/{styles}"), 200)
             add(
-                "POST /api/registrations",
-                lambda n: call("POST", "/api/registrations", people[n].registration()),
-                201,
-            )
-            add(
-                "POST /api/registrations/lookup",
-                lambda n: call("POST", "/api/registrations/lookup", people[n].lookup()),
-                200,
-            )
-            now = clock.beijing(EXAM_DAY, dt.time(9, 30))
-            moving.move_to(now)
-            tokens: dict[int, str] = {}
-
-            def enter(n: int) -> Any:
-                who = people[n]
-                response = call("POST", "/api/exam/sessions", {"id_number": who.id_number, "name": who.name})
-                if response.status_code == 201:
-                    tokens.setdefault(n, json.loads(response.body)["token"])
-                return response
-
-            add("POST /api/exam/sessions", enter, 201)
-            add("GET /api/exam/paper", lambda n: call("GET", "/api/exam/paper", token=tokens[n]), 200)
-            add(
-                "PUT /api/exam/answers",
-                lambda n: call("PUT", "/api/exam/answers", {"answers": {"s1": ["B"]}}, tokens[n]),
-                204,
+                "GET /static/ (the app's static route)", lambda n: bench.call("GET", f"/static/{styles}"), 200
             )
 
-            def submit(n: int) -> Any:
-                who = people[n]
-                sheet = {"name": who.name, "phone": who.phone, "email": who.email}
-                return call("POST", "/api/exam/submit", {**sheet, "answers": answers_scoring(70)}, tokens[n])
+        candidate_routes(bench, 201, add, after_pages=static_route)
+        recorder.close()
 
-            add("POST /api/exam/submit", submit, 200)
-            recorder.close()
-
-            stubbers = {id(c): Stubber(c) for c in clients}
+        stubbers = {id(c): Stubber(c) for c in clients}
+        with ExitStack() as stack:
             for stubber in stubbers.values():
                 stack.enter_context(stubber)
             say(f"replaying {len(routes)} routes, {args.repeats} times each")
             for route in routes:
-                moving.move_to(route.at)
+                bench.travel_to(route.at)
                 results[route.name] = measure(route, stubbers, args.repeats)
             static = bare_static(args.repeats)
 
@@ -344,13 +267,8 @@ def run(args: argparse.Namespace) -> list[Row]:
             ratios = {r.name: _ms(results[r.name][0]) / _ms(results[r.name][1]) for r in json_routes}
             slowest = max(ratios, key=lambda name: ratios[name])
             worst = next(r for r in routes if r.name == slowest)
-            moving.move_to(worst.at)
+            bench.travel_to(worst.at)
             where = profile(worst, stubbers, min(args.repeats, 100))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        runtime.reset()
-        aws.reset_clients()
 
     static_ms = _ms(static)
     rows.append(info(NAME, "static response (bare Chalice, same client)", f"{static_ms:.2f} ms CPU"))

@@ -15,20 +15,15 @@ Query), `exam/sessions` <= 2 (the failure count, then the UpdateItem), `exam/pap
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import io
-import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import redirect_stdout
 from typing import Any
 
-from benchmarks._table import PROJECT, Row, check, info, standalone
+from benchmarks._inprocess import EXAM_DAY, candidate_routes, local_stage, second_request
+from benchmarks._table import Row, check, info, standalone
 
 NAME = "aws_calls"
-EXAM_DAY = dt.date(2026, 12, 18)
 # (route, budget, exact): exact budgets are "=", the others "<=".
 BUDGETS = {
     "GET /api/today": (0, True),
@@ -40,7 +35,6 @@ BUDGETS = {
     "PUT /api/exam/answers": (1, True),
     "POST /api/exam/submit": (2, False),
 }
-PAGES = ["GET /", "GET /lookup", "GET /faq"]
 
 
 def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -75,111 +69,22 @@ class Probe:
 
 
 def run(args: argparse.Namespace) -> list[Row]:
-    import time_machine
-    from chalice.test import Client
-    from moto import mock_aws
-
-    from chalicelib import clock, runtime
-    from chalicelib.config import load_settings
     from chalicelib.services.papers import upload_paper
-    from chalicelib.storage import aws
-    from ops import provision
-    from ops.cli import load_stage
     from tests.support.calls import app_clients
-    from tests.support.exam_data import answers_scoring, exam_period, paper_document
-    from tests.support.people import person
+    from tests.support.exam_data import exam_period, paper_document
 
-    saved = dict(os.environ)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     counts: dict[str, tuple[int, str]] = {}
-    try:
-        with (
-            mock_aws(),
-            time_machine.travel(clock.beijing(dt.date(2026, 12, 1), dt.time(10)), tick=False) as moving,
-        ):
-            load_stage("local")
-            runtime.reset()
-            aws.reset_clients()
-            for _ in provision.bootstrap(load_settings()):
-                pass
-            rt = runtime.current()
-            period = exam_period(rt, EXAM_DAY)  # registration open from 20 days before
-            upload_paper(rt, period.id, paper_document())
-            from app import app
+    with local_stage() as bench:
+        rt = bench.rt
+        period = exam_period(rt, EXAM_DAY)  # registration open from 20 days before
+        upload_paper(rt, period.id, paper_document())
+        bench.open_app()
+        probe = Probe(app_clients(rt))
 
-            # The access log lines go to stdout, which is the table's.
-            with (
-                Client(app, stage_name="local", project_dir=str(PROJECT)) as client,
-                redirect_stdout(io.StringIO()),
-            ):
-                probe = Probe(app_clients(rt))
+        def counted(route: str, request: Callable[[int], Any], expect: int) -> None:
+            counts[route] = probe.measure(second_request(route, request, expect), expect)
 
-                def call(method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-                    headers = {"Content-Type": "application/json"}
-                    if token:
-                        headers["Authorization"] = f"Bearer {token}"
-                    payload = json.dumps(body).encode() if body is not None else b""
-                    return client.http.request(method, path, headers=headers, body=payload)
-
-                def twice(route: str, request: Callable[[int], Any], expect: int) -> None:
-                    """Warm with the first candidate, count the second's request."""
-                    first = request(0)
-                    assert first.status_code == expect, (route, first.status_code, first.body[:300])
-                    counts[route] = probe.measure(lambda: request(1), expect)
-
-                people = [person(101), person(102)]
-                twice("GET /api/today", lambda n: call("GET", "/api/today"), 200)
-                for page in PAGES:
-                    path = page.split()[1]
-
-                    def get(n: int, path: str = path) -> Any:
-                        return call("GET", path)
-
-                    twice(page, get, 200)
-                twice(
-                    "POST /api/registrations",
-                    lambda n: call("POST", "/api/registrations", people[n].registration()),
-                    201,
-                )
-                twice(
-                    "POST /api/registrations/lookup",
-                    lambda n: call("POST", "/api/registrations/lookup", people[n].lookup()),
-                    200,
-                )
-
-                moving.move_to(clock.beijing(EXAM_DAY, dt.time(9, 30)))
-                tokens: list[str] = []
-
-                def enter(n: int) -> Any:
-                    response = call(
-                        "POST",
-                        "/api/exam/sessions",
-                        {"id_number": people[n].id_number, "name": people[n].name},
-                    )
-                    tokens.append(json.loads(response.body)["token"])
-                    return response
-
-                twice("POST /api/exam/sessions", enter, 201)
-                twice("GET /api/exam/paper", lambda n: call("GET", "/api/exam/paper", token=tokens[n]), 200)
-                twice(
-                    "PUT /api/exam/answers",
-                    lambda n: call("PUT", "/api/exam/answers", {"answers": {"s1": ["B"]}}, tokens[n]),
-                    204,
-                )
-
-                def submit(n: int) -> Any:
-                    who = people[n]
-                    sheet = {"name": who.name, "phone": who.phone, "email": who.email}
-                    return call(
-                        "POST", "/api/exam/submit", {**sheet, "answers": answers_scoring(70)}, tokens[n]
-                    )
-
-                twice("POST /api/exam/submit", submit, 200)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        runtime.reset()
-        aws.reset_clients()
+        candidate_routes(bench, 101, counted, after_pages=lambda: None)
 
     rows = []
     for route, (count, names) in counts.items():
