@@ -130,6 +130,21 @@ def set_blueprint(rt: Runtime, period_id: str, body: Mapping[str, Any]) -> dict[
     return {**drawn.summary(), "key": stored.key}
 
 
+def stored_blueprint(rt: Runtime, period_id: str) -> dict[str, Any]:
+    """The blueprint the period draws by, as `set_blueprint` answered when it was stored;
+    `404 blueprint_not_found` when the period has a fixed paper or none."""
+    period = _fresh_period(rt, period_id)
+    source: PaperSource | None = None
+    if period.paper_key and draws_per_attempt(period):
+        source = paper_store(rt).load(period.paper_key)
+    if not isinstance(source, DrawnPaper):
+        raise NotFound(
+            "本期没有设置按知识点抽题的规则（使用固定试卷或还没有试卷）。可在「题库」页面设置。",
+            code="blueprint_not_found",
+        )
+    return {**source.summary(), "key": period.paper_key}
+
+
 def _store(rt: Runtime, period: Period, document: Mapping[str, Any], paper: PaperSource) -> StoredPaper:
     """Store the paper in S3, then make it the period's, judging the lock twice.
 

@@ -78,3 +78,9 @@ def put_blueprint(period_id: str) -> Response:
     return json_response(
         {"paper": papers.set_blueprint(runtime.current(), period_id, json_body(bp.current_request))}
     )
+
+
+@route(bp, "/api/admin/periods/{period_id}/blueprint", methods=["GET"], role=Role.OPERATOR)
+def get_blueprint(period_id: str) -> Response:
+    """The blueprint the period draws by, as stored (404 when it uses a fixed paper or has none)."""
+    return json_response({"paper": papers.stored_blueprint(runtime.current(), period_id)})

@@ -68,7 +68,16 @@
     });
   }
 
+  /* Read afresh: after a reload on #bank nothing has read the periods yet, and a period
+     created since sign-in must be offered too. */
   function fillPeriods() {
+    A.call("GET", "api/admin/periods").then(function (answer) {
+      if (answer.status === 200 && answer.body) A.periods = answer.body.periods;
+      listPeriods();
+    });
+  }
+
+  function listPeriods() {
     var select = $("blueprint-period");
     clear(select);
     var periods = A.periods || [];
@@ -77,6 +86,31 @@
       option.value = periods[i].id;
       select.appendChild(option);
     }
+    loadBlueprint();
+  }
+
+  /* The stored blueprint of the chosen period, back in the form's own lines (empty when none). */
+  function loadBlueprint() {
+    var period = $("blueprint-period").value;
+    if (!period) return;
+    A.call("GET", "api/admin/periods/" + encodeURIComponent(period) + "/blueprint").then(function (answer) {
+      if ($("blueprint-period").value !== period) return;
+      var rows = answer.status === 200 && answer.body ? answer.body.paper.blueprint.rows : [];
+      $("blueprint-rows").value = textOf(rows);
+      $("blueprint-result").textContent = rows.length ? "本期已设置抽题规则（见上），修改后可重新设置。" : "";
+    });
+  }
+
+  function textOf(rows) {
+    var lines = [];
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      var parts = [r.topic, TYPE_LABELS[r.type]];
+      if (r.difficulty) parts.push(LEVEL_LABELS[r.difficulty]);
+      parts.push(r.count);
+      lines.push(parts.join(" "));
+    }
+    return lines.join("\n");
   }
 
   /* "劳动合同 单选 7" or "劳动合同 单选 难 3", one row a line, into the blueprint's rows. */
@@ -95,6 +129,8 @@
     }
     return { rows: rows };
   }
+
+  $("blueprint-period").addEventListener("change", loadBlueprint);
 
   $("bank-import").addEventListener("submit", function (event) {
     event.preventDefault();

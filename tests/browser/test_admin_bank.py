@@ -27,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def test_staff_import_the_bank_and_set_a_blueprint(stack: Stack, desk: Any) -> None:
     exam = clock.today() + dt.timedelta(days=21)
     body = {"name": "题库抽题期次", "exam_date": exam.isoformat(), "exam_start": "09:00", "exam_end": "11:00"}
-    send(stack, "POST", "api/admin/periods", {**body, "notes": ""}, stack.staff_token)
+    period = send(stack, "POST", "api/admin/periods", {**body, "notes": ""}, stack.staff_token)["period"]
     workbook = write_rows(BANK_SHEET, bank_rows(merge(_empty(), parse_items(bank_items())).bank))
     sign_in(desk, stack)
     desk.goto(stack.url + "admin#bank")
@@ -42,15 +42,26 @@ def test_staff_import_the_bank_and_set_a_blueprint(stack: Stack, desk: Any) -> N
         "劳动合同 单选 7", "劳动合同 单选 11"
     )
     short = short.replace("社会保险 单选 7", "社会保险 单选 3")
+    desk.select_option("#blueprint-period", period["id"])
+    expect(desk.locator("#blueprint-rows")).to_have_value("")  # nothing stored yet
     desk.fill("#blueprint-rows", short)
     desk.click("#blueprint-form button[type=submit]")
     expect(desk.locator('[data-error-for="rows"]')).to_contain_text(
         "「劳动合同」单选题需要 11 道，题库中只有 10 道"
     )
-    desk.fill("#blueprint-rows", "\n".join(f"{topic} 单选 7\n{topic} 多选 3" for topic in TOPICS))
+    rows = "\n".join(f"{topic} 单选 7\n{topic} 多选 3" for topic in TOPICS).replace(
+        "劳动合同 单选 7", "劳动合同 单选 难 3\n劳动合同 单选 易 4"
+    )
+    desk.fill("#blueprint-rows", rows)
     desk.click("#blueprint-form button[type=submit]")
-    expect(desk.locator("#blueprint-result")).to_contain_text("从 70 道题中抽取 50 道")
+    # 劳动合同's singles drawn only hard and easy: its 3 medium ones leave the pool (70 - 3).
+    expect(desk.locator("#blueprint-result")).to_contain_text("从 67 道题中抽取 50 道")
     expect(desk.locator("#bank-analysis-status")).to_contain_text("暂无题目分析")
+    # Back on the screen later, the form shows the period's stored blueprint.
+    desk.reload()
+    desk.select_option("#blueprint-period", period["id"])
+    expect(desk.locator("#blueprint-rows")).to_have_value(rows)
+    expect(desk.locator("#blueprint-result")).to_contain_text("本期已设置抽题规则")
 
 
 def test_a_fixed_papers_period_shows_its_item_analysis(stack: Stack, desk: Any) -> None:

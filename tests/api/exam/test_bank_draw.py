@@ -355,3 +355,24 @@ def test_item_analysis_counts_each_attempts_own_questions(bank_day: ExamDay) -> 
         assert item["periods"] == [bank_day.period.id] and item["version"] == 1
         assert item["blank"] == round(rights.count(False) / len(rights), 3)
         assert item["topic"] == TOPIC_OF[qid]
+
+
+def test_the_stored_blueprint_reads_back_as_it_was_set(exam_day: ExamDay) -> None:
+    path = f"/api/admin/periods/{exam_day.period.id}/blueprint"
+    fixed = exam_day.api.staff("GET", path)  # the exam day's period has a fixed paper
+    assert fixed.status_code == 404
+    assert set(body(fixed)) == {"error"} and body(fixed)["error"]["code"] == "blueprint_not_found"
+    assert body(fixed)["error"]["message"]
+    import_bank(exam_day.api)
+    rows = blueprint()["rows"]
+    rows[0] = {**rows[0], "count": 3, "difficulty": "hard"}
+    rows.insert(1, {"type": "single", "topic": rows[0]["topic"], "difficulty": "easy", "count": 4})
+    set_ = exam_day.api.staff("PUT", path, {"rows": rows, "title": "抽题试卷", "pass_mark": 70})
+    assert set_.status_code == 200, set_.body
+    stored = exam_day.api.staff("GET", path)
+    assert stored.status_code == 200
+    assert body(stored) == body(set_)
+    shown = body(stored)["paper"]
+    assert shown["title"] == "抽题试卷" and shown["pass_mark"] == 70
+    assert shown["blueprint"]["rows"] == [{"difficulty": None, **row} for row in rows]
+    assert exam_day.api.staff("GET", "/api/admin/periods/nope/blueprint").status_code == 404
