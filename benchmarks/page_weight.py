@@ -149,6 +149,8 @@ def run(args: argparse.Namespace) -> list[Row]:
             def sit(page: Any) -> None:
                 page.goto(stack.url)
                 page.fill("#exam-id", candidate.id_number)
+                # Entry proves who enters (contract v2): the ID number and the registered name.
+                page.fill("#exam-entry [name=name]", candidate.name)
                 page.click("#exam-entry button[type=submit]")
                 page.locator("#exam-details").wait_for()
                 page.fill("#exam-phone", candidate.phone)
