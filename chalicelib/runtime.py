@@ -12,10 +12,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
+from chalicelib.domain.attempt_order import AttemptPapers
 from chalicelib.domain.calendar import WorkCalendar, override_problems
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.periods import Period
@@ -107,6 +108,9 @@ class Runtime:
     bank: BankStore | None = None
     outbox: Outbox | None = None
     passers: PasserStore | None = None
+    # Each attempt's drawn and ordered paper, by paper version and seed (not a collaborator:
+    # pure, and right for any paper store, since the version names the paper's content).
+    attempt_papers: AttemptPapers = field(default_factory=AttemptPapers)
 
     def forget_collaborators(self) -> None:
         """Drop the lazily built collaborators (and the papers they cache)."""

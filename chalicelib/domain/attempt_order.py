@@ -14,16 +14,40 @@ Each question's position, and each option's, is decided by a hash of the
 seed and that question's id (and option key), not by a random generator
 walking the paper: a question's place does not depend on the others, and
 the result is the same on every Python version and host.
+
+Ordering one paper is about 250 hashes, the bulk of a paper request's CPU, and
+its result is the same for every request of the attempt: `AttemptPapers`
+keeps the last few hundred per container, by paper version and seed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from chalicelib.domain.papers import Paper, Question
 
 SEED_BYTES = 12
+# Attempts whose drawn and ordered paper a container keeps: a container serves one request
+# at a time, so a few hundred covers every candidate it sees during one exam.
+CACHED_ATTEMPTS = 512
+
+
+class Ranker:
+    """`rank(seed, ...)` for one seed: the seed's part of the hash is taken once and copied,
+    which gives the very digests `rank` gives (blake2b reads its input as a stream)."""
+
+    def __init__(self, seed: str) -> None:
+        self._prefix = hashlib.blake2b((seed + "\x1f").encode("utf-8"), digest_size=16)
+
+    def __call__(self, *parts: str) -> bytes:
+        h = self._prefix.copy()
+        h.update("\x1f".join(parts).encode("utf-8"))
+        return h.digest()
 
 
 def rank(seed: str, *parts: str) -> bytes:
@@ -33,15 +57,23 @@ def rank(seed: str, *parts: str) -> bytes:
 
 def option_order(question: Question, seed: str) -> tuple[str, ...]:
     """The option keys of `question` in the order this attempt shows them."""
+    return _option_order(question, Ranker(seed))
+
+
+def _option_order(question: Question, ranked: Callable[..., bytes]) -> tuple[str, ...]:
     keys = [key for key, _ in question.options]
-    return tuple(sorted(keys, key=lambda key: (rank(seed, "option", question.id, key), key)))
+    return tuple(sorted(keys, key=lambda key: (ranked("option", question.id, key), key)))
 
 
 def ordered_question(question: Question, seed: str) -> Question:
     """The question with its options in this attempt's order (keys and key unchanged)."""
+    return _ordered_question(question, Ranker(seed))
+
+
+def _ordered_question(question: Question, ranked: Callable[..., bytes]) -> Question:
     text = dict(question.options)
     return dataclasses.replace(
-        question, options=tuple((key, text[key]) for key in option_order(question, seed))
+        question, options=tuple((key, text[key]) for key in _option_order(question, ranked))
     )
 
 
@@ -51,8 +83,51 @@ def attempt_paper(paper: Paper, seed: str) -> Paper:
     The same (paper, seed) always gives the same result; the questions, their
     keys, points and option texts are the paper's own.
     """
-    questions = sorted(paper.questions, key=lambda q: (rank(seed, "question", q.id), q.id))
-    return dataclasses.replace(paper, questions=tuple(ordered_question(q, seed) for q in questions))
+    ranked = Ranker(seed)
+    questions = sorted(paper.questions, key=lambda q: (ranked("question", q.id), q.id))
+    return dataclasses.replace(paper, questions=tuple(_ordered_question(q, ranked) for q in questions))
+
+
+@dataclasses.dataclass(frozen=True)
+class AttemptView:
+    """One attempt's questions (drawn, in the paper's order: what it is scored on) and the
+    same questions as it is shown them, without keys (`attempt_paper(...).public()`)."""
+
+    questions: Paper
+    shown: dict[str, Any]
+
+
+class AttemptPapers:
+    """The last `size` attempts' views, by (paper version, seed).
+
+    The version must name the paper's content (the stored paper's key holds its digest),
+    so a replaced paper is never answered from here. Callers must not change `shown`.
+    """
+
+    def __init__(self, size: int = CACHED_ATTEMPTS) -> None:
+        self._size = size
+        self._views: OrderedDict[tuple[str, str], AttemptView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def view(self, version: str, seed: str, drawn: Callable[[str], Paper]) -> AttemptView:
+        """The view of the attempt with `seed`; `drawn(seed)` gives its questions on a miss."""
+        key = (version, seed)
+        with self._lock:
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+                return found
+        questions = drawn(seed)
+        made = AttemptView(questions, attempt_paper(questions, seed).public())
+        with self._lock:
+            self._views[key] = made
+            self._views.move_to_end(key)
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._views)
 
 
 def fallback_seed(period_id: str, id_hash: str) -> str:

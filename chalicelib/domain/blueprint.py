@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.attempt_order import rank
+from chalicelib.domain.attempt_order import Ranker
 from chalicelib.domain.bank import (
     DIFFICULTIES,
     DIFFICULTY_LABELS,
@@ -195,9 +195,10 @@ class DrawnPaper:
         """The questions the attempt with `seed` answers: from each row, the `count` items
         ranked first by a hash of the seed and the item's id. Ordering is `attempt_order`'s."""
         questions: list[Question] = []
+        ranked = Ranker(seed)
         for row in self.blueprint.rows:
             found = [item for item in self.items if row.matches(item)]
-            found.sort(key=lambda item: (rank(seed, "draw", item.id), item.id))
+            found.sort(key=lambda item: (ranked("draw", item.id), item.id))
             questions.extend(item.question for item in found[: row.count])
         return Paper(self.title, self.pass_mark, tuple(questions))
 

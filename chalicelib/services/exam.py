@@ -19,7 +19,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain import attempts, tokens
-from chalicelib.domain.attempt_order import attempt_paper, fallback_seed
+from chalicelib.domain.attempt_order import AttemptView, fallback_seed
 from chalicelib.domain.contacts import CONTACT_STAFF
 from chalicelib.domain.errors import (
     AlreadySubmitted,
@@ -182,7 +182,15 @@ def attempt_seed(rt: Runtime, period: Period, registration: Registration) -> str
 def attempt_questions(rt: Runtime, period: Period, registration: Registration) -> Paper:
     """The questions this attempt answers and is scored on, in the period paper's own order:
     a fixed paper's, or those its seed draws from the period's pool of bank items."""
-    return period_source(rt, period).drawn(attempt_seed(rt, period, registration))
+    return attempt_view(rt, period, attempt_seed(rt, period, registration)).questions
+
+
+def attempt_view(rt: Runtime, period: Period, seed: str) -> AttemptView:
+    """The attempt's questions and its shown paper, from the container's cache of recent
+    attempts (by the period's paper key, which names the paper's content, and the seed)."""
+    source = period_source(rt, period)
+    assert period.paper_key is not None, "period_source refused a period without one"
+    return rt.attempt_papers.view(period.paper_key, seed, source.drawn)
 
 
 def shown_result(rt: Runtime, period: Period, registration: Registration) -> ExamResult | None:
@@ -211,11 +219,12 @@ def candidate_paper(rt: Runtime, attempt: Attempt) -> dict[str, Any]:
     if not registration.accepts_submissions(period, now):
         raise _too_late(period)
     seed = registration.seed or fallback_seed(period.id, attempt.id_hash)
-    paper = period_source(rt, period).drawn(seed)
+    view = attempt_view(rt, period, seed)
+    paper = view.questions
     # The candidate's own end: extra minutes given by staff count down after a reload too.
     ends_at = registration.ends_at(period, clock.BEIJING)
     return {
-        **attempt_paper(paper, seed).public(),
+        **view.shown,
         "answers": {
             qid: list(chosen)
             for qid, chosen in registration.answers.items()
@@ -271,7 +280,7 @@ def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamRes
             raise AlreadySubmitted(shown_result(rt, period, registration) or registration.result)
         if not registration.accepts_submissions(period, now):
             raise _too_late(period)
-        paper = source.drawn(attempt_seed(rt, period, registration))
+        paper = attempt_view(rt, period, attempt_seed(rt, period, registration)).questions
         answers = final_answers(paper, registration.answers, submitted)
         result = grade(paper, answers, now)
         contact = Contact(name=name, id_number=registration.contact.id_number, phone=phone, email=email)
