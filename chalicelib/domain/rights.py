@@ -37,6 +37,7 @@ DETAILS_INVALID = f"说明最多 {DETAILS_MAX} 个字，且不能含有控制字
 OUTCOME_INVALID = "请选择办理结果：已办理或不予办理。"
 ALREADY_OPEN = "您已提交过同类申请，工作人员正在办理，请留意报名邮箱中的答复，无需重复提交。"
 ALREADY_ANSWERED = "该申请已由其他工作人员答复，请刷新队列。"
+BEING_ANSWERED = "其他工作人员正在答复该申请，请稍后刷新队列。"
 NOT_FOUND = "没有找到该申请，请刷新队列。"
 STILL_HELD = (
     "该考生仍有报名记录。请先在「删除个人信息」中删除（或在咨询服务中撤销报名），再答复“已办理”；"

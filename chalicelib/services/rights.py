@@ -8,6 +8,7 @@ registered; a copy of their data goes only there, never to a screen.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 import secrets
@@ -21,9 +22,11 @@ from chalicelib.domain.mails import rights_outcome_mail
 from chalicelib.domain.periods import Period
 from chalicelib.domain.registrations import Registration
 from chalicelib.domain.rights import (
+    BEING_ANSWERED,
     KINDS,
     NOT_A_DELETION,
     STILL_HELD,
+    Outcome,
     RightsRequest,
     answer_by,
     new_request,
@@ -41,6 +44,11 @@ from chalicelib.storage.helpdesk import Helpdesk
 from chalicelib.storage.rights import RightsRequests
 
 log = logging.getLogger("hr_exam.rights")
+
+# How long one staff member's answer holds the request while its e-mail goes out: longer than
+# any API function may run (.chalice/config.json), so a hold lapses only once its holder has
+# stopped, and a crashed answer can be given again a minute later.
+ANSWER_HOLD = dt.timedelta(seconds=60)
 
 
 def _store(rt: Runtime) -> RightsRequests:
@@ -97,6 +105,20 @@ def answer(
     request = store.find(request_id)
     if request.status != "open":
         raise Conflict("该申请已答复。", code="rights_request_answered")
+    # One conditional write decides who answers: only its winner e-mails the outcome.
+    holder = secrets.token_hex(8)
+    if not store.begin_answer(request, holder, clock.now(), ANSWER_HOLD):
+        raise Conflict(BEING_ANSWERED, code="rights_request_answered")
+    try:
+        _send_outcome(rt, request, outcome)
+    except Exception:
+        store.release(request, holder)
+        raise
+    closed = store.close(request, outcome, staff, holder, clock.now())
+    return {"request": closed.staff_view(clock.today())}, _record(closed)
+
+
+def _send_outcome(rt: Runtime, request: RightsRequest, outcome: Outcome) -> None:
     held = Helpdesk(rt.repo).registrations(request.person)
     done = outcome.status == "done"
     if done and request.kind == "deletion" and held:
@@ -115,8 +137,6 @@ def answer(
         mailer(rt).send_text([request.email], mail)
     except MailFailed as exc:
         raise Unavailable("答复邮件没有发送成功，申请仍为待办理。请稍后重试。") from exc
-    closed = store.close(request, outcome, staff, clock.now())
-    return {"request": closed.staff_view(clock.today())}, _record(closed)
 
 
 def _copy(rt: Runtime, held: list[Registration]) -> list[tuple[Period, Registration]]:

@@ -367,3 +367,6 @@ class RightsRequestItem(_TableItem):
     closed_at = UnicodeAttribute(null=True)
     closed_by = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    # Held while one staff member's answer is being e-mailed: the others are refused.
+    answering_by = UnicodeAttribute(null=True)
+    answering_until = UnicodeAttribute(null=True)

@@ -2,15 +2,20 @@
 
 Filing a request and its claim (person + kind) is one transaction, so a
 candidate pressing twice, or two tabs at once, files one request. Answering
-is one transaction too: the request, on condition it is still open, loses its
-name, e-mail and details (kept only as long as they are needed to answer),
-and the claim goes, so the person may ask again. What remains of an answered
+begins with one conditional write that takes the open request for one staff
+member (`begin_answer`): only its winner e-mails the outcome, so two staff
+answering at once send one e-mail. Closing is one transaction, on condition
+the request is still open and still held by that staff member: the request
+loses its name, e-mail and details (kept only as long as they are needed to
+answer), and the claim goes, so the person may ask again. What remains of an answered
 request is deleted by the retention schedule (`purge_closed`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from pynamodb.expressions.update import Action
 
 from chalicelib import clock
 from chalicelib.domain.errors import Conflict, NotFound, Unavailable
@@ -78,10 +83,35 @@ class RightsRequests:
             raise NotFound(NOT_FOUND, code="rights_request_not_found")
         return found
 
-    def close(self, request: RightsRequest, outcome: Outcome, staff: str, now: dt.datetime) -> RightsRequest:
-        """Record the answer, on condition nobody answered first; the personal details go."""
+    def begin_answer(self, request: RightsRequest, holder: str, now: dt.datetime, hold: dt.timedelta) -> bool:
+        """Take the open request for answering until `now + hold` (one conditional update);
+        False when it is answered or another answer holds it."""
         stamp = clock.iso(now)
-        item = RightsRequestItem(keys.RIGHTS_PK, keys.rights_sk(clock.iso(request.received_at), request.id))
+        item = _item(request)
+        condition = (RightsRequestItem.status == "open") & (
+            RightsRequestItem.answering_until.does_not_exist() | (RightsRequestItem.answering_until < stamp)
+        )
+        actions: list[Action] = [
+            RightsRequestItem.answering_by.set(holder),
+            RightsRequestItem.answering_until.set(clock.iso(now + hold)),
+        ]
+        return applied(lambda: item.update(actions=actions, condition=condition))
+
+    def release(self, request: RightsRequest, holder: str) -> None:
+        """Give the request back (its e-mail failed), if still held by `holder`."""
+        item = _item(request)
+        actions: list[Action] = [
+            RightsRequestItem.answering_by.remove(),
+            RightsRequestItem.answering_until.remove(),
+        ]
+        applied(lambda: item.update(actions=actions, condition=RightsRequestItem.answering_by == holder))
+
+    def close(
+        self, request: RightsRequest, outcome: Outcome, staff: str, holder: str, now: dt.datetime
+    ) -> RightsRequest:
+        """Record the answer, on condition it is still open and held by `holder`; the personal details go."""
+        stamp = clock.iso(now)
+        item = _item(request)
 
         def build() -> Transaction:
             transaction = Transaction()
@@ -96,8 +126,10 @@ class RightsRequests:
                     RightsRequestItem.name.remove(),
                     RightsRequestItem.email.remove(),
                     RightsRequestItem.details.remove(),
+                    RightsRequestItem.answering_by.remove(),
+                    RightsRequestItem.answering_until.remove(),
                 ],
-                condition=RightsRequestItem.status == "open",
+                condition=(RightsRequestItem.status == "open") & (RightsRequestItem.answering_by == holder),
             )
             transaction.delete(
                 "claim",
@@ -156,6 +188,10 @@ class RightsRequests:
 def _delete_if_closed_at(sk: str, closed_at: str) -> bool:
     item = RightsRequestItem(keys.RIGHTS_PK, sk)
     return applied(lambda: item.delete(condition=RightsRequestItem.closed_at == closed_at))
+
+
+def _item(request: RightsRequest) -> RightsRequestItem:
+    return RightsRequestItem(keys.RIGHTS_PK, keys.rights_sk(clock.iso(request.received_at), request.id))
 
 
 def _request(item: RightsRequestItem) -> RightsRequest:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from chalicelib import runtime
+from chalicelib.domain.rights import BEING_ANSWERED
 from chalicelib.domain.staff import Role
+from chalicelib.services import rights
 from chalicelib.storage import aws
+from chalicelib.storage.mail import Mailer
+from chalicelib.storage.rights import RightsRequests
 from tests.api.conftest import Api, body
 from tests.api.test_registration import FIRST_EXAM, IN_FIRST_WINDOW, create_period, error_of, register
 from tests.support import mailbox
@@ -191,3 +197,42 @@ def test_a_viewer_may_not_see_the_queue_and_an_operator_may_not_delete(api, regi
     [request] = queue(api)
     path = f"/api/admin/rights-requests/{request['id']}/delete-person"
     assert api.post(path, {"reason": "x"}, token=operator).status_code == 403
+
+
+def test_an_answer_whose_email_failed_can_be_given_again_at_once(api, registered, swap):
+    ask(api, registered, "copy")
+    [request] = queue(api)
+    path = f"/api/admin/rights-requests/{request['id']}/answer"
+    settings = runtime.current().settings
+    client = boto3.client("ses", region_name=settings.ses_region)
+    refusing = Stubber(client)
+    refusing.add_client_error("send_email", service_error_code="Throttling", http_status_code=400)
+    refusing.activate()
+    swap(mailer=Mailer(settings.ses_sender, settings.ses_region, client=client))
+
+    failed = api.staff("POST", path, {"outcome": "done", "note": "副本见下文。"})
+    assert failed.status_code == 503 and [r["status"] for r in queue(api)] == ["open"]
+    refusing.assert_no_pending_responses()
+
+    swap(mailer=None)
+    again = api.staff("POST", path, {"outcome": "done", "note": "副本见下文。"})
+    assert again.status_code == 200, again.body
+    assert len(mails()) == 1
+
+
+def test_a_request_another_answer_holds_is_refused_until_that_hold_lapses(api, registered, travel):
+    ask(api, registered, "withdraw")
+    [request] = queue(api)
+    store = RightsRequests(runtime.current().repo)
+    assert store.begin_answer(store.find(request["id"]), "另一位", IN_FIRST_WINDOW, rights.ANSWER_HOLD)
+    path = f"/api/admin/rights-requests/{request['id']}/answer"
+
+    held = api.staff("POST", path, {"outcome": "refused", "note": "须按规定保存。"})
+    assert held.status_code == 409 and error_of(held)["code"] == "rights_request_answered"
+    assert error_of(held)["message"] == BEING_ANSWERED and mails() == []
+
+    # A hold outlives any API call: once it lapses, its holder has stopped and another may answer.
+    travel(IN_FIRST_WINDOW + rights.ANSWER_HOLD + dt.timedelta(seconds=1))
+    answered = api.staff("POST", path, {"outcome": "refused", "note": "须按规定保存。"})
+    assert answered.status_code == 200, answered.body
+    assert len(mails()) == 1
