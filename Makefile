@@ -58,10 +58,11 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null; fi; }
 	npm ci --no-audit --no-fund --silent
 	touch $@
+# A Chinese font too (WenQuanYi Zen Hei), or the candidate screenshots in docs/screenshots show boxes.
 browser-deps:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ test -x /usr/bin/chromium && test -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; fi; }
 
 ## make loadtest: Locust, headless, on exam day (SCENARIO=registration: a registration rush) against
 # its own emulated stack, or HOST=https://... (a deployed stage seeded with `rehearsal seed`).

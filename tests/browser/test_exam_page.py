@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from chalicelib.domain.identity import Contact
 from tests.browser.axe import assert_accessible
+from tests.browser.screenshots import keep
 from tests.support.exam_data import (
     exam_today_body,
     key_of,
@@ -104,6 +105,7 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
 
     phone.goto(stack.url)
     assert phone.locator("#today").get_attribute("data-mode") == "exam"
+    keep(phone, "06-exam-entry")
     phone.fill("#exam-id", alice.id_number.lower())
     # Bob's name with Alice's ID number: refused exactly as an unregistered ID number.
     phone.fill("#exam-entry [name=name]", bob.name)
@@ -122,6 +124,7 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     phone.fill("#exam-phone", bob.phone)
     phone.fill("#exam-email", alice.email)
     fits_the_screen(phone)
+    keep(phone, "07-exam-details", "#exam-details")
     phone.click("#exam-details button[type=submit]")
 
     phone.locator("#exam-q-meta", has_text="第 1 题 / 共 50 题").wait_for()
@@ -134,6 +137,7 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     assert sorted(answered) != sorted(question_ids()[:10])  # this attempt's own order
     phone.locator("#exam-save-state", has_text="已保存").wait_for()
     assert phone.locator("#exam-progress").inner_text() == "10/50"
+    keep(phone, "08-exam-question")
 
     phone.reload()
     phone.locator("#exam-q-meta", has_text="第 11 题 / 共 50 题").wait_for()
@@ -150,6 +154,7 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     phone.click('#exam-paper [data-action="review"]')
     assert "还有 40 道题未作答" in phone.locator("#exam-unanswered-summary").inner_text()
     assert phone.locator("#exam-unanswered button").count() == 40
+    keep(phone, "09-exam-review", "#exam-unanswered-summary")
     phone.click('#exam-unanswered button[data-goto="10"]')
     for _ in range(40):
         answered.append(answer(phone))
@@ -168,6 +173,7 @@ def test_a_candidate_sits_the_exam_and_a_reload_loses_nothing(stack: Stack, phon
     assert "通过" in phone.locator("#exam-verdict").inner_text()
     assert "5 个工作日" in phone.locator("#exam-next").inner_text()
     fits_the_screen(phone)
+    keep(phone, "10-exam-passed", "#exam-result")
     phone.reload()
     phone.locator("#exam-result").wait_for()
     assert phone.locator("#exam-score").inner_text() == "100"
@@ -203,6 +209,7 @@ def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, p
     assert phone.locator("#exam-score").inner_text() == "2"
     assert "未通过" in phone.locator("#exam-verdict").inner_text()
     assert "下一期" in phone.locator("#exam-next").inner_text()
+    keep(phone, "11-exam-failed", "#exam-result")
 
 
 def candidate(stack: Stack, method: str, path: str, payload: Any, token: str | None = None) -> Any:

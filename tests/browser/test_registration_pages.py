@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.screenshots import keep
 from tests.support.people import Person, person, with_wrong_check_character
 from tests.support.periods import open_registration_today
 from tests.support.stack import Stack
@@ -59,6 +60,7 @@ def test_register_preview_confirm_and_see_the_exam_date(stack, phone):
     assert phone.locator("#today").get_attribute("data-mode") == "register"
     expect(phone.locator(".notice")).to_contain_text("个人信息保护说明")
     expect(phone.locator(".notice")).to_contain_text("保存期限")
+    keep(phone, "01-register-form")
 
     n = someone.phone
     fill_form(
@@ -79,6 +81,7 @@ def test_register_preview_confirm_and_see_the_exam_date(stack, phone):
     assert preview.locator('[data-preview="phone"]').inner_text() == someone.phone
     assert preview.locator('[data-preview="email"]').inner_text() == "Candidate2000@example.com"
     assert no_horizontal_scroll(phone)
+    keep(phone, "02-register-preview", "#register-preview")
 
     phone.click("#preview-confirm")
     result = phone.locator("#register-result")
@@ -99,6 +102,7 @@ def test_register_preview_confirm_and_see_the_exam_date(stack, phone):
     )
     assert someone.id_number not in phone.content()
     assert no_horizontal_scroll(phone)
+    keep(phone, "03-registered", "#register-result")
 
 
 def test_a_duplicate_phone_shows_its_message_at_the_phone_field(stack, phone):
@@ -114,6 +118,7 @@ def test_a_duplicate_phone_shows_its_message_at_the_phone_field(stack, phone):
     expect(error).to_contain_text("该手机号已被其他身份证号使用")
     expect(phone.locator("#register-preview")).to_be_hidden()
     assert phone.locator("#reg-phone").get_attribute("aria-invalid") == "true"
+    keep(phone, "04-duplicate-phone", "#reg-phone")
     # The other fields carry no error.
     for field in ("name", "id_number", "email", "consent"):
         expect(phone.locator(f'#register-form [data-error-for="{field}"]')).to_be_hidden()
@@ -165,6 +170,7 @@ def test_lookup_finds_the_registration_and_a_wrong_phone_finds_nothing(stack, ph
     expect(entry).to_contain_text("已报名，待考试")
     expect(phone.locator('#lookup-form [data-error-for="_form"]')).to_be_hidden()
     assert no_horizontal_scroll(phone)
+    keep(phone, "05-lookup", "#lookup-results")
 
 
 def test_faq_answers_and_contacts_render_at_phone_width(stack, phone):
