@@ -271,6 +271,43 @@ class Entry:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class EntryWarning:
+    """The console's banner, from the 4th working day after an exam while passers are not entered."""
+
+    period_id: str
+    period_name: str
+    counts: EntryCounts
+    deadline: dt.date
+    today: dt.date
+
+    code = "entries_outstanding"
+
+    @property
+    def late(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def message(self) -> str:
+        counts = self.counts
+        unexported = f"（其中 {counts.not_exported} 名尚未导出）" if counts.not_exported else ""
+        due = f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日"
+        return (
+            f"「{self.period_name}」还有 {counts.outstanding} 名通过人员尚未录入市系统{unexported}，"
+            f"录入截止 {due}{'，已超期' if self.late else ''}。录入后请在「录入市系统」中标记。"
+        )
+
+    def public(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "period_id": self.period_id,
+            "outstanding": self.counts.outstanding,
+            "deadline": self.deadline.isoformat(),
+            "late": self.late,
+            "message": self.message,
+        }
+
+
 MARKED = "marked"
 ALREADY = "already"
 NOT_PASSER = "not_passer"

@@ -144,6 +144,31 @@ def overview(rt: Runtime) -> dict[str, Any]:
     return {"periods": [summary(rt, period, store) for period in ended]}
 
 
+def warnings(rt: Runtime) -> list[rules.EntryWarning]:
+    """The console banner's entry warnings, oldest exam first: every period from the 4th working
+    day after its exam (the deadline e-mail's day) while any of its passers is not entered.
+
+    A period whose days the calendar does not know is left to the calendar's own warning."""
+    today = clock.today()
+    due = [p for p in rt.repo.list_periods() if export_rules.warning_possible(p, today)]
+    if not due:
+        return []
+    calendar = work_calendar(rt)
+    store = entry_store(rt)
+    found = []
+    for period in sorted(due, key=lambda p: p.exam_date):
+        try:
+            if not export_rules.warning_due(calendar, period, today):
+                continue
+            deadline = export_rules.deadline(calendar, period)
+        except CalendarUnknown:
+            continue
+        counts = store.counts(period.id)
+        if counts.outstanding:
+            found.append(rules.EntryWarning(period.id, period.name, counts, deadline, today))
+    return found
+
+
 def period_entries(rt: Runtime, period_id: str) -> dict[str, Any]:
     """`GET /api/admin/periods/{id}/entries`."""
     return {"period": summary(rt, rt.periods.get(period_id))}

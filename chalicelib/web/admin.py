@@ -28,6 +28,7 @@ from chalicelib.services import (
     retention,
     rights,
     staff,
+    warnings,
 )
 from chalicelib.web.http import (
     attachment,
@@ -255,8 +256,9 @@ def put_calendar_year(year: str) -> Response:
 
 @route(bp, "/api/admin/warnings", methods=["GET"], role=Role.VIEWER)
 def staff_warnings() -> Response:
-    """What staff must see to on the console, such as next year's calendar still unknown."""
-    return json_response(calendar.warnings(runtime.current()))
+    """What staff must see to on the console: a calendar year still unknown, passers not entered
+    into the city's system from the 4th working day after their exam."""
+    return json_response(warnings.console_warnings(runtime.current()))
 
 
 @route(bp, "/api/admin/audit", methods=["GET"], role=Role.ADMIN)

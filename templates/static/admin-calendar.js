@@ -271,7 +271,9 @@
   }
 
   /* The console's warnings (GET /api/admin/warnings): from 1 November, next year's calendar
-     still unknown. Shown above every screen, each with a link to the year here. */
+     still unknown, each with a link to the year here; from the 4th working day after an exam,
+     the passers of that period not yet entered into the city's system (the server counts them),
+     with a link to its entry form. Shown above every screen. */
   function loadWarnings() {
     A.call("GET", "api/admin/warnings").then(function (answer) {
       var list = $("admin-warnings");
@@ -283,6 +285,12 @@
           var link = element("a", "", "录入 " + warnings[i].year + " 年");
           link.href = "#calendar/" + warnings[i].year;
           item.appendChild(link);
+        } else if (warnings[i].code === "entries_outstanding") {
+          item.className = "entries-outstanding";
+          var mark = element("a", "", "标记已录入");
+          mark.href = "#entries/" + encodeURIComponent(warnings[i].period_id);
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(mark);
         }
         list.appendChild(item);
       }

@@ -205,6 +205,8 @@
         var row = answer.body.period;
         rows[periodId] = row;
         load();
+        // The banner counts what is still outstanding: count again.
+        if (A.loadWarnings) A.loadWarnings();
         return;
       }
       var error = (answer.body && answer.body.error) || { message: A.messageOf(answer, "没有标记成功") };

@@ -309,3 +309,49 @@ def test_a_file_that_cannot_be_read_is_a_422_never_a_500(rt, api, period, export
     response = api.staff("POST", path(period), {"file": upload})
     assert response.status_code == 422
     assert body(response)["error"]["code"] == "entries_invalid"
+
+
+def entry_warnings(api: Any) -> list[dict[str, Any]]:
+    response = api.staff("GET", "/api/admin/warnings")
+    assert response.status_code == 200
+    return [w for w in body(response)["warnings"] if w["code"] == "entries_outstanding"]
+
+
+def test_the_console_warns_from_the_4th_working_day_with_the_outstanding_count(
+    rt, api, period, exported, travel
+):
+    first, *_ = exported
+    api.staff("POST", path(period), {"id_numbers": [first.id_number]})
+    travel(beijing(2026, 12, 23, 9))  # the 3rd working day after Friday's exam
+    assert entry_warnings(api) == []
+
+    travel(beijing(2026, 12, 24, 9))  # the 4th: the day the deadline e-mail starts
+    [warning] = entry_warnings(api)
+    assert warning == {
+        "code": "entries_outstanding",
+        "period_id": period.id,
+        "outstanding": 2,
+        "deadline": "2026-12-25",
+        "late": False,
+        "message": "「2026年12月考试」还有 2 名通过人员尚未录入市系统，录入截止 2026年12月25日。"
+        "录入后请在「录入市系统」中标记。",
+    }
+    assert first.id_number not in str(warning)
+
+    # A passer not yet exported is outstanding too, and said so.
+    add_result(rt, period, contact(20), score=90, offset_seconds=40)
+    travel(beijing(2026, 12, 28, 9))
+    [late] = entry_warnings(api)
+    assert (late["outstanding"], late["late"]) == (3, True)
+    assert "还有 3 名" in late["message"] and "其中 1 名尚未导出" in late["message"]
+    assert "已超期" in late["message"]
+
+    api.staff("POST", path(period), {"all": True})
+    [left] = entry_warnings(api)
+    assert left["outstanding"] == 1  # the unexported one: "all" marks exported passers only
+
+
+def test_no_entry_warning_once_every_passer_is_entered(rt, api, period, exported, travel):
+    api.staff("POST", path(period), {"all": True})
+    travel(beijing(2026, 12, 28, 9))
+    assert entry_warnings(api) == []

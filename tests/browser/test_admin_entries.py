@@ -94,3 +94,32 @@ def test_staff_see_the_counts_mark_a_pasted_list_and_the_candidate_sees_the_entr
     entered = phone.locator("#lookup-results .lookup-entry .entered")
     expect(entered).to_have_text(f"已录入市系统（{today.year}年{today.month}月{today.day}日）")
     assert_accessible(phone, "lookup, entered")
+
+
+def test_the_banner_counts_the_passers_not_entered_and_leads_to_their_form(stack: Stack, desk: Any) -> None:
+    rt = stack.runtime()
+    today = clock.today()
+    period = make_period(rt, last_weekday(today - dt.timedelta(days=20)), name="上月培训考试")
+    first, *_ = add_passers(rt, period, range(3))
+    assert export.export_period(rt, period.id).count == 3
+
+    sign_in(desk, stack)
+    banner = desk.locator("#admin-warnings li.entries-outstanding")
+    expect(banner).to_have_count(1)
+    expect(banner).to_contain_text("「上月培训考试」还有 3 名通过人员尚未录入市系统")
+    expect(banner).to_contain_text("已超期")
+    assert first.id_number not in desk.locator("#admin-warnings").inner_text()
+    assert_accessible(desk, "entries banner")
+
+    banner.locator("a", has_text="标记已录入").click()
+    expect(desk.locator("#entry-form")).to_be_visible()
+    expect(desk.locator("#entry-form-title")).to_have_text("标记已录入市系统：上月培训考试")
+    desk.fill("#entry-text", first.id_number)
+    desk.click("#entry-form button[type=submit]")
+    expect(desk.locator("#entry-result")).to_contain_text("本次标记已录入 1 人")
+    expect(banner).to_contain_text("还有 2 名")
+
+    desk.check('#entry-form input[value="all"]')
+    desk.click("#entry-form button[type=submit]")
+    expect(desk.locator("#entry-result")).to_contain_text("本次标记已录入 2 人")
+    expect(banner).to_have_count(0)
