@@ -14,7 +14,7 @@ from chalice.app import Chalice, CloudWatchEvent, Cron, Rate  # noqa: E402
 
 from chalicelib import runtime  # noqa: E402
 from chalicelib.services import exam as exam_service  # noqa: E402
-from chalicelib.services import export, mail, retention  # noqa: E402
+from chalicelib.services import mail  # noqa: E402
 from chalicelib.web import admin, bank, candidate, exam, middleware, pages  # noqa: E402
 
 app = Chalice(app_name="hr-exam")
@@ -34,6 +34,9 @@ app.register_blueprint(pages.bp)
 @app.schedule(Cron(0, 11, "*", "*", "?", "*"), name="export_passers")
 def export_passers(event: CloudWatchEvent) -> None:
     """19:00 Beijing daily: e-mail staff the new passers of every period whose exam has ended."""
+    # The export and the purge are imported by their schedules, not at every cold start.
+    from chalicelib.services import export
+
     export.export_passers(runtime.current())
 
 
@@ -58,4 +61,6 @@ def close_exams(event: CloudWatchEvent) -> None:
 @app.schedule(Cron(30, 19, "*", "*", "?", "*"), name="purge_expired")
 def purge_expired(event: CloudWatchEvent) -> None:
     """03:30 Beijing daily: delete what the retention settings say has expired, in bounded steps."""
+    from chalicelib.services import retention
+
     retention.purge_expired(runtime.current())

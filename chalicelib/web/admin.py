@@ -18,14 +18,12 @@ from chalicelib.services import (
     calendar,
     city_template,
     entries,
-    export,
     helpdesk,
     links,
     papers,
     periods,
     qr,
     results,
-    retention,
     rights,
     staff,
     warnings,
@@ -158,6 +156,9 @@ def export_period(period_id: str) -> Response:
     """E-mail the period's passers not yet exported now; `{"full": true}` re-sends every passer."""
     request = bp.current_request
     body = json_body(request) if (request.raw_body or b"").strip() else {}
+    # Imported here: the export (its storage, file writers, thread pool) is off the cold start.
+    from chalicelib.services import export
+
     result = export.export_period(runtime.current(), period_id, full=export.full_option(body))
     return json_response({"export": result.public()})
 
@@ -350,6 +351,8 @@ def delete_person() -> Response:
     """Delete every item of one person's identity, with a reason; the ID number travels in
     the body, never in the URL, so no path or log holds it. Answers the counts by kind."""
     request = bp.current_request
+    from chalicelib.services import retention  # off the cold start, as the export is
+
     deletion = retention.delete_person(runtime.current(), json_body(request))
     request.context["audit_record"] = deletion.audit_record()
     return json_response(deletion.public())

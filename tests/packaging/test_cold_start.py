@@ -27,6 +27,11 @@ HEAVY = [
     "dns",
     "jinja2",
     "markupsafe",
+    # The export (its passer store, CSV and XLSX writers, thread pool) runs on a schedule
+    # and one staff route, never for a candidate: those import it.
+    "chalicelib.services.export",
+    "chalicelib.services.export_files",
+    "chalicelib.storage.exports",
     # boto3 (and its s3transfer, multiprocessing) adds nothing our low-level clients use.
     "boto3",
     "s3transfer",
