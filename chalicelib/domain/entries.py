@@ -5,9 +5,9 @@ market management information system within 5 working days of the exam.
 Staff record that entry here: for every exported passer of a period at once,
 or from a list of ID numbers, pasted as text or taken from a column of the
 city system's own result file. These rules read such a list the way the
-registration form reads one ID number (`identity.normalise_id_number`), and
-say which lines could not be read, by line number only: a line may hold
-someone's personal data.
+registration form reads one ID number (`identity.normalise_id_number`; an old
+15-digit number is read as its 18-character form), and say which lines could
+not be read, by line number only: a line may hold someone's personal data.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import EntriesInvalid, Invalid
-from chalicelib.domain.identity import normalise_id_number
+from chalicelib.domain.identity import normalise_id_number, upgrade_old_id_number
 
 # More than a period ever has passers; keeps one request within API Gateway's 29 seconds.
 MAX_IDS = 5000
@@ -85,8 +85,14 @@ class _Collector:
 
 
 def _id_or_none(text: str, today: dt.date) -> str | None:
+    """The ID number a list's entry stands for; a first-generation 15-digit one (the city's
+    older records) as the 18-character number passers registered with."""
     try:
         return normalise_id_number(text, today)
+    except Invalid:
+        pass
+    try:
+        return upgrade_old_id_number(text, today)
     except Invalid:
         return None
 

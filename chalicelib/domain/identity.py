@@ -28,6 +28,7 @@ from chalicelib.domain.text import has_unprintable
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NAME_MAX = 40
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_OLD_ID_SHAPE = re.compile(r"[0-9]{15}")
 _PHONE_SHAPE = re.compile(r"1[0-9]{10}")
 _PHONE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}\Z)")
 _WHITESPACE = re.compile(r"\s")
@@ -82,6 +83,20 @@ def normalise_id_number(value: object, today: dt.date) -> str:
     if not EARLIEST_BIRTH <= birth <= today:
         raise Invalid("id_number", "身份证号码中的出生日期不正确，请核对。")
     return number
+
+
+def upgrade_old_id_number(value: str, today: dt.date) -> str:
+    """The 18-character ID number of a first-generation 15-digit one, or `Invalid("id_number")`.
+
+    The city's older records may still hold the 15-digit form (issued until 2004, only to people
+    born in the 1900s). GB 11643-1999's rule makes it the 18-character one: "19" goes before the
+    two-digit birth year, and the check character is computed over the 17 digits."""
+    number = _WHITESPACE.sub("", unicodedata.normalize("NFKC", value))
+    if not _OLD_ID_SHAPE.fullmatch(number):
+        raise Invalid("id_number", "旧身份证号码应为 15 位数字，请核对。")
+    seventeen = number[:6] + "19" + number[6:]
+    # stdnum takes the whole number and ignores its last character: any placeholder will do.
+    return normalise_id_number(seventeen + ric.calc_check_digit(seventeen + "0"), today)
 
 
 def normalise_phone(value: object) -> str:

@@ -355,3 +355,15 @@ def test_no_entry_warning_once_every_passer_is_entered(rt, api, period, exported
     api.staff("POST", path(period), {"all": True})
     travel(beijing(2026, 12, 28, 9))
     assert entry_warnings(api) == []
+
+
+def test_old_15_digit_numbers_in_the_city_system_s_result_mark_their_passers(rt, api, period, exported):
+    first, second, third = exported
+    old_first, old_second = (p.id_number[:6] + p.id_number[8:17] for p in (first, second))
+    text = f"身份证号码\n{old_first}\n{old_second}\n{third.id_number}\n"
+
+    answer = body(api.staff("POST", path(period), {"text": text}))
+
+    assert (answer["marked"], answer["unreadable"], answer["not_passers"]) == (3, [], [])
+    assert entry_state(rt, period, first.id_number) == ("2026-12-21", "tester")
+    assert answer["period"]["outstanding"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -10,12 +11,14 @@ from hypothesis import strategies as st
 
 from chalicelib.domain import entries
 from chalicelib.domain.errors import EntriesInvalid, Invalid
-from chalicelib.domain.identity import normalise_id_number
+from chalicelib.domain.identity import normalise_id_number, upgrade_old_id_number
 from tests.support.export_data import id_number, id_number_ending_in_x
 
 TODAY = dt.date(2026, 12, 21)
 EXAM = dt.date(2026, 12, 18)
 A, B, C = id_number(1), id_number(2), id_number(3)
+# The first-generation 15-digit form the city's older records may hold: no century, no check character.
+OLD_A, OLD_B = A[:6] + A[8:17], B[:6] + B[8:17]
 _, X = id_number_ending_in_x(100)
 
 
@@ -36,6 +39,11 @@ _, X = id_number_ending_in_x(100)
         (f"{A}\n{A[:-1]}{'0' if A[-1] != '0' else '1'}\n{B}", [A, B], [2]),  # a wrong check character
         (f"{A}\n{A[:17]}\n{B}", [A, B], [2]),  # one character short
         (f"{A}\n{A}\n{B}", [A, B], []),
+        (f"{OLD_A}\n{B}", [A, B], []),  # an old 15-digit number is its passer's 18-character one
+        (f"{OLD_A[:6]} {OLD_A[6:12]} {OLD_A[12:]}", [A], []),
+        (f"1 张三 {OLD_A} 13912345678 2026-12-20", [A], []),  # a row copied from the city's sheet
+        (f"{OLD_A}\n{A}", [A], []),  # both forms of one number: once
+        (f"{OLD_A[:6]}551301{OLD_A[12:]}\n{B}", [B], [1]),  # month 13: no old number either
     ],
 )
 def test_pasted_text(text: str, ids: list[str], unreadable: list[int]) -> None:
@@ -56,8 +64,13 @@ def test_too_many_numbers_are_refused() -> None:
 
 
 def test_a_json_list_is_read_strictly_by_position() -> None:
-    listed = entries.parse_id_values([A, "张三", 7, f" {B.lower()} "], TODAY)
-    assert list(listed.id_numbers) == [A, B] and list(listed.unreadable) == [2, 3]
+    listed = entries.parse_id_values([A, "张三", 7, f" {B.lower()} ", OLD_B[:14]], TODAY)
+    assert list(listed.id_numbers) == [A, B] and list(listed.unreadable) == [2, 3, 5]
+
+
+def test_a_json_list_reads_an_old_15_digit_number_as_its_18_character_form() -> None:
+    listed = entries.parse_id_values([OLD_A, B, OLD_B], TODAY)
+    assert list(listed.id_numbers) == [A, B] and listed.repeated == 1 and not listed.unreadable
 
 
 def test_a_table_is_read_by_its_headed_column_below_the_header() -> None:
@@ -72,6 +85,13 @@ def test_a_table_is_read_by_its_headed_column_below_the_header() -> None:
     listed = entries.parse_id_table(rows, TODAY)
     assert list(listed.id_numbers) == [A, X] and list(listed.listed)[1].line == 6
     assert list(listed.unreadable) == [5]
+
+
+def test_a_table_of_the_city_system_with_old_15_digit_numbers_matches_the_passers() -> None:
+    # Excel keeps a 15-digit number as a number: it comes back as a float.
+    rows: list[list[object]] = [["姓名", "身份证号码"], ["张三", OLD_A], ["李四", float(OLD_B)], ["王五", C]]
+    listed = entries.parse_id_table(rows, TODAY)
+    assert list(listed.id_numbers) == [A, B, C] and not listed.unreadable
 
 
 def test_a_table_without_a_header_is_read_by_the_column_with_most_numbers() -> None:
@@ -189,8 +209,8 @@ def test_noise_lines_never_hide_a_valid_number_and_are_each_reported_or_read(
     assert set(ids) <= set(listed.id_numbers)
     for index, line in enumerate(noise, start=len(ids) + 1):
         read = any(item.line == index for item in listed.listed)
-        try:
-            repeated = normalise_id_number(line, TODAY) in listed.id_numbers
-        except Invalid:
-            repeated = False
+        repeated = False
+        for reading in (normalise_id_number, upgrade_old_id_number):
+            with contextlib.suppress(Invalid):
+                repeated = repeated or reading(line, TODAY) in listed.id_numbers
         assert read or index in listed.unreadable or repeated, line

@@ -19,6 +19,7 @@ from chalicelib.domain.identity import (
     normalise_id_number,
     normalise_name,
     normalise_phone,
+    upgrade_old_id_number,
 )
 from tests.support.people import id_number, with_wrong_check_character
 
@@ -94,6 +95,47 @@ def test_a_birth_date_that_does_not_exist_is_refused(birth):
     with pytest.raises(Invalid) as refused:
         normalise_id_number(number, TODAY)
     assert "出生日期" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # The standard's own examples, worked by hand: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2.
+        ("130503670401001", "130503196704010016"),
+        ("110105491231002", WITH_X),
+        (" 110105 491231 002 ", WITH_X),
+        (full_width("130503670401001"), "130503196704010016"),
+    ],
+)
+def test_an_old_15_digit_number_becomes_its_18_character_form(old, new):
+    assert upgrade_old_id_number(old, TODAY) == new
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "13050367040100",  # 14 digits
+        "1305036704010011",  # 16
+        "13050367040100X",  # an X has no place in an old number
+        "130503671301001",  # month 13
+        "130503670230001",  # 30 February
+        "",
+    ],
+)
+def test_what_is_no_old_number_is_refused(old):
+    with pytest.raises(Invalid) as refused:
+        upgrade_old_id_number(old, TODAY)
+    assert refused.value.field == "id_number"
+
+
+@given(
+    birth=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(1999, 12, 31)),
+    sequence=st.integers(min_value=0, max_value=999),
+)
+def test_any_18_character_number_of_the_1900s_is_what_its_old_form_upgrades_to(birth, sequence):
+    new = id_number(birth, sequence)
+    old = new[:6] + new[8:17]
+    assert upgrade_old_id_number(old, TODAY) == new
 
 
 # Phones ------------------------------------------------------------------------------------------
