@@ -148,6 +148,26 @@ def admin() -> Response:
     return render("admin.html", bp.current_request)
 
 
+# What the exam page loads, kept by the service worker for a reload without a connection.
+EXAM_ASSETS = ("app.css", "common.js", "exam-save.js", "exam.js")
+
+
+@route(bp, "/sw.js", methods=["GET"])
+def service_worker() -> Response:
+    """The exam page's service worker, at the site's root so its scope covers the page; it
+    lists the hashed names of the page's assets, so a deploy changes it and its cache."""
+    root = site_root(bp.current_request)
+    names = static_names()
+    assets = [root + "static/" + names[name] for name in EXAM_ASSETS]
+    version = hashlib.sha256(" ".join(assets).encode()).hexdigest()[:12]
+    body = environment().get_template("sw.js").render(page=root, assets=assets, version=version)
+    return Response(
+        body=body,
+        status_code=200,
+        headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"},
+    )
+
+
 @route(bp, "/static/{name}", methods=["GET"])
 def static(name: str) -> Response:
     """Our own scripts and styles: pages load nothing from another origin. Pages ask for the

@@ -587,4 +587,13 @@
     show("exam-entry");
   }
   started = true;
+
+  // Offline: the service worker (sw.js) keeps this page and its scripts, so a reload without a
+  // connection still opens the paper and the answers kept on this phone.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(HR.root + "sw.js", { scope: HR.root }).catch(function () {});
+  }
+  if (navigator.onLine === false && !state.result) {
+    notice("现在没有网络。已作答的题目都保存在本机，可以继续作答，网络恢复后自动上传；交卷需要网络。如页面打不开，请连上网络后重新打开本页。", true);
+  }
 })();

@@ -96,3 +96,22 @@ def test_hashed_name(name: str, content: bytes, expected: str) -> None:
 )
 def test_hash_links(html: str, root: str, expected: str) -> None:
     assert hash_links(html, root, {"a.js": "a.1.js"}) == expected
+
+
+def test_the_service_worker_covers_the_site_and_keeps_only_the_exam_page_and_its_assets(api, travel) -> None:
+    travel(beijing(2026, 8, 1, 10))
+    worker = api.get("/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in worker.headers["Content-Security-Policy"]
+    source = worker.body.decode("utf-8")
+    assert 'var PAGE = "/";' in source
+    kept = re.findall(r'"(/static/[^"]+)"', source)
+    assert sorted(kept) == sorted(set(kept))
+    assert len(kept) == 4, kept
+    for link in kept:
+        assert HASHED.match(link), link
+        assert api.get(link).status_code == 200, link
+    # Nothing under the API or the staff console is ever named in the worker's cache.
+    assert "/api/" not in source and "admin" not in source

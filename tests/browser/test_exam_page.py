@@ -195,6 +195,40 @@ def test_answers_made_offline_reach_the_server_when_the_connection_returns(stack
     assert saved_answers(stack, token) == {qid: key_of(qid)}
 
 
+def test_the_exam_page_reloads_without_a_connection_and_keeps_the_queued_answers(
+    stack: Stack, phone: Any
+) -> None:
+    period_id = exam_today(stack)
+    alice = person(4)
+    enroll(stack, period_id, alice)
+    enter_exam(stack, phone, alice)
+    phone.locator("#exam-q-meta", has_text="第 1 题").wait_for()
+    first = answer(phone)
+    phone.locator("#exam-save-state", has_text="已保存").wait_for()
+    # The service worker has kept the page and its assets once it is active.
+    ready = (
+        "Promise.race([navigator.serviceWorker.ready.then(r => !!r.active),"
+        " new Promise(r => setTimeout(r, 5000, false))])"
+    )
+    assert phone.evaluate(ready)
+
+    phone.context.set_offline(True)
+    phone.click('#exam-paper [data-action="next"]')
+    phone.locator("#exam-q-meta", has_text="第 2 题").wait_for()
+    second = answer(phone)
+    phone.locator("#exam-save-state", has_text="网络不畅").wait_for()
+    phone.reload()
+    expect(phone.locator("#exam-notice")).to_contain_text("现在没有网络")
+    phone.locator("#exam-q-meta", has_text="第 2 题").wait_for()
+    assert phone.locator("#exam-q-options input:checked").count() == len(key_of(second))
+
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.locator("#exam-save-state", has_text="已保存").wait_for(timeout=15000)
+    token = phone.evaluate("id => JSON.parse(localStorage.getItem('hr-exam:v1:' + id)).token", period_id)
+    assert saved_answers(stack, token) == {first: key_of(first), second: key_of(second)}
+
+
 def test_a_failing_candidate_is_told_to_study_and_register_again(stack: Stack, phone: Any) -> None:
     period_id = exam_today(stack)
     alice = person(4)
