@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.periods import Period
 from chalicelib.services import papers
 from tests.concurrency.test_submit_once import call
+from tests.support.at_once import at_once
 from tests.support.exam_data import exam_period, exam_today, paper_document
 from tests.support.stack import Stack
 
@@ -32,19 +34,11 @@ def test_simultaneous_first_papers_during_the_exam_make_one_paper(stack: Stack) 
     period = exam_today(rt)  # under way all day, and without a paper
     url = f"{stack.url}api/admin/periods/{period.id}/paper"
 
-    start = threading.Barrier(UPLOADERS)
-    replies: list[tuple[int, Any]] = [(0, None)] * UPLOADERS
-
-    def upload(n: int) -> None:
+    def upload(n: int) -> Callable[[], tuple[int, Any]]:
         document = paper_document(title=f"试卷{n}")
-        start.wait()
-        replies[n] = call(url, "PUT", document, stack.staff_token)
+        return lambda: call(url, "PUT", document, stack.staff_token)
 
-    threads = [threading.Thread(target=upload, args=(n,)) for n in range(UPLOADERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    replies = at_once(UPLOADERS, upload)
 
     statuses = sorted(status for status, _ in replies)
     assert statuses == [200] + [409] * (UPLOADERS - 1), replies

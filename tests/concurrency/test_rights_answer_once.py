@@ -8,7 +8,7 @@ back from moto's SES.
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ import pytest
 from chalicelib import clock
 from tests.concurrency.test_submit_once import call
 from tests.support import mailbox
+from tests.support.at_once import at_once
 from tests.support.exam_data import exam_period, person, register
 from tests.support.stack import Stack
 
@@ -40,23 +41,15 @@ def test_staff_answering_one_request_at_once_send_one_outcome_email(stack: Stack
     _, queued = call(stack.url + "api/admin/rights-requests", "GET", token=stack.staff_token)
     [request] = queued["requests"]
 
-    start = threading.Barrier(STAFF)
-    replies: list[tuple[int, Any]] = [(0, None)] * STAFF
-
-    def answer(n: int) -> None:
-        start.wait()
-        replies[n] = call(
+    def answer(n: int) -> Callable[[], tuple[int, Any]]:
+        return lambda: call(
             stack.url + f"api/admin/rights-requests/{request['id']}/answer",
             "POST",
             {"outcome": "done", "note": f"副本见下文（{n}）。"},
             tokens[n],
         )
 
-    threads = [threading.Thread(target=answer, args=(n,)) for n in range(STAFF)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    replies = at_once(STAFF, answer)
 
     statuses = sorted(status for status, _ in replies)
     assert statuses == [200] + [409] * (STAFF - 1), replies

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ import pytest
 from chalicelib.services.papers import upload_paper
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
+from tests.support.at_once import at_once
 from tests.support.exam_data import answers_scoring, exam_today, paper_document, person, register
 from tests.support.stack import Stack
 
@@ -54,10 +55,7 @@ def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> Non
     assert status == 201, session
     token = session["token"]
 
-    start = threading.Barrier(SUBMITTERS)
-    replies: list[tuple[int, Any]] = [(0, None)] * SUBMITTERS
-
-    def submit(n: int) -> None:
+    def submit(n: int) -> Callable[[], tuple[int, Any]]:
         # Each submitter sends a different sheet: whichever is scored, all must agree on it.
         body = {
             "name": alice.name,
@@ -65,14 +63,9 @@ def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> Non
             "email": alice.email,
             "answers": answers_scoring(2 * (n + 30)),
         }
-        start.wait()
-        replies[n] = call(stack.url + "api/exam/submit", "POST", body, token)
+        return lambda: call(stack.url + "api/exam/submit", "POST", body, token)
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(SUBMITTERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    replies = at_once(SUBMITTERS, submit)
 
     statuses = sorted(status for status, _ in replies)
     assert statuses == [200] + [409] * (SUBMITTERS - 1), replies
