@@ -3,9 +3,10 @@
 The moto server runs in a child process (one request at a time, as
 `make run`'s), so the benchmark's own threads and the emulator do not share
 one interpreter lock. Registrations are seeded with BatchWriteItem: the same
-items `Repository.register` writes (the registration, the phone and e-mail
-claims, the person, the queued confirmation), without one transaction each,
-which on moto would copy the whole table per registration.
+items `Repository.register` writes (the registration with its name index and
+consents, the phone and e-mail claims, the person, the queued confirmation,
+the period's count), without one transaction each, which on moto would copy
+the whole table per registration.
 """
 
 from __future__ import annotations
@@ -72,13 +73,17 @@ def patient_dynamodb(read_timeout: int = 900) -> Iterator[None]:
 def seed_registrations(rt: Any, period: Period, people: list[Contact], registered_at: dt.datetime) -> None:
     """Register `people` for `period` with the items `register` writes, 25 to a BatchWriteItem."""
     from chalicelib import clock
+    from chalicelib.domain.privacy import CONSENT_FIELDS, given_consents
     from chalicelib.domain.registrations import CONSENT_VERSION
     from chalicelib.storage import keys
     from chalicelib.storage.items import outbox_entry, registration_item
-    from chalicelib.storage.models import ClaimItem, OutboxItem, PersonItem, RegistrationItem
+    from chalicelib.storage.models import ClaimItem, OutboxItem, PeriodItem, PersonItem, RegistrationItem
 
     stamp = clock.iso(registered_at)
     repo = rt.repo
+    # The consents this stage asks for, given as the registration form gives them.
+    notice = rt.settings.notice
+    consents = given_consents({CONSENT_FIELDS[p]: True for p in notice.required}, notice, registered_at)
     with (
         RegistrationItem.batch_write() as registrations,
         ClaimItem.batch_write() as claims,
@@ -87,7 +92,15 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
     ):
         for person in people:
             id_hash = repo.id_hash(person.id_number)
-            item = registration_item(period, person, id_hash, registered_at, CONSENT_VERSION)
+            item = registration_item(
+                period,
+                person,
+                id_hash,
+                registered_at,
+                CONSENT_VERSION,
+                name_hash=repo.name_hash(person.name),
+                consents=consents,
+            )
             registrations.save(item)
             for claim in (
                 keys.claim_pk("phone", repo._phone_hash(person.phone)),
@@ -96,3 +109,7 @@ def seed_registrations(rt: Any, period: Period, people: list[Contact], registere
                 claims.save(ClaimItem(claim, keys.CLAIM_SK, owner=id_hash, claimed_at=stamp))
             persons.save(PersonItem(keys.person_pk(id_hash), keys.PERSON_SK, last_registered_at=stamp))
             outbox.save(outbox_entry("confirmation", item.pk, item.sk, period.id, stamp))
+    # register counts each registration on the period item (what a delete of the period checks).
+    PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id)).update(
+        actions=[PeriodItem.registrations.add(len(people))]
+    )

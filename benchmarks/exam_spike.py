@@ -57,6 +57,7 @@ SAVES = 3
 # A phone's pauses before trying a 503 again (the page says retrying is safe).
 RETRY_PAUSES = (1.0, 2.0, 4.0)
 MOTO_OPERATIONS = [
+    "UpdateItem (arrive)",
     "UpdateItem (enter)",
     "GetItem (paper)",
     "UpdateItem (save)",
@@ -239,6 +240,11 @@ def run(args: argparse.Namespace) -> list[Row]:
             id_hash = rt.repo.id_hash(person.id_number)
             try:
                 with aws.counting() as calls:
+                    # The entry route counts the request in for this ID number and address first.
+                    timed(
+                        "UpdateItem (arrive)",
+                        lambda: rt.limits.arrive("entry", person.id_number, LOOPBACK, clock.now()),
+                    )
                     registration = timed(
                         "UpdateItem (enter)",
                         lambda: rt.repo.start_attempt(period, person.id_number, person.name, clock.now()),
@@ -247,7 +253,7 @@ def run(args: argparse.Namespace) -> list[Row]:
                     for part in saves:
 
                         def save(part: dict[str, list[str]] = part) -> None:
-                            rt.repo.save_answers(period.id, id_hash, part, clock.now())
+                            rt.repo.save_answers(period.id, id_hash, part, clock.now(), registration.seed)
 
                         timed("UpdateItem (save)", save)
                     current = timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
@@ -265,6 +271,10 @@ def run(args: argparse.Namespace) -> list[Row]:
             except Exception as error:
                 with raw_lock:
                     raw_errors[type(error).__name__] += 1
+            with raw_lock:
+                raw_calls["candidates"] += 1
+                if raw_calls["candidates"] % 250 == 0:
+                    say(f"  moto alone: {raw_calls['candidates']}/{n} candidates")
 
         # Half of moto's candidates before the app, half after: the table grows (answers, results,
         # queued e-mails) while the benchmark runs, and both phases should see it alike.
