@@ -23,13 +23,15 @@ Reported: throughput, p50/p95/p99 latency (overall and by route), errors
 scored attempt in the table afterwards although their phone was told it was
 scored: must be 0), and the app's throughput
 beside moto's own on the same DynamoDB calls, measured in the same run: for
-another N candidates the pool makes the very calls the routes make
-(UpdateItem, GetItem, 3 UpdateItem, GetItem, TransactWriteItems) straight
-through the repository, without HTTP or Chalice, with the same pauses on
-Unavailable; half of them before the app's phase and half after, since the
-table grows as the run goes. moto copies the whole table on every TransactWriteItems, so a
-submission costs more the more the table holds; what is slow here is the
-emulator, and the ratio says how much the app adds to it.
+another N candidates the pool makes the very calls the routes make, through
+the same repository methods (the entry's arrival and start, the paper's read,
+three saves into the token's seed, the submission's read and write), without
+HTTP or Chalice, with the same pauses on Unavailable; half of them before the
+app's phase and half after, since the table grows as the run goes. Each step's
+row names the DynamoDB operations botocore saw it make, so the two sides stay
+alike when the repository changes. moto copies the whole table for every item
+of a TransactWriteItems, so a transaction costs more the more the table holds;
+what is slow here is the emulator, and the ratio says how much the app adds to it.
 """
 
 from __future__ import annotations
@@ -56,13 +58,8 @@ ROUTES = ["sessions", "paper", "answers", "submit"]
 SAVES = 3
 # A phone's pauses before trying a 503 again (the page says retrying is safe).
 RETRY_PAUSES = (1.0, 2.0, 4.0)
-MOTO_OPERATIONS = [
-    "UpdateItem (arrive)",
-    "UpdateItem (enter)",
-    "GetItem (paper)",
-    "UpdateItem (save)",
-    "TransactWriteItems (submit)",
-]
+# The routes' steps as moto alone makes them; each row names the DynamoDB operations it saw.
+MOTO_STEPS = ["entry: arrive", "entry: start", "paper", "save", "submit: read", "submit: write"]
 
 
 def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -209,16 +206,31 @@ def run(args: argparse.Namespace) -> list[Row]:
 
         from chalicelib.domain.papers import grade
         from chalicelib.services.papers import period_paper
+        from chalicelib.storage.models import RegistrationItem
 
         paper = period_paper(rt, period)
         assert period.paper_key is not None
         paper_key = period.paper_key
-        moto_ms: dict[str, list[float]] = {op: [] for op in MOTO_OPERATIONS}
+        moto_ms: dict[str, list[float]] = {step: [] for step in MOTO_STEPS}
+        # Which DynamoDB operations each step made, seen by botocore (the repository decides).
+        step_operations: dict[str, Counter[str]] = {step: Counter() for step in MOTO_STEPS}
+        current_step = threading.local()
 
-        def timed(operation: str, call: Callable[[], Any]) -> Any:
+        def seen_operation(model: Any, **_: Any) -> None:
+            step = getattr(current_step, "name", None)
+            if step is not None:
+                with raw_lock:
+                    step_operations[step][model.name] += 1
+
+        # Every item kind shares RegistrationItem's connection (models.bind).
+        dynamodb = RegistrationItem._get_connection().connection.client
+        dynamodb.meta.events.register("before-call.dynamodb.*", seen_operation, unique_id="spike-steps")
+
+        def timed(step: str, call: Callable[[], Any]) -> Any:
             """One repository call, tried again on Unavailable with a phone's pauses."""
             for pause in (*RETRY_PAUSES, None):
                 began = time.perf_counter()
+                current_step.name = step
                 try:
                     result = call()
                 except Unavailable:
@@ -229,8 +241,9 @@ def run(args: argparse.Namespace) -> list[Row]:
                     time.sleep(pause)
                     continue
                 finally:
+                    current_step.name = None
                     with raw_lock:
-                        moto_ms[operation].append(time.perf_counter() - began)
+                        moto_ms[step].append(time.perf_counter() - began)
                 return result
             raise AssertionError("unreachable")
 
@@ -242,26 +255,26 @@ def run(args: argparse.Namespace) -> list[Row]:
                 with aws.counting() as calls:
                     # The entry route counts the request in for this ID number and address first.
                     timed(
-                        "UpdateItem (arrive)",
+                        "entry: arrive",
                         lambda: rt.limits.arrive("entry", person.id_number, LOOPBACK, clock.now()),
                     )
                     registration = timed(
-                        "UpdateItem (enter)",
+                        "entry: start",
                         lambda: rt.repo.start_attempt(period, person.id_number, person.name, clock.now()),
                     )
-                    timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
+                    timed("paper", lambda: rt.repo.attempt(period.id, id_hash))
                     for part in saves:
 
                         def save(part: dict[str, list[str]] = part) -> None:
                             rt.repo.save_answers(period.id, id_hash, part, clock.now(), registration.seed)
 
-                        timed("UpdateItem (save)", save)
-                    current = timed("GetItem (paper)", lambda: rt.repo.attempt(period.id, id_hash))
+                        timed("save", save)
+                    current = timed("submit: read", lambda: rt.repo.attempt(period.id, id_hash))
                     result = grade(paper, sheet, clock.now())
                     # AlreadySubmitted: scored by the try that timed out, as a phone's retry would find.
                     with suppress(AlreadySubmitted):
                         timed(
-                            "TransactWriteItems (submit)",
+                            "submit: write",
                             lambda: rt.repo.record_submission(
                                 period, current, registration.contact, sheet, result, paper_key
                             ),
@@ -400,7 +413,11 @@ def run(args: argparse.Namespace) -> list[Row]:
         info(
             NAME,
             "moto per call, p50 (same run)",
-            ", ".join(f"{op} {ms(moto_ms[op], 50)} ms" for op in MOTO_OPERATIONS),
+            ", ".join(
+                f"{step} ({_operations(step_operations[step], len(moto_ms[step]))})"
+                f" {ms(moto_ms[step], 50)} ms"
+                for step in MOTO_STEPS
+            ),
         ),
         info(
             NAME,
@@ -444,6 +461,15 @@ def _step(
             raise _Unexpected(f"{route} {status} {code}")
         return answer
     raise AssertionError("unreachable")
+
+
+def _operations(seen: Counter[str], steps: int) -> str:
+    """`UpdateItem` or `GetItem + UpdateItem`: a step's operations, each shown once per step."""
+    if not steps:
+        return "not run"
+    return " + ".join(
+        name if count <= steps else f"{count / steps:.2f} {name}" for name, count in seen.items()
+    )
 
 
 def scored_attempts(rt: Any, period_id: str, id_numbers: set[str]) -> set[str]:
