@@ -7,9 +7,10 @@ mock, with the clock moved to a registration day and then to an exam day.
 Each route is called once to warm the container (the periods cache, the
 paper cache, the clients), then once more for another candidate: that second
 request's calls are counted, by operation. Budgets: `today` 0,
-`registrations` 1, `registrations/lookup` 2 (the failure count, then the
-Query), `exam/sessions` <= 2 (the failure count, then the UpdateItem), `exam/paper` <= 1, `exam/answers` 1,
-`exam/submit` <= 2 (the API tests assert the same budgets).
+`registrations` 2 (the Query of the person's attempts, then the transaction),
+`registrations/lookup` 2 (the failure count, then the Query), `exam/sessions`
+<= 2 (the failure count, then the UpdateItem), `exam/paper` <= 1,
+`exam/answers` 1, `exam/submit` <= 2 (the API tests assert the same budgets).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ NAME = "aws_calls"
 # (route, budget, exact): exact budgets are "=", the others "<=".
 BUDGETS = {
     "GET /api/today": (0, True),
-    "POST /api/registrations": (1, True),
+    # +1 since issue 19: a pass is marked on the attempt alone (a submission is one write), so
+    # registration Queries the person's attempts before its transaction. Never on exam day.
+    "POST /api/registrations": (2, True),
     # +1 since entry v2: the UpdateItem counting this request in (it returns the pair's failures).
     "POST /api/registrations/lookup": (2, True),
     "POST /api/exam/sessions": (2, False),

@@ -101,6 +101,24 @@ class Helpdesk:
             return PersonItem.last_registered_at.does_not_exist()
         return PersonItem.last_registered_at == seen
 
+    @staticmethod
+    def _marked_passed_by(id_hash: str, period_id: str) -> bool:
+        """Whether the person record carries this period's pass (one consistent GetItem).
+
+        Only passes stored before the mark moved to the attempt do: a submission
+        now marks the attempt alone, and removing its result undoes the pass."""
+        with dynamodb_errors():
+            try:
+                person = PersonItem.get(
+                    keys.person_pk(id_hash),
+                    keys.PERSON_SK,
+                    consistent_read=True,
+                    attributes_to_get=["pk", "sk", "passed_period_id"],
+                )
+            except PersonItem.DoesNotExist:
+                return False
+        return person.passed_period_id == period_id
+
     def _registration(self, id_hash: str, period_id: str) -> Registration:
         for registration in self.registrations(id_hash):
             if registration.period_id == period_id:
@@ -332,6 +350,7 @@ class Helpdesk:
             & (RegistrationItem.submitted_at == clock.iso(current.result.submitted_at))
         )
         actions = [*_result_removed(), RegistrationItem.extra_minutes.set(extra)]
+        legacy_pass = current.result.passed and self._marked_passed_by(id_hash, period.id)
 
         def build() -> Transaction:
             transaction = Transaction()
@@ -341,7 +360,7 @@ class Helpdesk:
                 actions=actions,
                 condition=condition,
             )
-            if current.result is not None and current.result.passed:
+            if legacy_pass:
                 _unpass(transaction, id_hash, period.id)
             return transaction
 
@@ -369,6 +388,7 @@ class Helpdesk:
             if result
             else RegistrationItem.submitted_at.does_not_exist()
         )
+        legacy_pass = result is not None and result.passed and self._marked_passed_by(id_hash, period.id)
         actions: list[Action] = [
             *_result_removed(),
             RegistrationItem.started_at.remove(),
@@ -388,7 +408,7 @@ class Helpdesk:
                 actions=actions,
                 condition=RegistrationItem.started_at.exists() & seen,
             )
-            if result is not None and result.passed:
+            if legacy_pass:
                 _unpass(transaction, id_hash, period.id)
             return transaction
 
@@ -436,7 +456,8 @@ def _result_removed() -> list[Action]:
 
 
 def _unpass(transaction: Transaction, id_hash: str, period_id: str) -> None:
-    """The person passed with this attempt: that is undone with it."""
+    """The person record says they passed with this attempt (a pass stored before the mark
+    moved to the attempt): that is undone with it."""
     transaction.update(
         "person",
         PersonItem(keys.person_pk(id_hash), keys.PERSON_SK),

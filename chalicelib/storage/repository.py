@@ -267,7 +267,11 @@ class Repository:
         - the registration's own key makes an ID number register once per period;
         - the phone and e-mail claims are taken, or kept when this ID number
           already holds them (the same person registering for a later period);
-        - the person record refuses anyone who has passed before;
+        - anyone who has passed before is refused: an attempt of theirs that
+          passed (read by one consistent Query of the person's partition, and
+          repeated as a condition on each attempt read, so a pass landing
+          between the read and the write cancels it), or the person record's
+          own mark (passes stored before the mark moved to the attempt);
         - the confirmation e-mail is queued in the outbox, sent by a schedule,
           so the candidate's request never waits for (or fails with) SES;
         - the period must still be in the table with the registration window the
@@ -292,6 +296,10 @@ class Repository:
             & (PeriodItem.registration_closes == period.registration_closes.isoformat())
         )
 
+        others = self._other_attempts(id_hash, item.sk)
+        if any(passed for _, passed in others):
+            raise AlreadyPassed()
+
         def build() -> Transaction:
             transaction = Transaction()
             # Counting on the period item (already in the transaction for its check)
@@ -313,17 +321,34 @@ class Repository:
                 actions=[PersonItem.last_registered_at.set(stamp)],
                 condition=PersonItem.passed_at.does_not_exist(),
             )
+            for sk, _ in others:
+                transaction.check(f"{_PASSED_LABEL}{sk}", RegistrationItem, item.pk, sk, _NOT_PASSED)
             return transaction
 
         failed = self._run(build)
         if "period" in failed:
             raise PeriodChanged()
-        if "already_passed" in failed:
+        if "already_passed" in failed or any(label.startswith(_PASSED_LABEL) for label in failed):
             raise AlreadyPassed()
         for field in ("id_number", "phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
         return registration_from_item(item)
+
+    @staticmethod
+    def _other_attempts(id_hash: str, own_sk: str) -> list[tuple[str, bool]]:
+        """The person's other registrations and whether each passed (one consistent Query of keys).
+
+        The pass mark lives on the attempt alone (a submission is one write on it),
+        so this is how a registration learns whether the person has passed."""
+        with dynamodb_errors():
+            found = RegistrationItem.query(
+                keys.person_pk(id_hash),
+                RegistrationItem.sk.startswith(keys.REGISTRATION_SK_PREFIX),
+                consistent_read=True,
+                attributes_to_get=["pk", "sk", "passed"],
+            )
+            return [(item.sk, bool(item.passed)) for item in found if item.sk != own_sk]
 
     def run(self, build: Callable[[], Transaction]) -> set[str]:
         """Commit a transaction built by another store (the helpdesk's), retrying on conflicts."""
@@ -461,10 +486,11 @@ class Repository:
         in the same transaction. `automatic` marks a close from the saved
         answers (自动交卷).
 
-        One transaction: the attempt's result (only if none is stored yet),
+        One transaction: the attempt's result (only if none is stored yet;
+        a pass is marked on the attempt alone, where registration reads it),
         the phone and e-mail claims moved when they changed (refused when the
-        new ones belong to another ID number: nothing is saved then), the
-        person marked passed, and the result e-mail queued.
+        new ones belong to another ID number: nothing is saved then), and the
+        result e-mail queued.
         """
         id_hash = self.id_hash(current.contact.id_number)
         stamp = clock.iso(result.submitted_at)
@@ -501,12 +527,6 @@ class Repository:
             )
             for field, old, new in moves:
                 self._move_claim(transaction, field, old, new, id_hash, stamp)
-            if result.passed:
-                transaction.update(
-                    "person",
-                    PersonItem(keys.person_pk(id_hash), keys.PERSON_SK),
-                    actions=[PersonItem.passed_period_id.set(period.id), PersonItem.passed_at.set(stamp)],
-                )
             transaction.put("outbox", outbox_entry("result", attempt.pk, attempt.sk, period.id, stamp))
             if contact_changed:
                 transaction.put(
@@ -586,6 +606,10 @@ def _same_attempt(seed: str | None) -> Condition:
     )
     return condition
 
+
+# A registration's check that an attempt of the person read unpassed is still unpassed.
+_PASSED_LABEL = "passed:"
+_NOT_PASSED = RegistrationItem.passed.does_not_exist() | (RegistrationItem.passed == False)  # noqa: E712
 
 _NO_REGISTRATIONS = PeriodItem.registrations.does_not_exist() | (PeriodItem.registrations == 0)
 

@@ -1,0 +1,124 @@
+"""Whether a person has passed is read from their attempts (issue 19): a submission writes its
+pass on the attempt alone, registration reads every attempt of the person and repeats what it
+read as conditions, and the person record's mark of passes stored before still refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.errors import AlreadyPassed
+from chalicelib.storage import aws, keys
+from chalicelib.storage.models import PersonItem, RegistrationItem
+from tests.api.conftest import body
+from tests.api.exam.conftest import ExamDay
+from tests.support.exam_data import answers_scoring, person, register
+from tests.support.table import count_kinds
+
+
+def test_a_pass_is_written_on_the_attempt_and_refuses_a_later_registration(exam_day: ExamDay) -> None:
+    rt = runtime.current()
+    alice = exam_day.register(1)
+    exam_day.at(9, 30)
+    assert body(exam_day.submit(exam_day.enter(alice), alice, answers_scoring(80)))["result"]["passed"]
+    pk = keys.person_pk(rt.repo.id_hash(alice.id_number))
+    # The person record is not written by the submission: the attempt alone says "passed".
+    assert PersonItem.get(pk, keys.PERSON_SK, consistent_read=True).passed_at is None
+    assert RegistrationItem.get(pk, keys.registration_sk(exam_day.period.id)).passed is True
+    later = exam_day.later_period()
+    before = count_kinds(rt.settings)
+    with pytest.raises(AlreadyPassed):
+        register(rt, later, alice)
+    assert count_kinds(rt.settings) == before
+
+
+def test_a_pass_stored_on_the_person_record_before_still_refuses(exam_day: ExamDay) -> None:
+    """Passes recorded before the mark moved to the attempt need no backfill."""
+    rt = runtime.current()
+    bob = exam_day.register(2)
+    pk = keys.person_pk(rt.repo.id_hash(bob.id_number))
+    PersonItem(pk, keys.PERSON_SK).update(
+        actions=[
+            PersonItem.passed_period_id.set("201901-old"),
+            PersonItem.passed_at.set("2019-01-20T10:00:00+08:00"),
+        ]
+    )
+    later = exam_day.later_period()
+    before = count_kinds(rt.settings)
+    with pytest.raises(AlreadyPassed):
+        register(rt, later, bob)
+    assert count_kinds(rt.settings) == before
+
+
+def test_a_pass_landing_while_a_registration_is_written_cancels_it(exam_day: ExamDay) -> None:
+    """The registration read the attempt unpassed; the pass lands between that Query and the
+    transaction (made to, by a hook on the transaction's own call): the check on the attempt
+    cancels the registration, which answers already_passed and leaves nothing behind."""
+    rt = runtime.current()
+    carol = exam_day.register(3)
+    pk = keys.person_pk(rt.repo.id_hash(carol.id_number))
+    later = exam_day.later_period()
+    before = count_kinds(rt.settings)
+    client = RegistrationItem._get_connection().connection.client
+    other = aws.client("dynamodb", rt.settings.region)
+    landed: list[bool] = []
+
+    def pass_lands(**_: Any) -> None:
+        if not landed:
+            landed.append(True)
+            other.update_item(
+                TableName=rt.settings.table_name,
+                Key={"pk": {"S": pk}, "sk": {"S": keys.registration_sk(exam_day.period.id)}},
+                UpdateExpression="SET passed = :t",
+                ExpressionAttributeValues={":t": {"BOOL": True}},
+            )
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", pass_lands, unique_id="pass-lands")
+    try:
+        with pytest.raises(AlreadyPassed):
+            register(rt, later, carol)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="pass-lands")
+    assert landed
+    assert count_kinds(rt.settings) == before
+
+
+def test_failing_or_a_voided_pass_lets_the_person_register_again(exam_day: ExamDay) -> None:
+    rt = runtime.current()
+    dave, erin = exam_day.register(4), exam_day.register(5)
+    exam_day.at(9, 30)
+    assert not body(exam_day.submit(exam_day.enter(dave), dave, answers_scoring(20)))["result"]["passed"]
+    assert body(exam_day.submit(exam_day.enter(erin), erin, answers_scoring(90)))["result"]["passed"]
+    ref = body(exam_day.api.staff("GET", f"/api/admin/people?phone={erin.phone}"))["people"][0]["person"]
+    path = f"/api/admin/people/{ref}/registrations/{exam_day.period.id}/void"
+    voided = exam_day.api.staff("POST", path, {"reason": "替考"})
+    assert voided.status_code == 200, voided.body
+    later = exam_day.later_period()
+    register(rt, later, dave)
+    register(rt, later, erin)
+
+
+def test_voiding_a_pass_stored_on_the_person_record_removes_that_mark(exam_day: ExamDay) -> None:
+    rt = runtime.current()
+    frank = exam_day.register(6)
+    exam_day.at(9, 30)
+    assert body(exam_day.submit(exam_day.enter(frank), frank, answers_scoring(90)))["result"]["passed"]
+    pk = keys.person_pk(rt.repo.id_hash(frank.id_number))
+    # As a submission before issue 19 left it: the person record marked too.
+    PersonItem(pk, keys.PERSON_SK).update(
+        actions=[PersonItem.passed_period_id.set(exam_day.period.id), PersonItem.passed_at.set("x")]
+    )
+    ref = body(exam_day.api.staff("GET", f"/api/admin/people?phone={frank.phone}"))["people"][0]["person"]
+    path = f"/api/admin/people/{ref}/registrations/{exam_day.period.id}/void"
+    assert exam_day.api.staff("POST", path, {"reason": "替考"}).status_code == 200
+    assert PersonItem.get(pk, keys.PERSON_SK, consistent_read=True).passed_at is None
+    register(rt, exam_day.later_period(), frank)
+
+
+def test_registering_reads_the_person_once_and_writes_once(exam_day: ExamDay) -> None:
+    rt = runtime.current()
+    with aws.counting() as calls:
+        register(rt, exam_day.period, person(7))
+    assert calls[0] == 2
