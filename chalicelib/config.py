@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from chalicelib.domain.city_template import DEFAULT_MAX_ROWS as DEFAULT_CITY_TEMPLATE_MAX_ROWS
 from chalicelib.domain.city_template import MAX_FILE_ROWS as MAX_CITY_TEMPLATE_ROWS
@@ -117,9 +118,29 @@ LOCAL_SECRET_VARIABLES = {
 }
 
 
+# The process environment the settings were last read from (a copy), and those settings.
+# Every request asks for them (`runtime.current`) and reading them takes about as long as a
+# stubbed GetItem; an unchanged environment (a dict comparison) gives the same settings.
+_last_read: tuple[dict[Any, Any], Settings] | None = None
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment as it is now."""
-    env = os.environ if env is None else env
+    global _last_read
+    if env is not None:
+        return _read_settings(env)
+    environ = os.environ
+    # The real os.environ keeps its variables in `_data`; a test may swap in a plain dict.
+    data = getattr(environ, "_data", environ)
+    last = _last_read
+    if last is not None and last[0] == data:
+        return last[1]
+    settings = _read_settings(environ)
+    _last_read = (dict(data), settings)
+    return settings
+
+
+def _read_settings(env: Mapping[str, str]) -> Settings:
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or ""
     if not region:
         raise ConfigError("neither AWS_REGION nor AWS_DEFAULT_REGION is set")

@@ -127,3 +127,19 @@ def test_the_audit_trail_cannot_be_kept_under_three_years():
         load_settings({**BASE, "AUDIT_RETENTION_YEARS": "2"})
     assert load_settings({**BASE, "AUDIT_RETENTION_YEARS": "10"}).audit_retention_years == 10
     assert load_settings(BASE).retention_years == 3 and load_settings(BASE).export_retention_days == 90
+
+
+def test_the_process_environment_is_read_again_only_when_it_changes(monkeypatch):
+    for name, value in BASE.items():
+        monkeypatch.setenv(name, value)
+    first = load_settings()
+    assert load_settings() is first  # unchanged: the settings already read
+    monkeypatch.setenv("TABLE_NAME", "other")
+    assert load_settings().table_name == "other"
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    with pytest.raises(ConfigError, match="AWS_REGION"):
+        load_settings()
+    monkeypatch.setenv("AWS_REGION", "ap-east-1")
+    monkeypatch.setenv("TABLE_NAME", "t")
+    assert load_settings() == first
