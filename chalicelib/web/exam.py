@@ -28,7 +28,8 @@ def paper() -> Response:
     """The paper without any key, and the answers saved so far."""
     rt = runtime.current()
     attempt = exam.authenticate(rt, bearer_token(bp.current_request))
-    return json_response(exam.candidate_paper(rt, attempt))
+    # The questions are the attempt's cached view (never changed): encoded once per attempt.
+    return json_response(exam.candidate_paper(rt, attempt), reused=("questions",))
 
 
 @route(bp, "/api/exam/answers", methods=["PUT"])

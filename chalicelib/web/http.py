@@ -12,14 +12,17 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
 import traceback
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from chalice.app import Blueprint, Request, Response
 
+from chalicelib.domain.attempt_order import CACHED_ATTEMPTS
 from chalicelib.domain.contacts import CONTACT_STAFF
 from chalicelib.domain.errors import BadRequest, DomainError
 from chalicelib.domain.staff import Role
@@ -35,11 +38,62 @@ INTERNAL_MESSAGE = f"系统出现了意外错误，我们已记录此问题。�
 ANY_CONTENT = ["*/*"]
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+# The one JSON encoder of responses: built once, not on every call as `json.dumps(...)` does.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class ReusedJson:
+    """The JSON text of values a route answers again and again, by identity, for the last
+    `size` of them: an attempt's paper (8 KB, about half a millisecond to encode) is the same
+    object on every request of that attempt (`AttemptPapers`), and never changed.
+
+    Only for values nobody changes once answered. Each is kept beside its text, so its id
+    cannot name another object while it is here."""
+
+    def __init__(self, size: int = CACHED_ATTEMPTS) -> None:
+        self._size = size
+        self._texts: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def text(self, value: Any) -> str:
+        key = id(value)
+        with self._lock:
+            found = self._texts.get(key)
+            if found is not None and found[0] is value:
+                self._texts.move_to_end(key)
+                return found[1]
+        text = _encode(value)
+        with self._lock:
+            self._texts[key] = (value, text)
+            self._texts.move_to_end(key)
+            while len(self._texts) > self._size:
+                self._texts.popitem(last=False)
+        return text
+
+
+_reused = ReusedJson()
+
+
+def json_text(body: Any, reused: tuple[str, ...] = ()) -> str:
+    """`body` as the responses' JSON; the values of an object's `reused` keys from `ReusedJson`
+    (the same text as encoding the whole, byte for byte)."""
+    if not reused or not isinstance(body, dict) or not all(isinstance(key, str) for key in body):
+        return _encode(body)
+    parts = (
+        f"{_encode(key)}:{_reused.text(value) if key in reused else _encode(value)}"
+        for key, value in body.items()
+    )
+    return "{" + ",".join(parts) + "}"
+
+
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None, reused: tuple[str, ...] = ()
+) -> Response:
+    """`reused`: keys of `body` whose values are answered unchanged again and again (`ReusedJson`)."""
     return Response(
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        body=json_text(body, reused),
         status_code=status,
-        headers={**JSON_HEADERS, **(headers or {})},
+        headers={**JSON_HEADERS, **(headers or {})} if headers else dict(JSON_HEADERS),
     )
 
 
@@ -130,8 +184,39 @@ def parse_json(text: str) -> Any:
         raise BadRequest(TOO_DEEP_MESSAGE) from exc
     except ValueError as exc:
         raise BadRequest() from exc
-    check_document(document)
+    if _may_hold_lone_surrogate(text):
+        check_document(document)
+    elif text.count("[") + text.count("{") > MAX_DEPTH:
+        # Fewer brackets than that cannot nest deeper: a form needs no walk at all.
+        check_depth(document)
     return document
+
+
+def _may_hold_lone_surrogate(text: str) -> bool:
+    """False when no string parsed from `text` can hold a lone surrogate: every character
+    of a JSON string is the text's own unless written as a `\\u` escape, so a text that
+    encodes and has no such escape (every candidate's form) needs no walk of its strings."""
+    if "\\u" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_depth(document: Any, max_depth: int = MAX_DEPTH) -> None:
+    """`check_document` without the strings: `BadRequest` when `document` nests deeper than
+    `max_depth`."""
+    if not isinstance(document, dict | list):
+        return
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            raise BadRequest(TOO_DEEP_MESSAGE)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def json_body(request: Request) -> dict[str, Any]:
