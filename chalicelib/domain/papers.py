@@ -9,6 +9,7 @@ question scores only when the chosen set equals the key.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -54,8 +55,9 @@ class Question:
             "points": self.points,
         }
 
-    @property
+    @functools.cached_property
     def option_keys(self) -> frozenset[str]:
+        # Asked for every chosen option of every answer saved or submitted: made once.
         return frozenset(key for key, _ in self.options)
 
 
@@ -214,7 +216,8 @@ def parse_answers(paper: Paper, raw: object) -> dict[str, list[str]]:
         chosen: Sequence[object] = value
         if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
             raise Invalid("answers", f"题目 {qid} 的答案格式不正确，请刷新页面后重试。")
-        unknown = [c for c in chosen if c not in question.option_keys]
+        keys = question.option_keys
+        unknown = [c for c in chosen if c not in keys]
         if unknown:
             raise Invalid("answers", f"题目 {qid} 没有选项 {unknown[0]}，请刷新页面后重试。")
         distinct = sorted(set(str(c) for c in chosen))
