@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import mimetypes
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -101,18 +102,34 @@ def hash_links(html: str, root: str, names: dict[str, str]) -> str:
 
 
 @functools.cache
-def _hashed(path: Path, mtime_ns: int, size: int) -> str:
-    return hashed_name(path.name, path.read_bytes())
+def _hashed(path: str, mtime_ns: int, size: int) -> str:
+    return hashed_name(os.path.basename(path), Path(path).read_bytes())
+
+
+# The last listing of templates/static/: the directory, its modification time, the names.
+_listed: tuple[Path, int, dict[str, str]] | None = None
 
 
 def static_names() -> dict[str, str]:
-    """Every file in templates/static/ (whatever is added there) -> its hashed name."""
+    """Every file in templates/static/ (whatever is added there) -> its hashed name.
+
+    Every page asks, and listing and hashing the directory took most of a page's CPU, so
+    the names are kept until the directory changes (a file added, removed or replaced by a
+    rename: one stat a request). A deployed package never changes; `make run` restarts its
+    server when a file is edited in place (chalice local's autoreload)."""
+    global _listed
+    version = os.stat(STATIC).st_mtime_ns
+    listed = _listed
+    if listed is not None and listed[0] is STATIC and listed[1] == version:
+        return dict(listed[2])
     names = {}
-    for path in STATIC.iterdir():
-        if _STATIC_NAME.match(path.name) and path.is_file():
-            stat = path.stat()
-            names[path.name] = _hashed(path, stat.st_mtime_ns, stat.st_size)
-    return names
+    with os.scandir(STATIC) as entries:
+        for entry in entries:
+            if _STATIC_NAME.match(entry.name) and entry.is_file():
+                stat = entry.stat()
+                names[entry.name] = _hashed(entry.path, stat.st_mtime_ns, stat.st_size)
+    _listed = (STATIC, version, names)
+    return dict(names)
 
 
 def render(name: str, request: Request, **context: Any) -> Response:
