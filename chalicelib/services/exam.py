@@ -252,11 +252,12 @@ def save_answers(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> N
 
 
 def submit(rt: Runtime, attempt: Attempt, body: Mapping[str, object]) -> ExamResult:
-    """Score the attempt once, with the candidate's latest details: a GetItem and a transaction.
+    """Score the attempt once, with the candidate's latest details: a GetItem and one write.
 
     The details are checked like a registration's; they replace the
-    registered ones, and the phone and e-mail claims move with them in the
-    transaction that stores the result. The answers are the saved ones,
+    registered ones. Unchanged (nearly always), the write is one conditional
+    UpdateItem of the attempt; a changed phone or e-mail makes it a
+    transaction that moves their claims with the result. The answers are the saved ones,
     each replaced by the submitted one where the body names it.
 
     A save that lands between the read and the write (the page's autosave

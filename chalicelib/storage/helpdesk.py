@@ -36,6 +36,7 @@ from chalicelib.storage.dynamo import Transaction, dynamodb_errors
 from chalicelib.storage.items import (
     change_item,
     consents_item,
+    mail_due_removed,
     outbox_entry,
     registration_from_item,
     voided_item,
@@ -452,6 +453,8 @@ def _result_removed() -> list[Action]:
         RegistrationItem.auto_submitted.remove(),
         RegistrationItem.gsi2pk.remove(),
         RegistrationItem.gsi2sk.remove(),
+        # The result e-mail not sent yet goes with the result: there is none to tell.
+        *mail_due_removed(),
     ]
 
 

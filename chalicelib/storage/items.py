@@ -1,4 +1,4 @@
-"""Table items ↔ domain values: every conversion between the two, and the outbox entry factory.
+"""Table items ↔ domain values: every conversion between the two, and the outbox entry factories.
 
 Stores read and write through these, so an attribute's name and format are
 decided in one place.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
+
+from pynamodb.expressions.update import Action
 
 from chalicelib import clock
 from chalicelib.domain.export import Passer
@@ -61,6 +63,27 @@ def outbox_entry(kind: OutboxKind, target_pk: str, target_sk: str, period_id: st
         target_sk=target_sk,
         created_at=stamp,
     )
+
+
+def mail_due(kind: OutboxKind, target_pk: str, period_id: str, stamp: str) -> list[Action]:
+    """The e-mail of `kind` queued on the registration itself (the `mail_due` index), in the
+    write that makes it due: a fresh entry, never held, never tried."""
+    return [
+        RegistrationItem.gsi4pk.set(keys.MAIL_DUE_PK),
+        RegistrationItem.gsi4sk.set(keys.outbox_sk(stamp, kind, keys.person_hash(target_pk), period_id)),
+        RegistrationItem.mail_lease_until.remove(),
+        RegistrationItem.mail_attempts.remove(),
+    ]
+
+
+def mail_due_removed() -> list[Action]:
+    """The registration carries no e-mail any more (sent, dropped, or its result removed)."""
+    return [
+        RegistrationItem.gsi4pk.remove(),
+        RegistrationItem.gsi4sk.remove(),
+        RegistrationItem.mail_lease_until.remove(),
+        RegistrationItem.mail_attempts.remove(),
+    ]
 
 
 def registration_item(

@@ -27,6 +27,10 @@ CALENDAR_PK = "calendar"
 BY_PERIOD_INDEX = "by_period"
 PASSERS_INDEX = "passers"
 BY_NAME_INDEX = "by_name"
+# Sparse: registrations carrying an e-mail their own write queued (the result e-mail), so a
+# submission is one UpdateItem of the attempt rather than a transaction with an outbox item.
+MAIL_DUE_INDEX = "mail_due"
+MAIL_DUE_PK = "mail_due"
 
 PASSER_PENDING = "pending"
 PASSER_EXPORTED = "exported"
@@ -108,7 +112,13 @@ def failures_pk(kind: str, id_hash: str, address_hash: str) -> str:
 
 
 def outbox_sk(due_at: str, kind: str, id_hash: str, period_id: str) -> str:
+    """Also the `mail_due` index's sort key of an e-mail a registration carries: one order for both."""
     return f"{due_at}#{kind}#{id_hash[:16]}#{period_id}"
+
+
+def outbox_kind(sk: str) -> str:
+    """The kind of e-mail an `outbox_sk` names (the due instant holds no `#`)."""
+    return sk.split("#", 2)[1]
 
 
 def paper_key(period_id: str, uploaded_at: dt.datetime, digest: str, drawn: bool = False) -> str:

@@ -19,7 +19,9 @@ grant. Items are told apart by their key prefixes (see keys.py):
 | question bank | `bank`                  | `current`       |
 
 A registration also carries its exam attempt (started, saved answers, result):
-one item per candidate and period keeps every exam request to one write.
+one item per candidate and period keeps every exam request to one write. Its
+pass and its result e-mail are on it too (the `passers` and `mail_due`
+indexes), so a submission whose details are unchanged is one UpdateItem.
 
 The table name is not known at import time: `bind()` points every model at
 the stage's table when a request needs it.
@@ -36,7 +38,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.storage import keys
@@ -119,6 +121,23 @@ class ByNameIndex(GlobalSecondaryIndex["RegistrationItem"]):
     gsi3sk = UnicodeAttribute(range_key=True)
 
 
+# What the `mail_due` index copies beside the keys: what the sender filters and backs off by.
+MAIL_DUE_PROJECTED = ["mail_lease_until", "mail_attempts"]
+
+
+class MailDueIndex(GlobalSecondaryIndex["RegistrationItem"]):
+    """Sparse: registrations carrying an e-mail to send (the result e-mail, queued by the
+    submission's own UpdateItem), keyed like outbox entries so the sender reads both in order.
+    Only the keys and the lease are copied: the attempt item itself is large."""
+
+    class Meta:
+        index_name = keys.MAIL_DUE_INDEX
+        projection = IncludeProjection(MAIL_DUE_PROJECTED)
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
 class RegistrationItem(_TableItem):
     period_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -172,10 +191,17 @@ class RegistrationItem(_TableItem):
     mails = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
     # Attempts staff voided: [{"at", "reason", "staff", "score", "submitted_at"}].
     voided = ListAttribute[Any](null=True)  # type: ignore[no-untyped-call]
+    # The result e-mail due (sparse index `mail_due`), held and retried as an outbox entry
+    # is: present from the submission until the e-mail is sent or dropped.
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+    mail_lease_until = UnicodeAttribute(null=True)
+    mail_attempts = NumberAttribute(null=True)
 
     by_period = ByPeriodIndex()
     passers = PassersIndex()
     by_name = ByNameIndex()
+    mail_due = MailDueIndex()
 
 
 class OutboxItem(_TableItem):
@@ -316,14 +342,19 @@ def bind(table_name: str, region: str, endpoint: str) -> None:
 def table_schema(table_name: str) -> dict[str, Any]:
     """The CreateTable request for the table the models above live in."""
 
-    def gsi(name: str, pk: str, sk: str) -> dict[str, Any]:
+    def gsi(name: str, pk: str, sk: str, include: list[str] | None = None) -> dict[str, Any]:
+        projection: dict[str, Any] = (
+            {"ProjectionType": "INCLUDE", "NonKeyAttributes": include}
+            if include
+            else {"ProjectionType": "ALL"}
+        )
         return {
             "IndexName": name,
             "KeySchema": [
                 {"AttributeName": pk, "KeyType": "HASH"},
                 {"AttributeName": sk, "KeyType": "RANGE"},
             ],
-            "Projection": {"ProjectionType": "ALL"},
+            "Projection": projection,
         }
 
     return {
@@ -335,12 +366,24 @@ def table_schema(table_name: str) -> dict[str, Any]:
         ],
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": "S"}
-            for name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
+            for name in (
+                "pk",
+                "sk",
+                "gsi1pk",
+                "gsi1sk",
+                "gsi2pk",
+                "gsi2sk",
+                "gsi3pk",
+                "gsi3sk",
+                "gsi4pk",
+                "gsi4sk",
+            )
         ],
         "GlobalSecondaryIndexes": [
             gsi(keys.BY_PERIOD_INDEX, "gsi1pk", "gsi1sk"),
             gsi(keys.PASSERS_INDEX, "gsi2pk", "gsi2sk"),
             gsi(keys.BY_NAME_INDEX, "gsi3pk", "gsi3sk"),
+            gsi(keys.MAIL_DUE_INDEX, "gsi4pk", "gsi4sk", include=MAIL_DUE_PROJECTED),
         ],
     }
 

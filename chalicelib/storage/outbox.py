@@ -9,6 +9,14 @@ a failure), sends it, and deletes it. Entries live in one partition, ordered
 by when they are due, so finding the due ones is one Query. A reminder is
 queued in a transaction with its registration's mark, retried on conflicts
 like every other transaction (`dynamo.run_transaction`).
+
+The result e-mail is not an outbox item: the submission's one UpdateItem puts
+it on the attempt itself (`gsi4pk`/`gsi4sk`, the sparse `mail_due` index, keyed
+like the outbox), so exam day writes no transaction (issue 19). The sender
+reads both, in due order; an entry is claimed, retried and removed on
+whichever item holds it, and the claim is a conditional write on that item,
+never on the index: an index entry still showing a mail already sent (GSIs are
+eventually consistent) finds the item's key gone and is skipped.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from chalicelib import clock
 from chalicelib.domain.registrations import Registration
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
-from chalicelib.storage.items import outbox_entry, registration_from_item
+from chalicelib.storage.items import mail_due_removed, outbox_entry, registration_from_item
 from chalicelib.storage.models import OutboxItem, RegistrationItem
 
 log = logging.getLogger(__name__)
@@ -37,12 +45,45 @@ class OutboxEntry:
     target_pk: str
     target_sk: str
     attempts: int
+    # Held by the registration it is about (the `mail_due` index), not an outbox item.
+    on_registration: bool = False
 
 
 class Outbox:
     def due(self, now: dt.datetime, limit: int) -> list[OutboxEntry]:
-        """Entries due by `now` that nobody holds, oldest first (one Query, consistent)."""
+        """Entries due by `now` that nobody holds, oldest first: the outbox's (one consistent
+        Query) and the registrations' (one Query of the `mail_due` index)."""
         stamp = clock.iso(now)
+        entries = [*self._queued(stamp, limit), *self._carried(stamp, limit)]
+        return sorted(entries, key=lambda entry: entry.sk)[:limit]
+
+    @staticmethod
+    def _carried(stamp: str, limit: int) -> list[OutboxEntry]:
+        with dynamodb_errors():
+            results = RegistrationItem.mail_due.query(
+                keys.MAIL_DUE_PK,
+                RegistrationItem.gsi4sk <= f"{stamp}#~",
+                filter_condition=(
+                    RegistrationItem.mail_lease_until.does_not_exist()
+                    | (RegistrationItem.mail_lease_until < stamp)
+                ),
+                limit=limit,
+            )
+            return [
+                OutboxEntry(
+                    sk=item.gsi4sk,
+                    kind=keys.outbox_kind(item.gsi4sk),
+                    target_pk=item.pk,
+                    target_sk=item.sk,
+                    attempts=int(item.mail_attempts or 0),
+                    on_registration=True,
+                )
+                for item in results
+                if item.gsi4sk
+            ]
+
+    @staticmethod
+    def _queued(stamp: str, limit: int) -> list[OutboxEntry]:
         with dynamodb_errors():
             results = OutboxItem.query(
                 keys.OUTBOX_PK,
@@ -64,8 +105,20 @@ class Outbox:
             ]
 
     def claim(self, entry: OutboxEntry, now: dt.datetime, hold: dt.timedelta) -> bool:
-        """Take an entry for `hold` (one conditional UpdateItem); False when someone else has it."""
+        """Take an entry for `hold` (one conditional UpdateItem); False when someone else has it,
+        or when it is gone (sent, or its registration withdrawn or its attempt voided)."""
         stamp = clock.iso(now)
+        if entry.on_registration:
+            carrier = RegistrationItem(entry.target_pk, entry.target_sk)
+            held = (RegistrationItem.gsi4sk == entry.sk) & (
+                RegistrationItem.mail_lease_until.does_not_exist()
+                | (RegistrationItem.mail_lease_until < stamp)
+            )
+            taken: list[Action] = [
+                RegistrationItem.mail_lease_until.set(clock.iso(now + hold)),
+                RegistrationItem.mail_attempts.add(1),
+            ]
+            return applied(lambda: carrier.update(actions=taken, condition=held))
         item = OutboxItem(keys.OUTBOX_PK, entry.sk)
         condition = OutboxItem.pk.exists() & (
             OutboxItem.lease_until.does_not_exist() | (OutboxItem.lease_until < stamp)
@@ -77,7 +130,16 @@ class Outbox:
         return applied(lambda: item.update(actions=actions, condition=condition))
 
     def remove(self, entry: OutboxEntry) -> None:
-        """Sent (or no longer sendable): the entry goes."""
+        """Sent (or no longer sendable): the entry goes (from its registration: only that one,
+        not a later result e-mail a new attempt queued meanwhile)."""
+        if entry.on_registration:
+            carrier = RegistrationItem(entry.target_pk, entry.target_sk)
+            applied(
+                lambda: carrier.update(
+                    actions=mail_due_removed(), condition=RegistrationItem.gsi4sk == entry.sk
+                )
+            )
+            return
         applied(lambda: OutboxItem(keys.OUTBOX_PK, entry.sk).delete())
 
     def record_sent(self, entry: OutboxEntry, now: dt.datetime) -> None:

@@ -135,3 +135,56 @@ def test_no_reminder_on_or_after_the_exam_day(rt, period, travel):
     register(rt, period, contact(1))
     travel(beijing(2026, 12, 21, 8))
     assert mail.queue_reminders(rt) == 0
+
+
+def _carried(rt: Runtime, period: Any, person: Any) -> Any:
+    """The attempt item of `person` in `period`, read consistently."""
+    from chalicelib.storage.models import RegistrationItem
+
+    pk = keys.person_pk(rt.repo.id_hash(person.id_number))
+    return RegistrationItem.get(pk, keys.registration_sk(period.id), consistent_read=True)
+
+
+def test_a_result_email_due_on_the_attempt_is_sent_once_and_a_stale_index_entry_sends_nothing(
+    rt, period, travel
+):
+    """Issue 19: the submission's one UpdateItem makes the result e-mail due on the attempt.
+    The sender finds it through the mail_due index, claims it on the attempt, sends, clears it;
+    the index entry it read before (as a lagging index would still show it) claims nothing."""
+    passer = contact(1)
+    add_result(rt, period, passer, score=72)
+    mail.send_outbox(rt)  # the confirmation (due at registration)
+    travel(beijing(2026, 12, 21, 9, 45))
+    assert [item.kind for item in outbox_items()] == []
+    [entry] = rt.outbox_store().due(beijing(2026, 12, 21, 9, 45), 25)
+    assert (entry.kind, entry.on_registration) == ("result", True)
+
+    run = mail.send_outbox(rt)
+
+    assert (run.sent, run.failed) == (1, 0)
+    results = [email for email in sent(rt) if "考试成绩" in email.subject]
+    assert [email.to for email in results] == [[passer.email]]
+    carrier = _carried(rt, period, passer)
+    assert carrier.gsi4sk is None and carrier.mail_lease_until is None
+    assert [m["kind"] for m in carrier.mails] == ["confirmation", "result"]
+    stale = rt.outbox_store()
+    assert not stale.claim(entry, beijing(2026, 12, 21, 9, 46), mail.retry_pause(1))
+    assert mail.send_outbox(rt).sent == 0
+    assert len([email for email in sent(rt) if "考试成绩" in email.subject]) == 1
+
+
+def test_a_result_email_that_fails_is_held_on_the_attempt_and_sent_by_a_later_run(rt, swap, period, travel):
+    passer = contact(1)
+    add_result(rt, period, passer, score=72)
+    travel(beijing(2026, 12, 21, 9, 45))
+    rt, stubber = failing_mailer(rt, swap, 2)  # the confirmation and the result both fail once
+    assert mail.send_outbox(rt).failed == 2
+    stubber.assert_no_pending_responses()
+    carrier = _carried(rt, period, passer)
+    assert carrier.mail_attempts == 1 and carrier.mail_lease_until is not None
+    rt = swap(mailer=None)
+    assert mail.send_outbox(rt).sent == 0  # held: the retry waits for its pause
+    travel(beijing(2026, 12, 21, 9, 45) + mail.retry_pause(1) + dt.timedelta(seconds=1))
+    assert mail.send_outbox(rt).sent == 2
+    assert len([email for email in sent(rt) if "考试成绩" in email.subject]) == 1
+    assert _carried(rt, period, passer).gsi4sk is None

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from chalicelib.services import mail
 from chalicelib.services.papers import upload_paper
-from chalicelib.storage import keys
+from chalicelib.storage import aws, keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
+from tests.support import mailbox
 from tests.support.at_once import at_once
 from tests.support.exam_data import answers_scoring, exam_today, paper_document, person, register
 from tests.support.stack import Stack
@@ -82,5 +84,53 @@ def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> Non
         keys.person_pk(rt.repo.id_hash(alice.id_number)), keys.registration_sk(period.id)
     )
     assert (item.score, item.submitted_at) == (scored["score"], scored["submitted_at"])
-    assert len([o for o in OutboxItem.query(keys.OUTBOX_PK) if o.kind == "result"]) == 1
+    assert [o for o in OutboxItem.query(keys.OUTBOX_PK) if o.kind == "result"] == []
+    assert item.gsi4sk is not None and keys.outbox_kind(item.gsi4sk) == "result"
     assert len(list(RegistrationItem.passers.query(keys.passers_pk(period.id)))) == 1
+    assert result_emails(rt, alice.email) == 1
+
+
+def result_emails(rt: Any, address: str) -> int:
+    """Send what is due (twice: nothing twice), then count the result e-mails to `address`."""
+    aws.client("ses", rt.settings.ses_region).verify_email_identity(EmailAddress=rt.settings.ses_sender)
+    mail.send_outbox(rt)
+    mail.send_outbox(rt)
+    return len(
+        [
+            e
+            for e in mailbox.text_emails(rt.settings.ses_region)
+            if e.to == [address] and "考试成绩" in e.subject
+        ]
+    )
+
+
+def test_two_submits_at_once_score_once_and_send_one_result_email(stack: Stack) -> None:
+    """Issue 19: the unchanged-details submission is one conditional UpdateItem, no transaction;
+    the same condition decides between two submits arriving together."""
+    rt = stack.runtime()
+    period = exam_today(rt, suffix="pair")
+    upload_paper(rt, period.id, paper_document())
+    bob = person(2)
+    register(rt, period, bob)
+    status, session = call(
+        stack.url + "api/exam/sessions", "POST", {"id_number": bob.id_number, "name": bob.name}
+    )
+    assert status == 201, session
+    token = session["token"]
+
+    def submit(n: int) -> Callable[[], tuple[int, Any]]:
+        body = {
+            "name": bob.name,
+            "phone": bob.phone,
+            "email": bob.email,
+            "answers": answers_scoring(70 + 20 * n),
+        }
+        return lambda: call(stack.url + "api/exam/submit", "POST", body, token)
+
+    replies = at_once(2, submit)
+
+    assert sorted(status for status, _ in replies) == [200, 409], replies
+    assert len({json.dumps(reply["result"], sort_keys=True) for _, reply in replies}) == 1
+    # Due on the attempt, written by the winning UpdateItem alone: no outbox item for it.
+    assert [o for o in OutboxItem.query(keys.OUTBOX_PK) if o.kind == "result"] == []
+    assert result_emails(rt, bob.email) == 1

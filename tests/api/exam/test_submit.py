@@ -18,7 +18,7 @@ from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
 from chalicelib.storage.repository import Repository
 from tests.api.conftest import body
-from tests.api.exam.conftest import ExamDay, S3Calls
+from tests.api.exam.conftest import DynamoOperations, ExamDay, S3Calls
 from tests.support.exam_data import answers_scoring, key_of, person, register
 
 
@@ -254,8 +254,25 @@ def test_a_passer_waits_for_export_and_each_candidate_gets_one_result_email(exam
     passers = list(RegistrationItem.passers.query(keys.passers_pk(exam_day.period.id)))
     assert [item.id_number for item in passers] == [alice.id_number]
     assert passers[0].gsi2sk.startswith(keys.PASSER_PENDING + "#")
-    results = [item for item in OutboxItem.query(keys.OUTBOX_PK) if item.kind == "result"]
-    assert len(results) == 2
+    # Each result e-mail is due on its attempt (the mail_due index), none in the outbox partition.
+    assert [item.kind for item in OutboxItem.query(keys.OUTBOX_PK)].count("result") == 0
+    due = runtime.current().outbox_store().due(clock.now(), 100)
+    assert sorted((e.kind, e.on_registration) for e in due if e.kind == "result") == [("result", True)] * 2
+
+
+def test_a_submission_with_the_registered_details_is_one_getitem_and_one_updateitem(
+    exam_day: ExamDay,
+) -> None:
+    """Issue 19: nothing to move, so no transaction; a changed phone keeps the transaction."""
+    alice, bob = exam_day.register(1), exam_day.register(2)
+    exam_day.at(9, 30)
+    alice_token, bob_token = exam_day.enter(alice), exam_day.enter(bob)
+    operations = DynamoOperations()
+    assert exam_day.submit(alice_token, alice, answers_scoring(70)).status_code == 200
+    assert operations.names == ["GetItem", "UpdateItem"]
+    operations.names.clear()
+    assert exam_day.submit(bob_token, bob, answers_scoring(70), phone="13512340000").status_code == 200
+    assert operations.names == ["GetItem", "TransactWriteItems"]
 
 
 def test_warm_exam_requests_stay_within_their_aws_call_budgets(exam_day: ExamDay) -> None:
