@@ -29,8 +29,9 @@ from typing import Any
 from pynamodb.expressions.update import Action
 
 from chalicelib import clock
+from chalicelib.domain.errors import Unavailable
 from chalicelib.domain.registrations import Registration
-from chalicelib.storage import keys
+from chalicelib.storage import aws, keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
 from chalicelib.storage.items import mail_due_removed, outbox_entry, registration_from_item
 from chalicelib.storage.models import OutboxItem, RegistrationItem
@@ -59,6 +60,19 @@ class Outbox:
 
     @staticmethod
     def _carried(stamp: str, limit: int) -> list[OutboxEntry]:
+        try:
+            return Outbox._carried_by_index(stamp, limit)
+        except Unavailable as unavailable:
+            if not _index_not_ready(unavailable.__cause__):
+                raise
+            # A release that adds the index deploys before DynamoDB has built it
+            # (or before `bootstrap` ran): the result e-mails wait on their
+            # attempts, and the outbox's own (confirmations, notices) still go.
+            log.warning("the %s index is not ready: result e-mails wait", keys.MAIL_DUE_INDEX)
+            return []
+
+    @staticmethod
+    def _carried_by_index(stamp: str, limit: int) -> list[OutboxEntry]:
         with dynamodb_errors():
             results = RegistrationItem.mail_due.query(
                 keys.MAIL_DUE_PK,
@@ -221,3 +235,15 @@ class Outbox:
 
         # Refused: reminded (or submitted) meanwhile.
         return 0 if run_transaction(build) else 1
+
+
+def _index_not_ready(error: BaseException | None) -> bool:
+    """DynamoDB's answer to a Query of an index the table lacks, or one still being built
+    ("The table does not have the specified index", "Cannot read from backfilling global
+    secondary index"; moto says ResourceNotFoundException "Invalid index"): a deployment step
+    not finished, not a failure of DynamoDB. A missing table still fails: its message names no index."""
+    if error is None or aws.error_code(error) not in ("ValidationException", "ResourceNotFoundException"):
+        return False
+    cause = getattr(error, "cause", None) or error
+    message = str(getattr(cause, "response", {}).get("Error", {}).get("Message", ""))
+    return "index" in message.lower()

@@ -188,3 +188,37 @@ def test_a_result_email_that_fails_is_held_on_the_attempt_and_sent_by_a_later_ru
     assert mail.send_outbox(rt).sent == 2
     assert len([email for email in sent(rt) if "考试成绩" in email.subject]) == 1
     assert _carried(rt, period, passer).gsi4sk is None
+
+
+def test_before_the_mail_due_index_exists_confirmations_go_and_result_emails_wait_for_it(rt, period, travel):
+    """A release adding the index can run before DynamoDB has built it: the sender must not
+    stop (confirmations and notices live in the outbox partition), and the result e-mails
+    carried by attempts go once the index is there."""
+    passer = contact(1)
+    add_result(rt, period, passer, score=72)
+    client = boto3.client("dynamodb", region_name=rt.settings.region)
+    indexes = client.describe_table(TableName=rt.settings.table_name)["Table"]["GlobalSecondaryIndexes"]
+    mail_due = next(index for index in indexes if index["IndexName"] == keys.MAIL_DUE_INDEX)
+    client.update_table(
+        TableName=rt.settings.table_name,
+        GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": keys.MAIL_DUE_INDEX}}],
+    )
+    travel(beijing(2026, 12, 21, 9, 45))
+
+    run = mail.send_outbox(rt)
+
+    assert (run.sent, run.failed) == (1, 0)
+    assert [email.subject for email in sent(rt) if "考试成绩" in email.subject] == []
+    assert _carried(rt, period, passer).gsi4sk is not None  # still due, on the attempt
+    client.update_table(
+        TableName=rt.settings.table_name,
+        AttributeDefinitions=[
+            {"AttributeName": "gsi4pk", "AttributeType": "S"},
+            {"AttributeName": "gsi4sk", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexUpdates=[
+            {"Create": {key: mail_due[key] for key in ("IndexName", "KeySchema", "Projection")}}
+        ],
+    )
+    assert mail.send_outbox(rt).sent == 1
+    assert [email.to for email in sent(rt) if "考试成绩" in email.subject] == [[passer.email]]
