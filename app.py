@@ -13,8 +13,6 @@ import_on_fresh_stack("chalicelib.runtime")
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate  # noqa: E402
 
 from chalicelib import runtime  # noqa: E402
-from chalicelib.services import exam as exam_service  # noqa: E402
-from chalicelib.services import mail  # noqa: E402
 from chalicelib.web import admin, bank, candidate, exam, middleware, pages  # noqa: E402
 
 app = Chalice(app_name="hr-exam")
@@ -34,7 +32,8 @@ app.register_blueprint(pages.bp)
 @app.schedule(Cron(0, 11, "*", "*", "?", "*"), name="export_passers")
 def export_passers(event: CloudWatchEvent) -> None:
     """19:00 Beijing daily: e-mail staff the new passers of every period whose exam has ended."""
-    # The export and the purge are imported by their schedules, not at every cold start.
+    # Each schedule imports its service: every function's cold start imports this module,
+    # and the API's needs none of them (tests/packaging/test_cold_start.py).
     from chalicelib.services import export
 
     export.export_passers(runtime.current())
@@ -43,18 +42,24 @@ def export_passers(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="send_outbox")
 def send_outbox(event: CloudWatchEvent) -> None:
     """Every minute: send the candidates' queued e-mails; failures wait for a later run."""
+    from chalicelib.services import mail
+
     mail.send_outbox(runtime.current())
 
 
 @app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="queue_reminders")
 def queue_reminders(event: CloudWatchEvent) -> None:
     """09:00 Beijing daily: queue reminders from the working day before each exam."""
+    from chalicelib.services import mail
+
     mail.queue_reminders(runtime.current())
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="close_exams")
 def close_exams(event: CloudWatchEvent) -> None:
     """Every 5 minutes: score, from their saved answers, attempts the grace left unsubmitted (自动交卷)."""
+    from chalicelib.services import exam as exam_service
+
     exam_service.close_exams(runtime.current())
 
 

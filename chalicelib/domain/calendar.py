@@ -26,8 +26,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import chinese_calendar
-
 from chalicelib.domain.errors import CalendarUnknown
 
 ONE_DAY = dt.timedelta(days=1)
@@ -89,6 +87,8 @@ class WorkCalendar:
         """A year as staff see it: who describes it, and its holidays and workdays."""
         if year in self.years:
             return "staff", self.years[year]
+        import chinese_calendar  # its tables load on the first day no year supplied describes
+
         first = dt.date(year, 1, 1)
         try:
             chinese_calendar.is_workday(first)
@@ -109,6 +109,8 @@ class WorkCalendar:
             return False
         if day.year in self.supplied_years:
             return day.weekday() < 5
+        import chinese_calendar
+
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError as exc:

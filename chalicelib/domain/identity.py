@@ -19,9 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
-
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.text import has_unprintable
 
@@ -73,6 +70,10 @@ def normalise_id_number(value: object, today: dt.date) -> str:
         raise Invalid("id_number", f"身份证号码应为 18 位，您填写了 {len(number)} 位，请核对。")
     if not _ID_SHAPE.fullmatch(number):
         raise Invalid("id_number", "身份证号码应为 17 位数字加 1 位数字或 X，请核对。")
+    # Imported here: stdnum imports pydoc, pkgutil and sysconfig; only requests taking an ID number need it.
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     # stdnum expects the whole number, check character included, and ignores the last one.
     if ric.calc_check_digit(number) != number[17]:
         raise Invalid("id_number", "身份证号码校验位不正确，请逐位核对后重新填写。")
@@ -95,6 +96,8 @@ def upgrade_old_id_number(value: str, today: dt.date) -> str:
     if not _OLD_ID_SHAPE.fullmatch(number):
         raise Invalid("id_number", "旧身份证号码应为 15 位数字，请核对。")
     seventeen = number[:6] + "19" + number[6:]
+    from stdnum.cn import ric
+
     # stdnum takes the whole number and ignores its last character: any placeholder will do.
     return normalise_id_number(seventeen + ric.calc_check_digit(seventeen + "0"), today)
 

@@ -11,9 +11,9 @@ from chalice.app import Blueprint, Request, Response
 
 from chalicelib import runtime
 from chalicelib.domain.staff import Role
-from chalicelib.services import bank, papers
 from chalicelib.web.http import attachment, json_body, json_response, route
 
+# The services are imported by the routes that use them, off a candidate's cold start (as in web/admin.py).
 bp = Blueprint(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,6 +29,8 @@ def _workbook(request: Request) -> bytes | None:
 @route(bp, "/api/admin/bank", methods=["GET"], role=Role.OPERATOR)
 def get_bank() -> Response:
     """Every current item with its key and version, and the counts per type, topic and difficulty."""
+    from chalicelib.services import bank
+
     return json_response(bank.bank_view(runtime.current()))
 
 
@@ -36,6 +38,8 @@ def get_bank() -> Response:
 def import_bank() -> Response:
     """Import items (JSON `{"items": [...]}` or the Excel layout): new items are added, edited
     ones become their next version, unchanged ones keep theirs."""
+    from chalicelib.services import bank
+
     request = bp.current_request
     data = _workbook(request)
     rt = runtime.current()
@@ -51,6 +55,8 @@ def import_bank() -> Response:
 def bank_analysis() -> Response:
     """Per item version across periods: facility, discrimination (upper-lower 27 % and
     point-biserial), the share choosing each option, and flags."""
+    from chalicelib.services import bank
+
     return json_response(bank.item_analysis(runtime.current()))
 
 
@@ -58,6 +64,8 @@ def bank_analysis() -> Response:
 def export_bank() -> Response:
     """The bank in the paper template's layout plus 知识点 and 难度, to edit and import again.
     It holds every item's key, so each download is audited (which bank version, how many items)."""
+    from chalicelib.services import bank
+
     exported = bank.export_workbook(runtime.current())
     bp.current_request.context["audit_record"] = exported.audit_record()
     return Response(
@@ -75,6 +83,8 @@ def export_bank() -> Response:
 def put_blueprint(period_id: str) -> Response:
     """Draw each attempt's paper from the bank by counts per type and topic (optionally
     difficulty), checked against the bank; locked like an uploaded paper once the exam is near."""
+    from chalicelib.services import papers
+
     return json_response(
         {"paper": papers.set_blueprint(runtime.current(), period_id, json_body(bp.current_request))}
     )
@@ -83,4 +93,6 @@ def put_blueprint(period_id: str) -> Response:
 @route(bp, "/api/admin/periods/{period_id}/blueprint", methods=["GET"], role=Role.OPERATOR)
 def get_blueprint(period_id: str) -> Response:
     """The blueprint the period draws by, as stored (404 when it uses a fixed paper or has none)."""
+    from chalicelib.services import papers
+
     return json_response({"paper": papers.stored_blueprint(runtime.current(), period_id)})

@@ -9,15 +9,17 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib import runtime
-from chalicelib.services import exam
 from chalicelib.web.http import bearer_token, client_address, json_body, json_response, no_content, route
 
+# Each route imports its service where it runs: a cold start loads only what its first request uses.
 bp = Blueprint(__name__)
 
 
 @route(bp, "/api/exam/sessions", methods=["POST"])
 def start_session() -> Response:
     """Enter (or resume) today's exam by ID number and name; the token outlives the exam's grace."""
+    from chalicelib.services import exam
+
     request = bp.current_request
     session = exam.start_session(runtime.current(), json_body(request), client_address(request))
     return json_response(session.public(), status=201)
@@ -26,6 +28,8 @@ def start_session() -> Response:
 @route(bp, "/api/exam/paper", methods=["GET"])
 def paper() -> Response:
     """The paper without any key, and the answers saved so far."""
+    from chalicelib.services import exam
+
     rt = runtime.current()
     attempt = exam.authenticate(rt, bearer_token(bp.current_request))
     # The questions are the attempt's cached view (never changed): encoded once per attempt.
@@ -35,6 +39,8 @@ def paper() -> Response:
 @route(bp, "/api/exam/answers", methods=["PUT"])
 def save_answers() -> Response:
     """Save progress: each question named replaces its saved answer."""
+    from chalicelib.services import exam
+
     rt = runtime.current()
     attempt = exam.authenticate(rt, bearer_token(bp.current_request))
     exam.save_answers(rt, attempt, json_body(bp.current_request))
@@ -44,6 +50,8 @@ def save_answers() -> Response:
 @route(bp, "/api/exam/submit", methods=["POST"])
 def submit() -> Response:
     """Submit with the latest details; scored at once, and exactly once."""
+    from chalicelib.services import exam
+
     rt = runtime.current()
     attempt = exam.authenticate(rt, bearer_token(bp.current_request))
     result = exam.submit(rt, attempt, json_body(bp.current_request))

@@ -23,7 +23,6 @@ from chalicelib import runtime
 from chalicelib.domain import contacts
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.privacy import REFUSALS
-from chalicelib.services import periods
 from chalicelib.web.http import route
 
 bp = Blueprint(__name__)
@@ -141,6 +140,8 @@ def render(name: str, request: Request, **context: Any) -> Response:
 @route(bp, "/", methods=["GET"])
 def index() -> Response:
     """The page the permanent QR code opens: registration, the exam, or when to come back."""
+    from chalicelib.services import periods
+
     rt = runtime.current()
     today = periods.today(rt)
     return render("index.html", bp.current_request, today=today.public(), notice=rt.settings.notice)

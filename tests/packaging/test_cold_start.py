@@ -2,7 +2,8 @@
 
 Lambda imports `app` once per container, before the first request; qrcode,
 openpyxl, MIME building, email-validator and jinja2 belong to the few routes
-that use them, and are imported there. Each check runs `import app` in a
+that use them, and every service to its routes and schedules: each is
+imported there. Each check runs `import app` in a
 fresh interpreter, as Lambda does.
 """
 
@@ -27,11 +28,44 @@ HEAVY = [
     "dns",
     "jinja2",
     "markupsafe",
-    # The export (its passer store, CSV and XLSX writers, thread pool) runs on a schedule
-    # and one staff route, never for a candidate: those import it.
-    "chalicelib.services.export",
-    "chalicelib.services.export_files",
+    # Every service (the export's CSV and XLSX writers and thread pool among them) is imported
+    # by the route or schedule that uses it: Chalice needs the route table at import, not the
+    # handlers' services, so a cold start loads only what its first request uses.
+    "chalicelib.services",
+    # The stores and domain rules only those services use.
+    "chalicelib.storage.archive",
+    "chalicelib.storage.audit",
+    "chalicelib.storage.bank",
+    "chalicelib.storage.calendar_years",
+    "chalicelib.storage.city_template",
+    "chalicelib.storage.entries",
     "chalicelib.storage.exports",
+    "chalicelib.storage.helpdesk",
+    "chalicelib.storage.mail",
+    "chalicelib.storage.outbox",
+    "chalicelib.storage.papers",
+    "chalicelib.storage.rights",
+    "chalicelib.storage.smtp",
+    "chalicelib.domain.bank",
+    "chalicelib.domain.bank_sheet",
+    "chalicelib.domain.blueprint",
+    "chalicelib.domain.entries",
+    "chalicelib.domain.feedback",
+    "chalicelib.domain.helpdesk",
+    "chalicelib.domain.item_analysis",
+    "chalicelib.domain.mails",
+    "chalicelib.domain.notice",
+    "chalicelib.domain.paper_sheet",
+    "chalicelib.domain.rights",
+    "chalicelib.domain.stats",
+    "chalicelib.domain.tokens",
+    "concurrent.futures.thread",
+    # The ID check digit (stdnum imports pydoc and pkgutil) and the holiday tables load on the
+    # first ID number checked and the first day no supplied year describes.
+    "stdnum",
+    "pydoc",
+    "pkgutil",
+    "chinese_calendar",
     # boto3 (and its s3transfer, multiprocessing) adds nothing our low-level clients use.
     "boto3",
     "s3transfer",
