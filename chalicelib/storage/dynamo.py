@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
@@ -54,6 +55,20 @@ def applied(write: Callable[[], object]) -> bool:
                 return False
             raise
     return True
+
+
+def request(method: str, params: dict[str, Any]) -> dict[str, Any]:
+    """One request a hot path builds itself (`update_item`, `get_item`), on the models' own
+    client and table: fixed expressions made once, nothing asked back that nobody reads,
+    and no model built from the answer. Its failures are PynamoDB's exception, as any
+    other call's, so `applied` and `dynamodb_errors` read them the same way."""
+    connection = RegistrationItem._get_connection()
+    call = getattr(connection.connection.client, method)
+    try:
+        answer: dict[str, Any] = call(TableName=connection.table_name, **params)
+    except (BotoCoreError, ClientError) as exc:
+        raise PynamoDBException(f"{method} failed: {exc}", exc) from exc
+    return answer
 
 
 class Transaction:

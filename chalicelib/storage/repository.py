@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import logging
 import secrets
@@ -44,7 +45,7 @@ from chalicelib.domain.periods import Period
 from chalicelib.domain.privacy import Consent
 from chalicelib.domain.registrations import ExamResult, Registration, changes_between
 from chalicelib.storage import keys
-from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
+from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, request, run_transaction
 from chalicelib.storage.items import (
     change_item,
     mail_due,
@@ -459,15 +460,26 @@ class Repository:
     ) -> None:
         """Replace the saved answer of each question named, keep the others: one UpdateItem.
 
-        With `seed`, only into the attempt of that seed (not one staff voided since)."""
-        item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period_id))
-        actions = [RegistrationItem.answers[qid].set(chosen) for qid, chosen in answers.items()]
-        actions.append(RegistrationItem.answers_saved_at.set(clock.iso(now)))
-        actions.append(RegistrationItem.saves.add(1))
-        condition = RegistrationItem.answers.exists() & RegistrationItem.submitted_at.does_not_exist()
+        With `seed`, only into the attempt of that seed (not one staff voided since).
+        Built here rather than by `Model.update`, which asks for the whole item back and
+        decodes it: nothing reads it, and the expressions are the same on every save."""
+        names = dict(_SAVE_NAMES)
+        values: dict[str, Any] = {":saved_at": {"S": clock.iso(now)}, ":one": {"N": "1"}}
+        for n, (qid, chosen) in enumerate(answers.items()):
+            names[f"#q{n}"] = qid
+            values[f":q{n}"] = {"L": [{"S": option} for option in chosen]}
         if seed is not None:
-            condition &= RegistrationItem.seed == seed
-        if not applied(lambda: item.update(actions=actions, condition=condition)):
+            names["#seed"] = _SEED
+            values[":seed"] = {"S": seed}
+        params = {
+            "Key": {"pk": {"S": keys.person_pk(id_hash)}, "sk": {"S": keys.registration_sk(period_id)}},
+            "UpdateExpression": _save_expression(len(answers)),
+            "ConditionExpression": _SAVE_INTO_SEED if seed is not None else _SAVE_INTO_ATTEMPT,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ReturnValues": "NONE",
+        }
+        if not applied(lambda: request("update_item", params)):
             self._refuse_attempt(period_id, id_hash, seed=seed)
 
     def record_submission(
@@ -594,6 +606,26 @@ class Repository:
         if saves is not None and stored.saves != saves:
             raise SavedAnswersChanged()
         raise NotRegistered()
+
+
+# A save's request, the same on every save but for the questions named: the attempt
+# exists (entry wrote its answers map) and is not submitted, and with a seed, is still that one.
+_SAVE_NAMES = {
+    "#answers": RegistrationItem.answers.attr_name,
+    "#saved_at": RegistrationItem.answers_saved_at.attr_name,
+    "#saves": RegistrationItem.saves.attr_name,
+    "#submitted_at": RegistrationItem.submitted_at.attr_name,
+}
+_SEED = RegistrationItem.seed.attr_name
+_SAVE_INTO_ATTEMPT = "attribute_exists (#answers) AND attribute_not_exists (#submitted_at)"
+_SAVE_INTO_SEED = f"{_SAVE_INTO_ATTEMPT} AND #seed = :seed"
+
+
+@functools.lru_cache(maxsize=256)
+def _save_expression(questions: int) -> str:
+    """Set each question's answer (`#q0`... for the questions in order) and the time, count the save."""
+    sets = [f"#answers.#q{n} = :q{n}" for n in range(questions)]
+    return f"SET {', '.join([*sets, '#saved_at = :saved_at'])} ADD #saves :one"
 
 
 def _saves_as_read(saves: int) -> Condition:
