@@ -12,14 +12,17 @@ from chalicelib.storage.models import RegistrationItem
 
 
 @contextmanager
-def dynamodb_times_out() -> Iterator[list[str]]:
-    """Every DynamoDB request of the app times out before an answer; yields the operations tried."""
+def dynamodb_times_out(only: str | None = None) -> Iterator[list[str]]:
+    """Every DynamoDB request of the app (or only those of operation `only`) times out before
+    an answer; yields the operations tried."""
     client = RegistrationItem._get_connection().connection.client
     tried: list[str] = []
 
     def no_answer(request: Any, **_: Any) -> None:
-        tried.append(request.headers.get("X-Amz-Target", b"").decode().rsplit(".", 1)[-1])
-        raise ReadTimeoutError(endpoint_url=request.url)
+        operation = request.headers.get("X-Amz-Target", b"").decode().rsplit(".", 1)[-1]
+        tried.append(operation)
+        if only is None or operation == only:
+            raise ReadTimeoutError(endpoint_url=request.url)
 
     client.meta.events.register_first("before-send.dynamodb.*", no_answer, unique_id="test-dynamodb-timeout")
     try:
