@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from chalicelib.config import Settings, load_settings
 from chalicelib.domain.attempt_order import AttemptPapers
 from chalicelib.domain.calendar import WorkCalendar, override_problems
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import NotFound, Unavailable
 from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
 from chalicelib.storage.limits import FailureLimits
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 # thread-safe); DynamoDB takes many, which keeps the marking of thousands to seconds.
 MARK_WORKERS = 8
 
+log = logging.getLogger(__name__)
+
 
 class PeriodCache:
     """The periods, re-read at most every `ttl` seconds.
@@ -47,6 +49,15 @@ class PeriodCache:
     know today's: caching them keeps a registration to one DynamoDB call.
     Writes made in this container refresh it at once; other containers
     catch up within `ttl`.
+
+    One caller at a time re-reads them. When the periods are only stale, the
+    other callers answer from the last read meanwhile, and a re-read that
+    fails (DynamoDB busy: `Unavailable`) keeps the last read for the next
+    caller to try again. Found by the 2,000-candidate spike: every request
+    of a threaded `chalice local` started its own re-read on a slow emulator,
+    each timed out, nothing was kept, and every entry answered 503. Only a
+    container that has never read them, or whose own write invalidated them,
+    waits for (or fails with) the read.
     """
 
     def __init__(
@@ -57,17 +68,39 @@ class PeriodCache:
         self._monotonic = monotonic
         self._periods: list[Period] | None = None
         self._loaded_at = 0.0
+        # Bumped by invalidate(): a read begun before a write in this container is not kept.
+        self._generation = 0
         self._lock = threading.Lock()
+        self._reading = threading.Lock()
 
     def all(self) -> list[Period]:
-        now = self._monotonic()
         with self._lock:
-            if self._periods is not None and now - self._loaded_at < self._ttl:
-                return self._periods
-        periods = self._load()
-        with self._lock:
-            self._periods, self._loaded_at = periods, now
-        return periods
+            periods, loaded_at = self._periods, self._loaded_at
+        if periods is not None and self._monotonic() - loaded_at < self._ttl:
+            return periods
+        if periods is None:
+            self._reading.acquire()  # nothing to answer with: wait for the read under way, if any
+        elif not self._reading.acquire(blocking=False):
+            return periods  # another caller is re-reading them
+        try:
+            with self._lock:
+                periods, loaded_at, generation = self._periods, self._loaded_at, self._generation
+            started = self._monotonic()
+            if periods is not None and started - loaded_at < self._ttl:
+                return periods  # read by the caller this one waited for
+            try:
+                fresh = self._load()
+            except Unavailable:
+                if periods is None:
+                    raise
+                log.warning("periods re-read failed: answering from the last read")
+                return periods
+            with self._lock:
+                if self._generation == generation:
+                    self._periods, self._loaded_at = fresh, started
+            return fresh
+        finally:
+            self._reading.release()
 
     def find(self, period_id: str) -> Period | None:
         """A period by id, or None. A miss reloads once: it may have been created
@@ -89,6 +122,7 @@ class PeriodCache:
     def invalidate(self) -> None:
         with self._lock:
             self._periods = None
+            self._generation += 1
 
 
 @dataclass
