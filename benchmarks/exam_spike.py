@@ -58,6 +58,11 @@ ROUTES = ["sessions", "paper", "answers", "submit"]
 SAVES = 3
 # A phone's pauses before trying a 503 again (the page says retrying is safe).
 RETRY_PAUSES = (1.0, 2.0, 4.0)
+# The deployed stages' PERIOD_CACHE_SECONDS (.chalice/config.json). The local stage's 5 s
+# (staff edits made from another process show quickly in `make run`) costs moto, which
+# answers a Query by sorting its whole table (moto 5.2.5 table.py, all_items), a re-read of
+# the periods of 3.4 s every 5 s at 2,000 candidates: moto busy with the cache, not the exam.
+DEPLOYED_PERIOD_CACHE_SECONDS = 30
 # Issue 19: the app keeps at least this share of moto's own pace on the same calls.
 THROUGHPUT_TARGET = 0.9
 # The routes' steps as moto alone makes them; each row names the DynamoDB operations it saw.
@@ -67,6 +72,12 @@ MOTO_STEPS = ["entry: arrive", "entry: start", "paper", "save", "submit: read", 
 def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument("--candidates", type=int, default=2000, help="candidates sitting the exam at once")
     parser.add_argument("--clients", type=int, default=4, help="concurrent phones (chalice local backlog: 5)")
+    parser.add_argument(
+        "--period-cache-seconds",
+        type=int,
+        default=DEPLOYED_PERIOD_CACHE_SECONDS,
+        help="the periods cache's PERIOD_CACHE_SECONDS on both sides (deployed stages: 30; local: 5)",
+    )
 
 
 @dataclass
@@ -191,7 +202,9 @@ def run(args: argparse.Namespace) -> list[Row]:
 
     n = args.candidates
     with moto_process(), tempfile.TemporaryDirectory(prefix="exam-spike-") as folder:
+        os.environ["PERIOD_CACHE_SECONDS"] = str(args.period_cache_seconds)
         rt = runtime.current()
+        assert rt.settings.period_cache_seconds == args.period_cache_seconds
         period = exam_today(rt, suffix="spike")
         upload_paper(rt, period.id, paper_document())
         period = rt.periods.get(period.id)
@@ -307,7 +320,13 @@ def run(args: argparse.Namespace) -> list[Row]:
         port = free_port()
         log_path = Path(folder) / "chalice-local.log"
         with log_path.open("wb") as log:
-            server = start_chalice_local(port, dict(os.environ), autoreload=False, output=log)
+            server = start_chalice_local(
+                port,
+                dict(os.environ),
+                autoreload=False,
+                output=log,
+                project=project_with_period_cache(Path(folder) / "project", args.period_cache_seconds),
+            )
         try:
             wait_for(f"http://{LOOPBACK}:{port}/api/today", seconds=300)
             tally = Tally()
@@ -520,6 +539,25 @@ def _calls_from_log(path: Path) -> int:
         if line.startswith("{") and '"type":"request"' in line:
             total += int(json.loads(line).get("aws_calls", 0))
     return total
+
+
+def project_with_period_cache(folder: Path, seconds: int) -> Path:
+    """The project as links, but its `.chalice/config.json` a copy with the local stage's
+    PERIOD_CACHE_SECONDS set: chalice local puts a stage's settings over the environment,
+    so the variable alone would not reach the app."""
+    from ops.devstack import PROJECT
+
+    (folder / ".chalice").mkdir(parents=True)
+    for entry in PROJECT.iterdir():
+        if entry.name not in (".chalice", ".git"):
+            (folder / entry.name).symlink_to(entry)
+    for entry in (PROJECT / ".chalice").iterdir():
+        if entry.name != "config.json":
+            (folder / ".chalice" / entry.name).symlink_to(entry)
+    config = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    config["stages"]["local"]["environment_variables"]["PERIOD_CACHE_SECONDS"] = str(seconds)
+    (folder / ".chalice" / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return folder
 
 
 def main(argv: Sequence[str] | None = None) -> int:

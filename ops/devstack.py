@@ -94,18 +94,19 @@ def wait_for(url: str, seconds: float = 60.0) -> None:
 
 
 def start_chalice_local(
-    port: int, env: dict[str, str], autoreload: bool = True, output: Any = None
+    port: int, env: dict[str, str], autoreload: bool = True, output: Any = None, project: Path = PROJECT
 ) -> subprocess.Popen[bytes]:
     """`chalice local` on loopback. Tests turn autoreload off: an edit elsewhere
     in the tree must not restart the server under a running test. `output`
-    (a file) takes its stdout and stderr: the app's log lines, which the benchmarks read."""
+    (a file) takes its stdout and stderr: the app's log lines, which the benchmarks read.
+    `project`: another project folder (a benchmark's copy of the settings)."""
     chalice = Path(sys.executable).with_name("chalice")
     command = [str(chalice), "local", "--stage", "local", "--host", LOOPBACK, "--port", str(port)]
     if not autoreload:
         command.append("--no-autoreload")
     return subprocess.Popen(
         command,
-        cwd=PROJECT,
+        cwd=project,
         env=env,
         start_new_session=True,
         stdout=output,
