@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.city_template import DEFAULT_MAX_ROWS as DEFAULT_CITY_TEMPLATE_MAX_ROWS
-from chalicelib.domain.city_template import MAX_FILE_ROWS as MAX_CITY_TEMPLATE_ROWS
+from chalicelib.domain.city_rows import DEFAULT_MAX_ROWS as DEFAULT_CITY_TEMPLATE_MAX_ROWS
+from chalicelib.domain.city_rows import MAX_FILE_ROWS as MAX_CITY_TEMPLATE_ROWS
 from chalicelib.domain.privacy import (
     DEFAULT_CITY_SYSTEM,
     DEFAULT_HANDLER,
@@ -41,6 +41,8 @@ class ConfigError(RuntimeError):
 
 @dataclass(frozen=True)
 class Settings:
+    """One stage's settings, as its environment gives them."""
+
     stage: str
     table_name: str
     bucket_name: str

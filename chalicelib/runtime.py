@@ -23,7 +23,6 @@ from chalicelib.domain.periods import Period
 from chalicelib.storage import keys, models
 from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
-from chalicelib.storage.retention import RetentionStore
 from chalicelib.storage.secrets import SecretStore
 
 if TYPE_CHECKING:
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from chalicelib.storage.mail import Mailer
     from chalicelib.storage.outbox import Outbox
     from chalicelib.storage.papers import PaperStore
+    from chalicelib.storage.retention import RetentionStore
 
 # How many passers' marks the export writes at once. An emulator takes one (moto is not
 # thread-safe); DynamoDB takes many, which keeps the marking of thousands to seconds.
@@ -127,13 +127,16 @@ class PeriodCache:
 
 @dataclass
 class Runtime:
+    """The container's settings, stores and caches, built once per settings."""
+
     settings: Settings
     secrets: SecretStore
     repo: Repository
     periods: PeriodCache
     calendar: WorkCalendar
     limits: FailureLimits
-    retention: RetentionStore
+    # The ID number's (and contacts') keyed hash, for the stores built on first use.
+    hash_identity: Callable[[str, str], str]
     # Collaborators built on first use, kept as long as the container: the candidate's
     # requests never need them, so they stay off the cold start. A test swaps its own in
     # with `dataclasses.replace` (the `swap` fixture of tests/api/conftest.py).
@@ -142,6 +145,7 @@ class Runtime:
     bank: BankStore | None = None
     outbox: Outbox | None = None
     passers: PasserStore | None = None
+    retention: RetentionStore | None = None
     # Each attempt's drawn and ordered paper, by paper version and seed (not a collaborator:
     # pure, and right for any paper store, since the version names the paper's content).
     attempt_papers: AttemptPapers = field(default_factory=AttemptPapers)
@@ -161,6 +165,14 @@ class Runtime:
 
             self.outbox = Outbox()
         return self.outbox
+
+    def retention_store(self) -> RetentionStore:
+        """The deletions of a person's data (a rights request's erasure, the purge's)."""
+        if self.retention is None:
+            from chalicelib.storage.retention import RetentionStore
+
+            self.retention = RetentionStore(self.hash_identity)
+        return self.retention
 
     def passer_store(self) -> PasserStore:
         """The export's reads and writes of passers and its lease."""
@@ -191,7 +203,7 @@ def build(settings: Settings) -> Runtime:
         periods=PeriodCache(repo.list_periods, settings.period_cache_seconds),
         calendar=_calendar(settings),
         limits=FailureLimits(hash_identity),
-        retention=RetentionStore(hash_identity),
+        hash_identity=hash_identity,
     )
 
 

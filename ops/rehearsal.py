@@ -136,7 +136,7 @@ def clean(rt: Runtime, candidates: int) -> Iterator[str]:
     """Delete the synthetic candidates (every item of theirs) and the rehearsal periods left empty."""
     removed = 0
     for seq in range(candidates):
-        deleted = rt.retention.delete_person(rt.repo.id_hash(rehearsal_person(seq).id_number))
+        deleted = rt.retention_store().delete_person(rt.repo.id_hash(rehearsal_person(seq).id_number))
         removed += 1 if deleted.total else 0
     yield f"deleted  {removed} rehearsal candidates"
     for period in rt.repo.list_periods():

@@ -27,9 +27,12 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.papers import Paper, Question
+if TYPE_CHECKING:
+    # Types only: the paper's rules (and their classes) are the exam's, and the web layer
+    # imports this module on every cold start for the cache's size.
+    from chalicelib.domain.papers import Paper, Question
 
 SEED_BYTES = 12
 # Attempts whose drawn and ordered paper a container keeps: a container serves one request

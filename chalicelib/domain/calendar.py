@@ -60,6 +60,8 @@ class YearDays:
 
 @dataclass(frozen=True)
 class WorkCalendar:
+    """Which days are working days: the holiday tables, and the overrides staff or the stage supply."""
+
     holidays: frozenset[dt.date] = frozenset()
     workdays: frozenset[dt.date] = frozenset()
     supplied_years: frozenset[int] = frozenset()

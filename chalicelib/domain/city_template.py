@@ -44,9 +44,6 @@ FIELDS: dict[str, str] = {
 # The export's own fields must all be offered (the rest are derived or given).
 assert set(FIELD_NAMES) <= set(FIELDS)
 REQUIRED_FIELDS = ("name", "id_number")
-DEFAULT_MAX_ROWS = 500
-# A file of the template is written in memory (openpyxl's normal mode): keep it bounded.
-MAX_FILE_ROWS = 10_000
 MAX_HEADER_ROWS = 30
 MAX_COLUMNS = 100
 FIXED_TEXT_MAX = 100

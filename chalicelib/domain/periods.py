@@ -30,6 +30,8 @@ _TIME = re.compile(r"^\d{2}:\d{2}$")
 
 @dataclass(frozen=True)
 class Period:
+    """One monthly period: its registration window and its exam."""
+
     id: str
     name: str
     exam_date: dt.date
@@ -86,6 +88,8 @@ class Period:
 
 @dataclass(frozen=True)
 class Today:
+    """What today is for candidates: the mode of the site and the period it is about."""
+
     date: dt.date
     mode: Mode
     period: Period | None

@@ -131,6 +131,8 @@ class NoticeFacts:
 
 @dataclass(frozen=True)
 class Consent:
+    """One consent a candidate gave: its purpose, the notice version and when."""
+
     purpose: Purpose
     version: str
     at: dt.datetime

@@ -76,6 +76,8 @@ def closed_message(upcoming: Period | None, day: dt.date | None = None) -> str:
 
 @dataclass(frozen=True)
 class ExamResult:
+    """A submitted attempt's score and outcome."""
+
     score: int
     pass_mark: int
     passed: bool
@@ -167,6 +169,8 @@ class VoidedAttempt:
 
 @dataclass(frozen=True)
 class Registration:
+    """One candidate's registration for one period, with their attempt's state."""
+
     period_id: str
     contact: Contact
     registered_at: dt.datetime

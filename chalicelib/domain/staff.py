@@ -40,6 +40,8 @@ DEFAULT_ROLE = Role.ADMIN
 
 @dataclass(frozen=True)
 class StaffMember:
+    """A signed-in member of staff and their role."""
+
     name: str
     role: Role
 

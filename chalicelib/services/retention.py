@@ -90,13 +90,14 @@ def purge_expired(
     expired = rules.expired(rt.periods.all(), today, rt.settings.retention_years)
     expired_ids = {period.id for period in expired}
     deleted = Counts()
+    store = rt.retention_store()
     if expired:
-        outbox = rt.retention.outbox_targets()
+        outbox = store.outbox_targets()
         for period in expired:
-            for pk in rt.retention.people_registered_for(period.id):
+            for pk in store.people_registered_for(period.id):
                 if not budget.take():
                     break
-                deleted.add(rt.retention.purge_person(pk, expired_ids, outbox))
+                deleted.add(store.purge_person(pk, expired_ids, outbox))
             if budget.stopped:
                 break
     if not budget.stopped:
@@ -105,7 +106,7 @@ def purge_expired(
             while not done:
                 if not budget.take(counted=False):
                     break
-                count, done = rt.retention.purge_audit_day(day, AUDIT_BATCH)
+                count, done = store.purge_audit_day(day, AUDIT_BATCH)
                 deleted.audit += count
             if budget.stopped:
                 break
@@ -148,7 +149,7 @@ def delete_person(rt: Runtime, body: Mapping[str, object]) -> Deletion:
     """Delete every item of one person's identity: `{"id_number", "reason"}`, the reason required."""
     id_number = normalise_id_number(body.get("id_number"), clock.today())
     reason = reason_of(body)
-    deleted = rt.retention.delete_person(rt.repo.id_hash(id_number))
+    deleted = rt.retention_store().delete_person(rt.repo.id_hash(id_number))
     if deleted.total == 0:
         raise NotFound("没有找到该身份证号的任何个人信息。", code="person_not_found")
     deletion = Deletion(mask_id_number(id_number), deleted, reason)

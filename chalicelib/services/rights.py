@@ -156,7 +156,7 @@ def delete_requester(rt: Runtime, request_id: str, body: Mapping[str, object]) -
     if request.kind not in ("deletion", "withdraw") or request.status != "open":
         raise Conflict(NOT_A_DELETION, code="rights_request_answered")
     reason = reason_of(body)
-    deleted = rt.retention.delete_person(request.person)
+    deleted = rt.retention_store().delete_person(request.person)
     if deleted.total == 0:
         raise NotFound("没有找到该考生的任何个人信息（可能已经删除），请直接答复。", code="person_not_found")
     log.info("delete_person for rights request %s", deleted.public())

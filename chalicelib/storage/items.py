@@ -7,18 +7,22 @@ decided in one place.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pynamodb.expressions.update import Action
 
 from chalicelib import clock
-from chalicelib.domain.export import Passer
 from chalicelib.domain.identity import Contact, name_key
 from chalicelib.domain.periods import Period
 from chalicelib.domain.privacy import Consent
 from chalicelib.domain.registrations import Change, ExamResult, Registration, SentMail, VoidedAttempt
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, PeriodItem, RegistrationItem
+
+if TYPE_CHECKING:
+    # The export's rules are imported by the one conversion the export's store makes: every
+    # cold start imports this module, and no request but the export reads a passer.
+    from chalicelib.domain.export import Passer
 
 OutboxKind = Literal["confirmation", "result", "reminder", "details_changed"]
 
@@ -211,6 +215,8 @@ def _change(stored: Any) -> Change:
 
 
 def passer_from_item(item: RegistrationItem) -> Passer:
+    from chalicelib.domain.export import Passer
+
     assert item.submitted_at is not None, "the index only holds passers"
     return Passer(
         name=item.name,

@@ -60,6 +60,14 @@ HEAVY = [
     "chalicelib.domain.stats",
     "chalicelib.domain.tokens",
     "concurrent.futures.thread",
+    # Rules and stores a candidate's request never reaches, which the core used to pull in for
+    # a constant or a type: the city template's rules (config wanted two row limits), the
+    # export's (one conversion of a passer), the paper's (the attempt cache's type hints), and
+    # the deletions, built on first use as the outbox is (`Runtime.retention_store`).
+    "chalicelib.domain.city_template",
+    "chalicelib.domain.export",
+    "chalicelib.domain.papers",
+    "chalicelib.storage.retention",
     # The ID check digit (stdnum imports pydoc and pkgutil) and the holiday tables load on the
     # first ID number checked and the first day no supplied year describes.
     "stdnum",
