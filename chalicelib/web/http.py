@@ -146,9 +146,10 @@ def _refuse_constant(name: str) -> Any:
     raise BadRequest(NOT_A_NUMBER_MESSAGE)
 
 
-def check_document(document: Any, max_depth: int = MAX_DEPTH) -> None:
+def check_document(document: Any, max_depth: int = MAX_DEPTH, strings: bool = True) -> None:
     """`BadRequest` when a parsed JSON document nests deeper than `max_depth` or holds a
     string (key or value) with a lone surrogate, which no store or mail can encode.
+    `strings=False` checks the depth alone (a text that cannot hold one: `parse_json`).
 
     Walks with its own stack, so a hostile document cannot exhaust Python's."""
     stack: list[tuple[Any, int]] = [(document, 1)]
@@ -162,11 +163,13 @@ def check_document(document: Any, max_depth: int = MAX_DEPTH) -> None:
         if depth > max_depth:
             raise BadRequest(TOO_DEEP_MESSAGE)
         if isinstance(node, dict):
-            for key, value in node.items():
-                _check_text(key)
-                stack.append((value, depth + 1))
+            if strings:
+                for key in node:
+                    _check_text(key)
+            children: Any = node.values()
         else:
-            stack.extend((value, depth + 1) for value in node)
+            children = node
+        stack.extend((child, depth + 1) for child in children if strings or isinstance(child, dict | list))
 
 
 def _check_text(text: str) -> None:
@@ -188,7 +191,7 @@ def parse_json(text: str) -> Any:
         check_document(document)
     elif text.count("[") + text.count("{") > MAX_DEPTH:
         # Fewer brackets than that cannot nest deeper: a form needs no walk at all.
-        check_depth(document)
+        check_document(document, strings=False)
     return document
 
 
@@ -203,20 +206,6 @@ def _may_hold_lone_surrogate(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-def check_depth(document: Any, max_depth: int = MAX_DEPTH) -> None:
-    """`check_document` without the strings: `BadRequest` when `document` nests deeper than
-    `max_depth`."""
-    if not isinstance(document, dict | list):
-        return
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > max_depth:
-            raise BadRequest(TOO_DEEP_MESSAGE)
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def json_body(request: Request) -> dict[str, Any]:
