@@ -621,6 +621,8 @@ class _StoredRegistration:
 
     def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
         self.__dict__.update(_REGISTRATION_DEFAULTS)
+        for name, make in _REGISTRATION_DEFAULT_FACTORIES.items():
+            self.__dict__[name] = make()
         for name, value in raw.items():
             attribute = _REGISTRATION_ATTRIBUTES.get(name)
             if attribute is None or not value or "NULL" in value:
@@ -639,8 +641,14 @@ _REGISTRATION_ATTRIBUTES = {
     for name, attr in RegistrationItem.get_attributes().items()
 }
 _REGISTRATION_DEFAULTS = {
-    name: attr.default() if callable(attr.default) else attr.default
+    name: attr.default
     for name, attr in RegistrationItem.get_attributes().items()
+    if not callable(attr.default)
+}
+# A default made by a function (`default=list`) is made for each read, as the model does:
+# one shared list would carry one request's changes into the next.
+_REGISTRATION_DEFAULT_FACTORIES = {
+    name: attr.default for name, attr in RegistrationItem.get_attributes().items() if callable(attr.default)
 }
 
 # A save's request, the same on every save but for the questions named: the attempt
