@@ -45,29 +45,36 @@ def call(url: str, method: str, payload: Any = None, token: str | None = None) -
     raise AssertionError(f"{method} {url}: no answer after 5 connections")
 
 
-def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> None:
-    rt = stack.runtime()
-    period = exam_today(rt)
+def entered(stack: Stack, rt: Any, candidate: Any, suffix: str | None = None) -> tuple[Any, str]:
+    """Today's exam with its paper, `candidate` registered and entered: the period and the token."""
+    period = exam_today(rt) if suffix is None else exam_today(rt, suffix=suffix)
     upload_paper(rt, period.id, paper_document())
-    alice = person(1)
-    register(rt, period, alice)
+    register(rt, period, candidate)
     status, session = call(
-        stack.url + "api/exam/sessions", "POST", {"id_number": alice.id_number, "name": alice.name}
+        stack.url + "api/exam/sessions", "POST", {"id_number": candidate.id_number, "name": candidate.name}
     )
     assert status == 201, session
-    token = session["token"]
+    return period, session["token"]
 
-    def submit(n: int) -> Callable[[], tuple[int, Any]]:
-        # Each submitter sends a different sheet: whichever is scored, all must agree on it.
-        body = {
-            "name": alice.name,
-            "phone": alice.phone,
-            "email": alice.email,
-            "answers": answers_scoring(2 * (n + 30)),
-        }
-        return lambda: call(stack.url + "api/exam/submit", "POST", body, token)
 
-    replies = at_once(SUBMITTERS, submit)
+def submitter(stack: Stack, candidate: Any, token: str, score: int) -> Callable[[], tuple[int, Any]]:
+    """One submission of `candidate`'s registered details with a sheet scoring `score`."""
+    body = {
+        "name": candidate.name,
+        "phone": candidate.phone,
+        "email": candidate.email,
+        "answers": answers_scoring(score),
+    }
+    return lambda: call(stack.url + "api/exam/submit", "POST", body, token)
+
+
+def test_twenty_simultaneous_submits_score_one_attempt_once(stack: Stack) -> None:
+    rt = stack.runtime()
+    alice = person(1)
+    period, token = entered(stack, rt, alice)
+
+    # Each submitter sends a different sheet: whichever is scored, all must agree on it.
+    replies = at_once(SUBMITTERS, lambda n: submitter(stack, alice, token, 2 * (n + 30)))
 
     statuses = sorted(status for status, _ in replies)
     assert statuses == [200] + [409] * (SUBMITTERS - 1), replies
@@ -108,26 +115,10 @@ def test_two_submits_at_once_score_once_and_send_one_result_email(stack: Stack) 
     """Issue 19: the unchanged-details submission is one conditional UpdateItem, no transaction;
     the same condition decides between two submits arriving together."""
     rt = stack.runtime()
-    period = exam_today(rt, suffix="pair")
-    upload_paper(rt, period.id, paper_document())
     bob = person(2)
-    register(rt, period, bob)
-    status, session = call(
-        stack.url + "api/exam/sessions", "POST", {"id_number": bob.id_number, "name": bob.name}
-    )
-    assert status == 201, session
-    token = session["token"]
+    _, token = entered(stack, rt, bob, suffix="pair")
 
-    def submit(n: int) -> Callable[[], tuple[int, Any]]:
-        body = {
-            "name": bob.name,
-            "phone": bob.phone,
-            "email": bob.email,
-            "answers": answers_scoring(70 + 20 * n),
-        }
-        return lambda: call(stack.url + "api/exam/submit", "POST", body, token)
-
-    replies = at_once(2, submit)
+    replies = at_once(2, lambda n: submitter(stack, bob, token, 70 + 20 * n))
 
     assert sorted(status for status, _ in replies) == [200, 409], replies
     assert len({json.dumps(reply["result"], sort_keys=True) for _, reply in replies}) == 1
