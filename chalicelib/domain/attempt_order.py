@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from chalicelib.last_used import LastUsed
 
 if TYPE_CHECKING:
     # Types only: the paper's rules (and their classes) are the exam's, and the web layer
@@ -108,25 +108,17 @@ class AttemptPapers:
     """
 
     def __init__(self, size: int = CACHED_ATTEMPTS) -> None:
-        self._size = size
-        self._views: OrderedDict[tuple[str, str], AttemptView] = OrderedDict()
-        self._lock = threading.Lock()
+        self._views: LastUsed[tuple[str, str], AttemptView] = LastUsed(size)
 
     def view(self, version: str, seed: str, drawn: Callable[[str], Paper]) -> AttemptView:
         """The view of the attempt with `seed`; `drawn(seed)` gives its questions on a miss."""
         key = (version, seed)
-        with self._lock:
-            found = self._views.get(key)
-            if found is not None:
-                self._views.move_to_end(key)
-                return found
+        found = self._views.get(key)
+        if found is not None:
+            return found
         questions = drawn(seed)
         made = AttemptView(questions, attempt_paper(questions, seed).public())
-        with self._lock:
-            self._views[key] = made
-            self._views.move_to_end(key)
-            while len(self._views) > self._size:
-                self._views.popitem(last=False)
+        self._views.put(key, made)
         return made
 
     def __len__(self) -> int:

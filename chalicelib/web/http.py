@@ -12,10 +12,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import threading
 import traceback
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +24,7 @@ from chalicelib.domain.attempt_order import CACHED_ATTEMPTS
 from chalicelib.domain.contacts import CONTACT_STAFF
 from chalicelib.domain.errors import BadRequest, DomainError
 from chalicelib.domain.staff import Role
+from chalicelib.last_used import LastUsed
 
 log = logging.getLogger("hr_exam.web")
 
@@ -51,23 +50,14 @@ class ReusedJson:
     cannot name another object while it is here."""
 
     def __init__(self, size: int = CACHED_ATTEMPTS) -> None:
-        self._size = size
-        self._texts: OrderedDict[int, tuple[Any, str]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._texts: LastUsed[int, tuple[Any, str]] = LastUsed(size)
 
     def text(self, value: Any) -> str:
-        key = id(value)
-        with self._lock:
-            found = self._texts.get(key)
-            if found is not None and found[0] is value:
-                self._texts.move_to_end(key)
-                return found[1]
+        found = self._texts.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
         text = _encode(value)
-        with self._lock:
-            self._texts[key] = (value, text)
-            self._texts.move_to_end(key)
-            while len(self._texts) > self._size:
-                self._texts.popitem(last=False)
+        self._texts.put(id(value), (value, text))
         return text
 
 
