@@ -99,12 +99,15 @@ def put_paper(period_id: str) -> Response:
     )
 
 
-@route(bp, "/api/admin/periods/{period_id}/paper/preview", methods=["GET"], role=Role.OPERATOR)
+@route(bp, "/api/admin/periods/{period_id}/paper/preview", methods=["GET"], role=Role.OPERATOR, audited=True)
 def preview_paper(period_id: str) -> Response:
-    """The paper exactly as candidates will see it, plus the answer key."""
+    """The paper exactly as candidates will see it, plus the answer key: each view is audited
+    (which paper, how many questions), as a download of the bank's keys is."""
     from chalicelib.services import papers
 
-    return json_response(papers.preview(runtime.current(), period_id))
+    shown = papers.preview(runtime.current(), period_id)
+    bp.current_request.context["audit_record"] = {"questions": str(shown["questions"])}
+    return json_response(shown)
 
 
 @route(bp, "/api/admin/paper-template.xlsx", methods=["GET"], role=Role.OPERATOR, download=True)

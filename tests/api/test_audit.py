@@ -99,3 +99,33 @@ def test_every_download_of_the_bank_is_recorded_because_it_holds_the_answer_key(
     # Reading the bank's other files (its template) stays unrecorded, as before.
     assert api.get("/api/admin/paper-template.json", token=operator).status_code == 200
     assert len(events(api, since="2026-09-01", staff="李老师")["events"]) == len(mine)
+
+
+def test_every_view_of_an_answer_key_is_recorded_the_bank_and_the_paper_preview(api, travel):
+    from tests.api.test_paper_workbook import PERIOD, filled, upload
+    from tests.support.bank_data import bank_items
+    from tests.unit.test_paper_sheet import fifty
+
+    travel(beijing(2026, 12, 1))
+    period_id = body(api.staff("POST", "/api/admin/periods", PERIOD))["period"]["id"]
+    assert upload(api, period_id, filled(api, fifty())).status_code == 200
+    assert api.staff("PUT", "/api/admin/bank", {"items": bank_items()}).status_code == 200
+    operator = runtime.current().secrets.add_staff_token("李老师", Role.OPERATOR)
+    preview = api.get(f"/api/admin/periods/{period_id}/paper/preview", token=operator)
+    assert preview.status_code == 200 and body(preview)["answers"]["s1"] == ["B"]
+    bank = api.get("/api/admin/bank", token=operator)
+    assert bank.status_code == 200
+    # A preview of a period without a paper shows no key: refused, and not recorded.
+    empty = body(api.staff("POST", "/api/admin/periods", {**PERIOD, "exam_date": "2026-12-25"}))["period"][
+        "id"
+    ]
+    assert api.get(f"/api/admin/periods/{empty}/paper/preview", token=operator).status_code == 404
+    mine = events(api, since="2026-12-01", staff="李老师")["events"]
+    assert sorted((e["action"], e["role"], e["record"]) for e in mine) == [
+        ("GET /api/admin/bank", "operator", {"bank_version": body(bank)["version"], "items": "70"}),
+        (
+            "GET /api/admin/periods/{period_id}/paper/preview",
+            "operator",
+            {"period_id": period_id, "questions": "50"},
+        ),
+    ]
