@@ -10,9 +10,7 @@ process; this lets the server choose them.
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -21,6 +19,7 @@ from chalicelib.storage import keys
 from ops import backfill
 from tests.concurrency.test_correction_race import staff
 from tests.concurrency.test_registration_uniqueness import post_json
+from tests.support.at_once import at_once
 from tests.support.people import person
 from tests.support.periods import open_registration_today
 from tests.support.stack import Stack
@@ -96,20 +95,15 @@ def test_the_backfill_racing_name_corrections_files_everyone_under_the_name_they
 
 def race(stack: Stack, paths: list[str], names: list[str]) -> tuple[list[int], dict[str, int]]:
     """The backfill and one name correction per person, started at the same moment."""
-    start = threading.Barrier(len(paths) + 1)
 
-    def correct(path: str, name: str) -> int:
-        start.wait()
-        return staff(stack, "PATCH", path, {"name": name, "reason": REASON})[0]
+    def correct(path: str, name: str) -> Any:
+        return lambda: staff(stack, "PATCH", path, {"name": name, "reason": REASON})[0]
 
-    def run_backfill() -> dict[str, int]:
-        start.wait()
-        report: dict[str, int] = backfill.backfill_names(stack.runtime()).public()
-        return report
+    def run_backfill() -> Any:
+        return backfill.backfill_names(stack.runtime()).public()
 
-    with ThreadPoolExecutor(max_workers=len(paths) + 1) as pool:
-        filling = pool.submit(run_backfill)
-        corrections = [pool.submit(correct, path, name) for path, name in zip(paths, names, strict=True)]
-        statuses: list[int] = [c.result(timeout=300) for c in corrections]
-        report: Any = filling.result(timeout=300)
+    racers = [run_backfill, *(correct(path, name) for path, name in zip(paths, names, strict=True))]
+    outcomes = at_once(len(racers), lambda n: racers[n], timeout=300)
+    assert None not in outcomes, outcomes
+    report, *statuses = outcomes
     return statuses, report

@@ -7,7 +7,6 @@ close lazily, and the closes of several containers race for one attempt.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from chalicelib.services.papers import upload_paper
 from chalicelib.storage import keys
 from chalicelib.storage.models import OutboxItem, RegistrationItem
 from tests.concurrency.test_submit_once import call, result_emails
+from tests.support.at_once import at_once
 from tests.support.exam_data import answers_scoring, exam_period, paper_document, person, register
 from tests.support.stack import Stack
 
@@ -46,17 +46,12 @@ def test_an_attempt_left_open_is_scored_once_by_racing_closes_and_lookups(stack:
     rt.repo.save_answers(period.id, rt.repo.id_hash(alice.id_number), answers_scoring(70), during)
     rt.repo.start_attempt(period, bob.id_number, bob.name, during)  # entered, saved nothing
 
-    start = threading.Barrier(CLOSERS + LOOKUPS)
-    scores: list[Any] = [None] * (CLOSERS + LOOKUPS)
-
-    def close(n: int) -> None:
-        start.wait()
+    def close() -> Any:
         exam.close_exams(rt)
         stored = rt.repo.attempt(period.id, rt.repo.id_hash(alice.id_number))
-        scores[n] = stored.result.score if stored.result else None
+        return stored.result.score if stored.result else None
 
-    def look_up(n: int) -> None:
-        start.wait()
+    def look_up() -> Any:
         status, found = call(
             stack.url + "api/registrations/lookup",
             "POST",
@@ -65,14 +60,9 @@ def test_an_attempt_left_open_is_scored_once_by_racing_closes_and_lookups(stack:
         assert status == 200, found
         (entry,) = found["registrations"]
         assert (entry["status"], entry["auto_submitted"]) == ("passed", True)
-        scores[CLOSERS + n] = entry["score"]
+        return entry["score"]
 
-    threads = [threading.Thread(target=close, args=(n,)) for n in range(CLOSERS)]
-    threads += [threading.Thread(target=look_up, args=(n,)) for n in range(LOOKUPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    scores = at_once(CLOSERS + LOOKUPS, lambda n: close if n < CLOSERS else look_up)
 
     assert scores == [70] * (CLOSERS + LOOKUPS)
     item = RegistrationItem.get(

@@ -7,15 +7,14 @@ request at a time; the table is read afterwards straight from moto.
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from tests.concurrency.test_registration_uniqueness import post_json
+from tests.support.at_once import at_once
 from tests.support.people import person
 from tests.support.periods import open_registration_today
 from tests.support.stack import Stack
@@ -76,17 +75,13 @@ def test_a_correction_racing_registrations_of_the_same_phone_leaves_exactly_one_
 
 def race(stack: Stack, path: str, phone: str, others: list[Any]) -> list[int]:
     """The correction to `phone` and every registration with it, sent at the same moment."""
-    start = threading.Barrier(len(others) + 1)
 
     def correct() -> int:
-        start.wait()
         return staff(stack, "PATCH", path, {"phone": phone, "reason": "考生来电更正手机号"})[0]
 
-    def register(someone: Any) -> int:
-        start.wait()
-        return post_json(stack.url + "api/registrations", someone.registration())[0]
+    def register(someone: Any) -> Any:
+        return lambda: post_json(stack.url + "api/registrations", someone.registration())[0]
 
-    with ThreadPoolExecutor(max_workers=len(others) + 1) as pool:
-        correction = pool.submit(correct)
-        registrations = list(pool.map(register, others))
-    return [correction.result(), *registrations]
+    statuses = at_once(len(others) + 1, lambda n: correct if n == 0 else register(others[n - 1]))
+    assert None not in statuses, statuses
+    return [status for status in statuses if status is not None]

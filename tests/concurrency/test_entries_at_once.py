@@ -9,7 +9,6 @@ ID numbers; afterwards the table, the counts and the audit trail must agree.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 from typing import Any
 
@@ -20,6 +19,7 @@ from chalicelib.services import export
 from chalicelib.storage import keys
 from chalicelib.storage.models import RegistrationItem
 from tests.concurrency.test_submit_once import call
+from tests.support.at_once import at_once
 from tests.support.export_data import add_passers, add_result, contact, make_period
 from tests.support.stack import Stack
 
@@ -33,20 +33,14 @@ ACTION = "POST /api/admin/periods/{period_id}/entries"
 def all_at_once(
     stack: Stack, path: str, bodies: dict[str, Any], tokens: dict[str, str]
 ) -> dict[str, tuple[int, Any]]:
-    """Each staff member's POST at the same moment; their answers by name."""
-    start = threading.Barrier(len(bodies))
-    replies: dict[str, tuple[int, Any]] = {}
+    """Each staff member's POST at the same moment; their answers by name (none where one hung)."""
+    names = list(bodies)
 
-    def mark(name: str) -> None:
-        start.wait()
-        replies[name] = call(stack.url + path, "POST", bodies[name], tokens[name])
+    def mark(n: int) -> Any:
+        return lambda: call(stack.url + path, "POST", bodies[names[n]], tokens[names[n]])
 
-    threads = [threading.Thread(target=mark, args=(name,)) for name in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return replies
+    replies = at_once(len(names), mark)
+    return {name: reply for name, reply in zip(names, replies, strict=True) if reply is not None}
 
 
 def test_staff_marking_entries_at_once_mark_each_passer_once_and_audit_each_request_once(

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -23,6 +22,7 @@ from chalicelib import clock
 from chalicelib.services import export
 from chalicelib.storage.exports import PasserStore
 from tests.support import mailbox
+from tests.support.at_once import at_once
 from tests.support.export_data import add_passers, make_period
 from tests.support.stack import Stack
 
@@ -54,41 +54,24 @@ def exported_ids(region: str) -> Counter[str]:
 
 def run_all_at_once(stack: Stack, period_id: str) -> list[Any]:
     rt = stack.runtime()
-    outcomes: list[Any] = []
-    lock = threading.Lock()
-    runners = 6
-    start = threading.Barrier(runners)
 
-    def record(outcome: Any) -> None:
-        with lock:
-            outcomes.append(outcome)
-
-    def in_process() -> None:
-        start.wait()
+    def in_process() -> Any:
         try:
-            record(("direct", export.export_period(rt, period_id).count))
+            return ("direct", export.export_period(rt, period_id).count)
         except export.ExportRunning:
-            record(("direct", "running"))
+            return ("direct", "running")
 
-    def scheduled() -> None:
-        start.wait()
+    def scheduled() -> Any:
         summary = export.export_passers(rt)
-        record(("scheduled", sum(result.count for result in summary.exported)))
+        return ("scheduled", sum(result.count for result in summary.exported))
 
-    def over_http() -> None:
-        start.wait()
+    def over_http() -> Any:
         status, body = post_export(stack, period_id)
-        record(("http", body["export"]["count"] if status == 200 else body["error"]["code"]))
+        return ("http", body["export"]["count"] if status == 200 else body["error"]["code"])
 
-    threads = [
-        threading.Thread(target=target)
-        for target in (in_process, in_process, scheduled, scheduled, over_http, over_http)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert len(outcomes) == runners, outcomes
+    runners = (in_process, in_process, scheduled, scheduled, over_http, over_http)
+    outcomes = at_once(len(runners), lambda n: runners[n])
+    assert None not in outcomes, outcomes
     return outcomes
 
 
