@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from chalicelib import clock
 from chalicelib.domain import attempts
 from chalicelib.storage import keys
-from chalicelib.storage.dynamo import applied, dynamodb_errors
+from chalicelib.storage.dynamo import applied, dynamodb_errors, request
 from chalicelib.storage.models import FailureItem
 
 Kind = Literal["entry", "lookup"]
@@ -29,9 +29,15 @@ class FailureLimits:
     def __init__(self, hash_identity: Callable[[str, str], str]) -> None:
         self._hash = hash_identity
 
+    def _pk(self, kind: Kind, id_number: str, address: str | None) -> str:
+        address_hash = self._hash("ip", address or UNKNOWN_ADDRESS)
+        return keys.failures_pk(kind, self._hash("id", id_number), address_hash)
+
     def _item(self, kind: Kind, id_number: str, address: str | None) -> FailureItem:
-        pk = keys.failures_pk(kind, self._hash("id", id_number), self._hash("ip", address or UNKNOWN_ADDRESS))
-        return FailureItem(pk, keys.FAILURES_SK)
+        return FailureItem(self._pk(kind, id_number, address), keys.FAILURES_SK)
+
+    def _key(self, kind: Kind, id_number: str, address: str | None) -> dict[str, dict[str, str]]:
+        return {"pk": {"S": self._pk(kind, id_number, address)}, "sk": {"S": keys.FAILURES_SK}}
 
     def arrive(
         self, kind: Kind, id_number: str, address: str | None, now: dt.datetime
@@ -42,32 +48,23 @@ class FailureLimits:
         One UpdateItem for the first request of a window (nearly every real one): it
         starts the window's count at 1. Later requests of the same window add 1 to it
         (a second UpdateItem, only when requests come in a burst). Both are atomic, so
-        requests sent at once each see a different count.
+        requests sent at once each see a different count. Every entry and lookup makes
+        this call, so it is sent as built here (`dynamo.request`), its expressions fixed
+        strings: `Model.update` rebuilt and serialised them and decoded the item into a
+        model on every request, which cost more CPU than the call itself.
         """
-        item = self._item(kind, id_number, address)
+        key = self._key(kind, id_number, address)
         window = attempts.burst_window(now)
         # Any failure's own expiry (its time + KEEP) is no later than this.
         expires = int((now + attempts.KEEP).timestamp())
-        new_window = FailureItem.burst_window.does_not_exist() | (FailureItem.burst_window != window)
+        values = {":window": {"N": str(window)}, ":expires": {"N": str(expires)}}
         for _ in range(3):
-            if applied(
-                lambda: item.update(
-                    actions=[
-                        FailureItem.burst_window.set(window),
-                        FailureItem.burst_arrivals.set(1),
-                        FailureItem.expires_at.set(expires),
-                    ],
-                    condition=new_window,
-                )
-            ):
-                return _instants(item.failures), 1
-            if applied(
-                lambda: item.update(
-                    actions=[FailureItem.burst_arrivals.add(1), FailureItem.expires_at.set(expires)],
-                    condition=FailureItem.burst_window == window,
-                )
-            ):
-                return _instants(item.failures), int(item.burst_arrivals or 1)
+            started = _counted(_arrival(key, _START_WINDOW, values))
+            if started is not None:
+                return _instants(_stored_failures(started)), 1
+            counted = _counted(_arrival(key, _COUNT_IN_WINDOW, values))
+            if counted is not None:
+                return _instants(_stored_failures(counted)), int(_stored_arrivals(counted) or 1)
         # Three windows turned over between the two writes: not a burst anyone can send.
         return self.failures(kind, id_number, address), 1
 
@@ -112,6 +109,50 @@ class FailureLimits:
                 ]
             )
         return _instants(item.failures)
+
+
+# An arrival's UpdateItem: the first of a burst window starts the count at 1, a later one
+# of the same window adds 1; both push the item's expiry on. The whole item comes back
+# (`ALL_NEW`): the failures stored are what the caller judges.
+_ARRIVAL_NAMES = {
+    "#window": FailureItem.burst_window.attr_name,
+    "#arrivals": FailureItem.burst_arrivals.attr_name,
+    "#expires": FailureItem.expires_at.attr_name,
+}
+_START_WINDOW = (
+    "SET #window = :window, #arrivals = :one, #expires = :expires",
+    "attribute_not_exists (#window) OR #window <> :window",
+)
+_COUNT_IN_WINDOW = ("SET #expires = :expires ADD #arrivals :one", "#window = :window")
+_ONE = {"N": "1"}
+
+
+def _arrival(key: dict[str, Any], expressions: tuple[str, str], values: dict[str, Any]) -> dict[str, Any]:
+    update, condition = expressions
+    return {
+        "Key": key,
+        "UpdateExpression": update,
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": _ARRIVAL_NAMES,
+        "ExpressionAttributeValues": {**values, ":one": _ONE},
+        "ReturnValues": "ALL_NEW",
+    }
+
+
+def _counted(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The item after an arrival's UpdateItem, or None when its condition refused it."""
+    answer: dict[str, Any] = {}
+    return answer if applied(lambda: answer.update(request("update_item", params))) else None
+
+
+def _stored_failures(answer: dict[str, Any]) -> list[float]:
+    stored = answer.get("Attributes", {}).get(FailureItem.failures.attr_name, {}).get("L", ())
+    return [float(entry["N"]) for entry in stored]
+
+
+def _stored_arrivals(answer: dict[str, Any]) -> int | None:
+    stored = answer.get("Attributes", {}).get(FailureItem.burst_arrivals.attr_name)
+    return int(stored["N"]) if stored else None
 
 
 def _instants(stored: list[float] | None) -> list[dt.datetime]:
