@@ -17,7 +17,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
@@ -44,7 +44,7 @@ from chalicelib.domain.identity import Contact, email_identity, name_key
 from chalicelib.domain.messages import DUPLICATE_MESSAGES
 from chalicelib.domain.periods import Period
 from chalicelib.domain.privacy import Consent
-from chalicelib.domain.registrations import ExamResult, Registration, changes_between
+from chalicelib.domain.registrations import Change, ExamResult, Registration, changes_between
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, request, run_transaction
 from chalicelib.storage.items import (
@@ -420,22 +420,31 @@ class Repository:
         period, and `AlreadySubmitted` (with the stored result) after submission.
         The name is compared inside the write's condition (`name_key`): a wrong name and an
         unregistered ID number make the same single call and both raise `NotRegistered`.
+
+        Sent on the models' client with fixed expressions (the same update and condition
+        `Model.update` built from actions): the whole item comes back (`ALL_NEW`), read as the
+        attempt read is, without a model.
         """
-        id_hash = self.id_hash(id_number)
-        item = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
-        stamp = clock.iso(now)
-        actions: list[Action] = [
-            RegistrationItem.started_at.set(RegistrationItem.started_at | stamp),
-            RegistrationItem.answers.set(RegistrationItem.answers | {}),
-            RegistrationItem.seed.set(RegistrationItem.seed | (seed or secrets.token_urlsafe(12))),
-        ]
-        same_name = (RegistrationItem.name_key == name_key(name)) | (
-            RegistrationItem.name_key.does_not_exist() & (RegistrationItem.name == name.strip())
-        )
-        condition = RegistrationItem.pk.exists() & same_name
-        if not applied(lambda: item.update(actions=actions, condition=condition)):
+        params = {
+            "Key": _attempt_key(self.id_hash(id_number), period.id),
+            "UpdateExpression": _START_UPDATE,
+            "ConditionExpression": _START_CONDITION,
+            "ExpressionAttributeNames": _START_NAMES,
+            "ExpressionAttributeValues": {
+                ":name_key": {"S": name_key(name)},
+                ":name": {"S": name.strip()},
+                ":started_at": {"S": clock.iso(now)},
+                ":no_answers": {"M": {}},
+                ":seed": {"S": seed or secrets.token_urlsafe(12)},
+            },
+            "ReturnValues": "ALL_NEW",
+        }
+        answer: dict[str, Any] = {}
+        if not applied(lambda: answer.update(request("update_item", params))):
             raise NotRegistered()
-        registration = registration_from_item(item)
+        registration = registration_from_item(
+            cast(RegistrationItem, _StoredRegistration(answer["Attributes"]))
+        )
         if registration.result is not None:
             raise AlreadySubmitted(registration.result, attempt=registration)
         return registration
@@ -514,36 +523,32 @@ class Repository:
         number: nothing is saved then) and the notice to the old address.
         """
         id_hash = self.id_hash(current.contact.id_number)
-        stamp = clock.iso(result.submitted_at)
-        attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
-        actions = _submission_actions(period.id, id_hash, contact, answers, result, paper_key, stamp)
-        actions += mail_due("result", attempt.pk, period.id, stamp)
         moves = self._claim_moves(current.contact, contact)
-        # Entry compares against the name as last updated here; the helpdesk finds it by it.
-        actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
-        if name_key(contact.name) != name_key(current.contact.name):
-            actions += [
-                RegistrationItem.gsi3pk.set(keys.by_name_pk(self.name_hash(contact.name))),
-                RegistrationItem.gsi3sk.set(keys.by_name_sk(period.id, id_hash)),
-            ]
-        if automatic:
-            actions.append(RegistrationItem.auto_submitted.set(True))
         changes = changes_between(current.contact, contact, result.submitted_at)
-        if changes:
-            history = [change_item(change) for change in changes]
-            actions.append(RegistrationItem.changes.set((RegistrationItem.changes | []).append(history)))
         contact_changed = any(change.field in ("phone", "email") for change in changes)
-        unscored = (
-            RegistrationItem.pk.exists()
-            & RegistrationItem.submitted_at.does_not_exist()
-            & _saves_as_read(current.saves)
-            & _same_attempt(current.seed)
+        renamed = name_key(contact.name) != name_key(current.contact.name)
+        scored = _Scored(
+            period_id=period.id,
+            id_hash=id_hash,
+            read=current,
+            contact=contact,
+            answers=answers,
+            result=result,
+            paper_key=paper_key,
+            automatic=automatic,
+            changes=changes,
+            name_hash=self.name_hash(contact.name) if renamed else None,
         )
 
         if not moves and not contact_changed:
-            if not applied(lambda: attempt.update(actions=actions, condition=unscored)):
+            params = scored.request()
+            if not applied(lambda: request("update_item", params)):
                 self._refuse_attempt(period.id, id_hash, current.saves, current.seed)
             return
+
+        attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
+        actions, unscored = scored.actions(), scored.condition()
+        stamp = scored.stamp
 
         def build() -> Transaction:
             transaction = Transaction()
@@ -702,35 +707,192 @@ def _exam_date_taken(exam_date: dt.date) -> Conflict:
     )
 
 
-def _submission_actions(
-    period_id: str,
-    id_hash: str,
-    contact: Contact,
-    answers: dict[str, list[str]],
-    result: ExamResult,
-    paper_key: str,
-    stamp: str,
-) -> list[Action]:
-    """What a submission writes on the attempt: the latest details, the answers, the result;
-    a passer also enters the period's pending passers."""
-    actions: list[Action] = [
-        RegistrationItem.name.set(contact.name),
-        RegistrationItem.phone.set(contact.phone),
-        RegistrationItem.email.set(contact.email),
-        RegistrationItem.answers.set(answers),
-        RegistrationItem.submitted_at.set(stamp),
-        RegistrationItem.score.set(result.score),
-        RegistrationItem.pass_mark.set(result.pass_mark),
-        RegistrationItem.passed.set(result.passed),
-        RegistrationItem.correct.set(list(result.correct)),
-        RegistrationItem.paper_key.set(paper_key),
-    ]
-    if result.passed:
-        actions += [
-            RegistrationItem.gsi2pk.set(keys.passers_pk(period_id)),
-            RegistrationItem.gsi2sk.set(keys.passers_sk(keys.PASSER_PENDING, stamp, id_hash)),
+@dataclass(frozen=True)
+class _Scored:
+    """What a submission writes on the attempt, and on what condition, in the two forms it is
+    sent in: a request built here for the one UpdateItem of nearly every submission (fixed
+    names, values encoded as the model's attributes encode them, nothing asked back), and
+    PynamoDB's actions for the transaction a changed phone or e-mail needs. A test applies
+    both to the same attempt and compares what they store."""
+
+    period_id: str
+    id_hash: str
+    read: Registration  # the attempt as the submission read it: its saves and seed are the condition
+    contact: Contact
+    answers: dict[str, list[str]]
+    result: ExamResult
+    paper_key: str
+    automatic: bool
+    changes: tuple[Change, ...]
+    name_hash: str | None  # the new name's hash when the name changed: the helpdesk's index moves
+
+    @property
+    def stamp(self) -> str:
+        return clock.iso(self.result.submitted_at)
+
+    def _mail_due_sk(self) -> str:
+        pk = keys.person_pk(self.id_hash)
+        return keys.outbox_sk(self.stamp, "result", keys.person_hash(pk), self.period_id)
+
+    def actions(self) -> list[Action]:
+        contact, result, stamp = self.contact, self.result, self.stamp
+        actions: list[Action] = [
+            RegistrationItem.name.set(contact.name),
+            RegistrationItem.phone.set(contact.phone),
+            RegistrationItem.email.set(contact.email),
+            RegistrationItem.answers.set(self.answers),
+            RegistrationItem.submitted_at.set(stamp),
+            RegistrationItem.score.set(result.score),
+            RegistrationItem.pass_mark.set(result.pass_mark),
+            RegistrationItem.passed.set(result.passed),
+            RegistrationItem.correct.set(list(result.correct)),
+            RegistrationItem.paper_key.set(self.paper_key),
         ]
-    return actions
+        if result.passed:
+            actions += [
+                RegistrationItem.gsi2pk.set(keys.passers_pk(self.period_id)),
+                RegistrationItem.gsi2sk.set(keys.passers_sk(keys.PASSER_PENDING, stamp, self.id_hash)),
+            ]
+        actions += mail_due("result", keys.person_pk(self.id_hash), self.period_id, stamp)
+        # Entry compares against the name as last updated here; the helpdesk finds it by it.
+        actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
+        if self.name_hash is not None:
+            actions += [
+                RegistrationItem.gsi3pk.set(keys.by_name_pk(self.name_hash)),
+                RegistrationItem.gsi3sk.set(keys.by_name_sk(self.period_id, self.id_hash)),
+            ]
+        if self.automatic:
+            actions.append(RegistrationItem.auto_submitted.set(True))
+        if self.changes:
+            history = [change_item(change) for change in self.changes]
+            actions.append(RegistrationItem.changes.set((RegistrationItem.changes | []).append(history)))
+        return actions
+
+    def condition(self) -> Condition:
+        """No result stored yet (what makes it exactly once), no save since the read, not voided."""
+        condition: Condition = (
+            RegistrationItem.pk.exists()
+            & RegistrationItem.submitted_at.does_not_exist()
+            & _saves_as_read(self.read.saves)
+            & _same_attempt(self.read.seed)
+        )
+        return condition
+
+    def request(self) -> dict[str, Any]:
+        """The UpdateItem's parameters: the same update and condition as `actions()` and
+        `condition()`, `ReturnValues` NONE (nobody reads the scored item)."""
+        contact, result, stamp = self.contact, self.result, self.stamp
+        sets = list(_SUBMIT_SETS)
+        names = dict(_SUBMIT_NAMES)
+        values: dict[str, Any] = {
+            ":name": {"S": contact.name},
+            ":phone": {"S": contact.phone},
+            ":email": {"S": contact.email},
+            ":answers": {
+                "M": {qid: {"L": [{"S": o} for o in chosen]} for qid, chosen in self.answers.items()}
+            },
+            ":submitted_at": {"S": stamp},
+            ":score": {"N": str(result.score)},
+            ":pass_mark": {"N": str(result.pass_mark)},
+            ":passed": {"BOOL": result.passed},
+            ":correct": _strings(result.correct),
+            ":paper_key": {"S": self.paper_key},
+            ":gsi4pk": {"S": keys.MAIL_DUE_PK},
+            ":gsi4sk": {"S": self._mail_due_sk()},
+            ":name_key": {"S": name_key(contact.name)},
+        }
+        if result.passed:
+            sets += ["#gsi2pk = :gsi2pk", "#gsi2sk = :gsi2sk"]
+            names.update(_SUBMIT_PASSER_NAMES)
+            values[":gsi2pk"] = {"S": keys.passers_pk(self.period_id)}
+            values[":gsi2sk"] = {"S": keys.passers_sk(keys.PASSER_PENDING, stamp, self.id_hash)}
+        if self.name_hash is not None:
+            sets += ["#gsi3pk = :gsi3pk", "#gsi3sk = :gsi3sk"]
+            names.update(_SUBMIT_RENAMED_NAMES)
+            values[":gsi3pk"] = {"S": keys.by_name_pk(self.name_hash)}
+            values[":gsi3sk"] = {"S": keys.by_name_sk(self.period_id, self.id_hash)}
+        if self.automatic:
+            sets.append("#auto_submitted = :auto_submitted")
+            names["#auto_submitted"] = RegistrationItem.auto_submitted.attr_name
+            values[":auto_submitted"] = {"BOOL": True}
+        if self.changes:
+            sets.append("#changes = list_append (if_not_exists (#changes, :no_changes), :changes)")
+            names["#changes"] = RegistrationItem.changes.attr_name
+            values[":no_changes"] = {"L": []}
+            values[":changes"] = {
+                "L": [
+                    {"M": {key: {"S": text} for key, text in change_item(change).items()}}
+                    for change in self.changes
+                ]
+            }
+        saves = self.read.saves
+        if saves == 0:
+            saves_as_read = "(attribute_not_exists (#saves) OR #saves = :saves)"
+        else:
+            saves_as_read = "#saves = :saves"
+        values[":saves"] = {"N": str(saves)}
+        if self.read.seed is None:
+            same_attempt = "attribute_not_exists (#seed)"
+        else:
+            same_attempt = "#seed = :seed"
+            values[":seed"] = {"S": self.read.seed}
+        return {
+            "Key": _attempt_key(self.id_hash, self.period_id),
+            "UpdateExpression": f"SET {', '.join(sets)} REMOVE #mail_lease_until, #mail_attempts",
+            "ConditionExpression": f"{_SUBMIT_UNSCORED} AND {saves_as_read} AND {same_attempt}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ReturnValues": "NONE",
+        }
+
+
+def _strings(values: Iterable[str]) -> dict[str, Any]:
+    """A list of strings as a raw map's or an untyped list's attribute stores it."""
+    return {"L": [{"S": value} for value in values]}
+
+
+def _attempt_key(id_hash: str, period_id: str) -> dict[str, Any]:
+    return {"pk": {"S": keys.person_pk(id_hash)}, "sk": {"S": keys.registration_sk(period_id)}}
+
+
+def _names(*attributes: str) -> dict[str, str]:
+    """`#name` for each of the registration's attributes, by its Python name."""
+    fields = RegistrationItem.get_attributes()
+    return {f"#{name}": fields[name].attr_name for name in attributes}
+
+
+# A submission's fixed parts: what every one sets, and the condition's first half.
+_SUBMIT_FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "answers",
+    "submitted_at",
+    "score",
+    "pass_mark",
+    "passed",
+    "correct",
+    "paper_key",
+    "gsi4pk",
+    "gsi4sk",
+    "name_key",
+)
+_SUBMIT_SETS = tuple(f"#{field} = :{field}" for field in _SUBMIT_FIELDS)
+_SUBMIT_NAMES = _names(*_SUBMIT_FIELDS, "pk", "saves", "seed", "mail_lease_until", "mail_attempts")
+_SUBMIT_PASSER_NAMES = _names("gsi2pk", "gsi2sk")
+_SUBMIT_RENAMED_NAMES = _names("gsi3pk", "gsi3sk")
+_SUBMIT_UNSCORED = "attribute_exists (#pk) AND attribute_not_exists (#submitted_at)"
+
+# Entry's UpdateItem: started (first time only), an answers map to save into, the seed; on
+# condition the registration exists under this name (as entry compares it, or as registered
+# before `name_key` existed).
+_START_UPDATE = (
+    "SET #started_at = if_not_exists (#started_at, :started_at),"
+    " #answers = if_not_exists (#answers, :no_answers), #seed = if_not_exists (#seed, :seed)"
+)
+_SAME_NAME = "#name_key = :name_key OR (attribute_not_exists (#name_key) AND #name = :name)"
+_START_CONDITION = f"attribute_exists (#pk) AND ({_SAME_NAME})"
+_START_NAMES = _names("pk", "name_key", "name", "started_at", "answers", "seed")
 
 
 # Cursors -------------------------------------------------------------------
