@@ -1,0 +1,181 @@
+"""Entry's and a submission's UpdateItem are built by hand; they must write what PynamoDB's
+actions wrote, on the same conditions.
+
+A submission is sent in two forms (`_Scored.request()` alone, `_Scored.actions()` inside the
+transaction of a changed phone or e-mail): both are applied here to the same stored attempt
+and must leave the same item, and refuse the same stale reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock, runtime
+from chalicelib.domain.errors import NotRegistered
+from chalicelib.domain.identity import Contact
+from chalicelib.domain.registrations import ExamResult, changes_between
+from chalicelib.storage import keys
+from chalicelib.storage.dynamo import request
+from chalicelib.storage.models import RegistrationItem
+from chalicelib.storage.repository import _Scored
+from tests.api.exam.conftest import ExamDay
+
+AT = dt.datetime(2026, 12, 18, 10, 5, tzinfo=clock.BEIJING)
+
+
+def _client() -> Any:
+    return RegistrationItem._get_connection().connection.client
+
+
+def _stored(key: dict[str, Any]) -> dict[str, Any]:
+    table = RegistrationItem._get_connection().table_name
+    item: dict[str, Any] = _client().get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    return item
+
+
+def _restore(item: dict[str, Any]) -> None:
+    _client().put_item(TableName=RegistrationItem._get_connection().table_name, Item=item)
+
+
+def _sent_both_ways(scored: _Scored) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The attempt after the hand-built request, and after PynamoDB's actions on the same item."""
+    params = scored.request()
+    before = _stored(params["Key"])
+    request("update_item", params)
+    by_hand = _stored(params["Key"])
+    _restore(before)
+    item = RegistrationItem(keys.person_pk(scored.id_hash), keys.registration_sk(scored.period_id))
+    item.update(actions=scored.actions(), condition=scored.condition())
+    return by_hand, _stored(params["Key"])
+
+
+def _entered(exam_day: ExamDay, saves: int = 0) -> tuple[Contact, Any]:
+    alice = exam_day.register(1)
+    exam_day.at(9, 30)
+    token = exam_day.enter(alice)
+    for n in range(saves):
+        saved = exam_day.api.put("/api/exam/answers", {"answers": {"s1": ["AB"[n % 2]]}}, token=token)
+        assert saved.status_code == 204, saved.body
+    rt = runtime.current()
+    return alice, rt.repo.attempt(exam_day.period.id, rt.repo.id_hash(alice.id_number))
+
+
+def _scored(exam_day: ExamDay, read: Any, contact: Contact, **overrides: Any) -> _Scored:
+    rt = runtime.current()
+    fields: dict[str, Any] = {
+        "period_id": exam_day.period.id,
+        "id_hash": rt.repo.id_hash(read.contact.id_number),
+        "read": read,
+        "contact": contact,
+        "answers": {"s1": ["B"], "m1": ["A", "C"], "m2": []},
+        "result": ExamResult(score=70, pass_mark=60, passed=True, submitted_at=AT, correct=("s1", "m1")),
+        "paper_key": "papers/20261218-t/paper.json",
+        "automatic": False,
+        "changes": changes_between(read.contact, contact, AT),
+        "name_hash": None,
+    }
+    fields.update(overrides)
+    return _Scored(**fields)
+
+
+FAILED = ExamResult(score=40, pass_mark=60, passed=False, submitted_at=AT, correct=("s1",))
+
+
+@pytest.mark.parametrize(
+    ("saves", "overrides"),
+    [
+        (0, {}),
+        (2, {}),
+        (0, {"result": FAILED, "answers": {}}),
+        (1, {"automatic": True, "result": FAILED}),
+    ],
+    ids=["passed", "after-saves", "failed-nothing-answered", "closed-automatically"],
+)
+def test_the_submission_request_stores_what_the_actions_store(
+    exam_day: ExamDay, saves: int, overrides: dict[str, Any]
+) -> None:
+    alice, read = _entered(exam_day, saves)
+    by_hand, by_actions = _sent_both_ways(_scored(exam_day, read, alice, **overrides))
+    assert by_hand == by_actions
+    assert by_hand["submitted_at"] == {"S": clock.iso(AT)}
+
+
+def test_a_renamed_submission_stores_what_the_actions_store(exam_day: ExamDay) -> None:
+    alice, read = _entered(exam_day)
+    renamed = dataclasses.replace(alice, name="测试改名")
+    name_hash = runtime.current().repo.name_hash(renamed.name)
+    by_hand, by_actions = _sent_both_ways(_scored(exam_day, read, renamed, name_hash=name_hash))
+    assert by_hand == by_actions
+    assert by_hand["name_key"] == {"S": "测试改名"} and by_hand["changes"]["L"]
+
+
+@pytest.mark.parametrize("stale", ["saves", "seed", "submitted"])
+def test_the_submission_request_refuses_what_the_condition_refuses(exam_day: ExamDay, stale: str) -> None:
+    alice, read = _entered(exam_day, saves=1)
+    if stale == "saves":
+        read = dataclasses.replace(read, saves=0)
+    elif stale == "seed":
+        read = dataclasses.replace(read, seed="voided-since")
+    scored = _scored(exam_day, read, alice)
+    if stale == "submitted":
+        request("update_item", scored.request())
+    params = scored.request()
+    before = _stored(params["Key"])
+    with pytest.raises(Exception) as by_hand:
+        request("update_item", params)
+    assert "ConditionalCheckFailed" in str(by_hand.value)
+    item = RegistrationItem(keys.person_pk(scored.id_hash), keys.registration_sk(scored.period_id))
+    with pytest.raises(UpdateError):
+        item.update(actions=scored.actions(), condition=scored.condition())
+    assert _stored(params["Key"]) == before
+
+
+def test_the_submission_asks_for_nothing_back(exam_day: ExamDay) -> None:
+    alice, _ = _entered(exam_day)
+    token = exam_day.enter(alice)
+    sent: list[dict[str, Any]] = []
+
+    def seen(params: dict[str, Any], **_: Any) -> None:
+        sent.append(dict(params))
+
+    _client().meta.events.register("before-parameter-build.dynamodb.UpdateItem", seen, unique_id="test-sub")
+    try:
+        response = exam_day.submit(token, alice, {"s1": ["B"]})
+    finally:
+        _client().meta.events.unregister("before-parameter-build.dynamodb.UpdateItem", unique_id="test-sub")
+    assert response.status_code == 200, response.body
+    assert [params.get("ReturnValues") for params in sent] == ["NONE"]
+
+
+def test_entry_marks_the_attempt_once_and_compares_the_name_in_its_condition(exam_day: ExamDay) -> None:
+    rt = runtime.current()
+    alice = exam_day.register(1)
+    first = rt.repo.start_attempt(exam_day.period, alice.id_number, alice.name, AT, seed="seed-one")
+    later = AT + dt.timedelta(minutes=5)
+    again = rt.repo.start_attempt(exam_day.period, alice.id_number, f" {alice.name} ", later, seed="seed-two")
+    assert (first.started_at, first.seed, first.answers) == (AT, "seed-one", {})
+    assert (again.started_at, again.seed) == (AT, "seed-one")
+    with pytest.raises(NotRegistered):
+        rt.repo.start_attempt(exam_day.period, alice.id_number, "测试别人", later)
+    key = {"pk": {"S": keys.person_pk(rt.repo.id_hash(alice.id_number))}}
+    key["sk"] = {"S": keys.registration_sk(exam_day.period.id)}
+    assert _stored(key)["started_at"] == {"S": clock.iso(AT)}
+
+
+def test_entry_matches_a_registration_stored_before_the_name_key(exam_day: ExamDay) -> None:
+    rt = runtime.current()
+    alice = exam_day.register(1)
+    key = {
+        "pk": {"S": keys.person_pk(rt.repo.id_hash(alice.id_number))},
+        "sk": {"S": keys.registration_sk(exam_day.period.id)},
+    }
+    old = _stored(key)
+    del old["name_key"]
+    _restore(old)
+    with pytest.raises(NotRegistered):
+        rt.repo.start_attempt(exam_day.period, alice.id_number, "测试别人", AT)
+    assert rt.repo.start_attempt(exam_day.period, alice.id_number, alice.name, AT).started_at == AT
