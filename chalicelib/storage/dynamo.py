@@ -71,6 +71,18 @@ def request(method: str, params: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def query_items(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item a Query built by a hot path answers (`request`), page after page, as stored."""
+    items: list[dict[str, Any]] = []
+    while True:
+        answer = request("query", params)
+        items.extend(answer.get("Items", ()))
+        last = answer.get("LastEvaluatedKey")
+        if not last:
+            return items
+        params = {**params, "ExclusiveStartKey": last}
+
+
 class Transaction:
     """A TransactWrite that remembers a label for each item, in the order DynamoDB sees them.
 
@@ -112,22 +124,56 @@ class Transaction:
                 transaction.update(item, actions=actions, condition=condition)
 
 
-def _failed_labels(error: TransactWriteError, labels: Sequence[str]) -> tuple[set[str], bool]:
+class Requests:
+    """A transaction a hot path builds as DynamoDB's own `TransactItems` (see `request`), each
+    with a label; sent in the order added, which is the order of the cancellation reasons.
+
+    The same runner retries it and reads its refusals as a `Transaction`'s."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[str, str, dict[str, Any]]] = []
+
+    def add(self, label: str, action: str, params: dict[str, Any]) -> None:
+        """`action` is `ConditionCheck`, `Put`, `Update` or `Delete`; `params` without the table."""
+        self._items.append((label, action, params))
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for label, _, _ in self._items]
+
+    def commit(self, connection: Any) -> None:
+        table = RegistrationItem._get_connection().table_name
+        items = [{action: {"TableName": table, **params}} for _, action, params in self._items]
+        try:
+            connection.client.transact_write_items(TransactItems=items)
+        except (BotoCoreError, ClientError) as exc:
+            raise PynamoDBException(f"transact_write_items failed: {exc}", exc) from exc
+
+
+def _reason_codes(error: PynamoDBException) -> list[str | None]:
+    """The cancellation reasons' codes, one per item in order (None: that item was fine)."""
+    if isinstance(error, TransactWriteError):
+        return [reason.code if reason is not None else None for reason in error.cancellation_reasons]
+    response = getattr(error.cause, "response", None) or {}
+    return [
+        r.get("Code") if r.get("Code") != "None" else None for r in response.get("CancellationReasons", ())
+    ]
+
+
+def _failed_labels(error: PynamoDBException, labels: Sequence[str]) -> tuple[set[str], bool]:
     """Which items' conditions failed, and whether any item hit a conflict."""
     failed: set[str] = set()
     conflict = False
-    for label, reason in zip(labels, error.cancellation_reasons, strict=False):
-        if reason is None:
-            continue
-        if reason.code == "ConditionalCheckFailed":
+    for label, code in zip(labels, _reason_codes(error), strict=False):
+        if code == "ConditionalCheckFailed":
             failed.add(label)
-        elif reason.code == "TransactionConflict":
+        elif code == "TransactionConflict":
             conflict = True
     return failed, conflict
 
 
 def run_transaction(
-    build: Callable[[], Transaction], sleep: Callable[[float], None] = time.sleep
+    build: Callable[[], Transaction | Requests], sleep: Callable[[float], None] = time.sleep
 ) -> set[str]:
     """Commit a transaction, rebuilt and retried on conflicts; the labels whose condition failed."""
     connection = RegistrationItem._get_connection().connection
@@ -137,7 +183,7 @@ def run_transaction(
             try:
                 transaction.commit(connection)
                 return set()
-            except TransactWriteError as exc:
+            except PynamoDBException as exc:
                 if aws.error_code(exc) != "TransactionCanceledException":
                     raise
                 failed, conflict = _failed_labels(exc, transaction.labels)

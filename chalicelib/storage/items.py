@@ -59,14 +59,22 @@ def period_from_item(item: PeriodItem) -> Period:
 
 def outbox_entry(kind: OutboxKind, target_pk: str, target_sk: str, period_id: str, stamp: str) -> OutboxItem:
     """The outbox entry that has the schedule send the e-mail of `kind` about one registration."""
-    return OutboxItem(
-        keys.OUTBOX_PK,
-        keys.outbox_sk(stamp, kind, keys.person_hash(target_pk), period_id),
-        kind=kind,
-        target_pk=target_pk,
-        target_sk=target_sk,
-        created_at=stamp,
-    )
+    return OutboxItem.from_raw_data(outbox_attributes(kind, target_pk, target_sk, period_id, stamp))
+
+
+def outbox_attributes(
+    kind: OutboxKind, target_pk: str, target_sk: str, period_id: str, stamp: str
+) -> dict[str, dict[str, str]]:
+    """`outbox_entry` as stored, for a request built without the model (`dynamo.Requests`)."""
+    return {
+        "pk": {"S": keys.OUTBOX_PK},
+        "sk": {"S": keys.outbox_sk(stamp, kind, keys.person_hash(target_pk), period_id)},
+        "attempts": {"N": "0"},
+        "created_at": {"S": stamp},
+        "kind": {"S": kind},
+        "target_pk": {"S": target_pk},
+        "target_sk": {"S": target_sk},
+    }
 
 
 def mail_due(kind: OutboxKind, target_pk: str, period_id: str, stamp: str) -> list[Action]:
@@ -99,28 +107,49 @@ def registration_item(
     name_hash: str | None = None,
     consents: tuple[Consent, ...] = (),
 ) -> RegistrationItem:
-    stamp = clock.iso(now)
-    item = RegistrationItem(
-        keys.person_pk(id_hash),
-        keys.registration_sk(period.id),
-        period_id=period.id,
-        name=contact.name,
-        name_key=name_key(contact.name),
-        id_number=contact.id_number,
-        phone=contact.phone,
-        email=contact.email,
-        registered_at=stamp,
-        consent_version=consent_version,
-        consented_at=stamp,
-        gsi1pk=keys.by_period_pk(period.id),
-        gsi1sk=keys.by_period_sk(stamp, id_hash),
+    return RegistrationItem.from_raw_data(
+        registration_attributes(period, contact, id_hash, now, consent_version, name_hash, consents)
     )
+
+
+def registration_attributes(
+    period: Period,
+    contact: Contact,
+    id_hash: str,
+    now: dt.datetime,
+    consent_version: str,
+    name_hash: str | None = None,
+    consents: tuple[Consent, ...] = (),
+) -> dict[str, dict[str, Any]]:
+    """A new registration as stored: what `registration_item` is, written without the model
+    (registration sends it in a transaction it builds itself, `dynamo.Requests`)."""
+    stamp = clock.iso(now)
+    stored: dict[str, dict[str, Any]] = {
+        "pk": {"S": keys.person_pk(id_hash)},
+        "sk": {"S": keys.registration_sk(period.id)},
+        "period_id": {"S": period.id},
+        "name": {"S": contact.name},
+        "name_key": {"S": name_key(contact.name)},
+        "id_number": {"S": contact.id_number},
+        "phone": {"S": contact.phone},
+        "email": {"S": contact.email},
+        "registered_at": {"S": stamp},
+        "consent_version": {"S": consent_version},
+        "consented_at": {"S": stamp},
+        "gsi1pk": {"S": keys.by_period_pk(period.id)},
+        "gsi1sk": {"S": keys.by_period_sk(stamp, id_hash)},
+    }
     if consents:
-        item.consents = consents_item(consents)
+        stored["consents"] = {
+            "L": [
+                {"M": {name: {"S": value} for name, value in entry.items()}}
+                for entry in consents_item(consents)
+            ]
+        }
     if name_hash:
-        item.gsi3pk = keys.by_name_pk(name_hash)
-        item.gsi3sk = keys.by_name_sk(period.id, id_hash)
-    return item
+        stored["gsi3pk"] = {"S": keys.by_name_pk(name_hash)}
+        stored["gsi3sk"] = {"S": keys.by_name_sk(period.id, id_hash)}
+    return stored
 
 
 def _result(item: RegistrationItem) -> ExamResult | None:

@@ -46,15 +46,24 @@ from chalicelib.domain.periods import Period
 from chalicelib.domain.privacy import Consent
 from chalicelib.domain.registrations import Change, ExamResult, Registration, changes_between
 from chalicelib.storage import keys
-from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, request, run_transaction
+from chalicelib.storage.dynamo import (
+    Requests,
+    Transaction,
+    applied,
+    dynamodb_errors,
+    query_items,
+    request,
+    run_transaction,
+)
 from chalicelib.storage.items import (
     change_item,
     mail_due,
+    outbox_attributes,
     outbox_entry,
     period_from_item,
     period_item,
+    registration_attributes,
     registration_from_item,
-    registration_item,
 )
 from chalicelib.storage.models import ClaimItem, PeriodItem, PersonItem, RegistrationItem
 
@@ -92,7 +101,7 @@ class Repository:
     def _email_hash(self, email: str) -> str:
         return self._hash("email", email_identity(email))
 
-    def _run(self, build: Callable[[], Transaction]) -> set[str]:
+    def _run(self, build: Callable[[], Transaction | Requests]) -> set[str]:
         """Commit a transaction, retrying on conflicts; the labels whose condition failed."""
         return run_transaction(build, self._sleep)
 
@@ -283,7 +292,7 @@ class Repository:
         """
         id_hash = self.id_hash(contact.id_number)
         stamp = clock.iso(now)
-        item = registration_item(
+        stored = registration_attributes(
             period,
             contact,
             id_hash,
@@ -292,40 +301,66 @@ class Repository:
             name_hash=self.name_hash(contact.name),
             consents=consents,
         )
+        pk, sk = stored["pk"]["S"], stored["sk"]["S"]
 
-        as_seen = (
-            PeriodItem.pk.exists()
-            & (PeriodItem.registration_opens == period.registration_opens.isoformat())
-            & (PeriodItem.registration_closes == period.registration_closes.isoformat())
-        )
-
-        others = self._other_attempts(id_hash, item.sk)
+        others = self._other_attempts(pk, sk)
         if any(passed for _, passed in others):
             raise AlreadyPassed()
 
-        def build() -> Transaction:
-            transaction = Transaction()
+        # Built as DynamoDB's own request, its expressions fixed (`_REGISTER_*`): PynamoDB's
+        # models and expression objects, serialised anew for each of its seven or more items,
+        # cost more CPU than the transaction's call itself. Items in the order PynamoDB sent
+        # them (checks, puts, updates), so cancellation reasons map to the same labels.
+        def build() -> Requests:
+            transaction = Requests()
+            for other_sk, _ in others:
+                transaction.add(
+                    f"{_PASSED_LABEL}{other_sk}",
+                    "ConditionCheck",
+                    {"Key": _key(pk, other_sk), **_REGISTER_NOT_PASSED},
+                )
+            transaction.add("id_number", "Put", {"Item": stored, **_REGISTER_NEW})
+            transaction.add(
+                "outbox", "Put", {"Item": outbox_attributes("confirmation", pk, sk, period.id, stamp)}
+            )
             # Counting on the period item (already in the transaction for its check)
             # is what lets a delete or an exam date change be refused by a condition.
-            transaction.update(
+            transaction.add(
                 "period",
-                PeriodItem(keys.PERIOD_PK, keys.period_sk(period.id)),
-                actions=[PeriodItem.registrations.add(1)],
-                condition=as_seen,
+                "Update",
+                {
+                    "Key": _key(keys.PERIOD_PK, keys.period_sk(period.id)),
+                    **_REGISTER_COUNT,
+                    "ExpressionAttributeValues": {
+                        ":opens": {"S": period.registration_opens.isoformat()},
+                        ":closes": {"S": period.registration_closes.isoformat()},
+                        ":one": {"N": "1"},
+                    },
+                },
             )
-            transaction.put("id_number", item, condition=RegistrationItem.pk.does_not_exist())
-            self._claim(transaction, "phone", self._phone_hash(contact.phone), id_hash, stamp)
-            self._claim(transaction, "email", self._email_hash(contact.email), id_hash, stamp)
-            transaction.put("outbox", outbox_entry("confirmation", item.pk, item.sk, period.id, stamp))
-            person = PersonItem(keys.person_pk(id_hash), keys.PERSON_SK)
-            transaction.update(
+            claims: tuple[tuple[keys.ClaimField, str], ...] = (
+                ("phone", self._phone_hash(contact.phone)),
+                ("email", self._email_hash(contact.email)),
+            )
+            for field, value_hash in claims:
+                transaction.add(
+                    field,
+                    "Update",
+                    {
+                        "Key": _key(keys.claim_pk(field, value_hash), keys.CLAIM_SK),
+                        **_REGISTER_CLAIM,
+                        "ExpressionAttributeValues": {":owner": {"S": id_hash}, ":stamp": {"S": stamp}},
+                    },
+                )
+            transaction.add(
                 "already_passed",
-                person,
-                actions=[PersonItem.last_registered_at.set(stamp)],
-                condition=PersonItem.passed_at.does_not_exist(),
+                "Update",
+                {
+                    "Key": _key(keys.person_pk(id_hash), keys.PERSON_SK),
+                    **_REGISTER_PERSON,
+                    "ExpressionAttributeValues": {":stamp": {"S": stamp}},
+                },
             )
-            for sk, _ in others:
-                transaction.check(f"{_PASSED_LABEL}{sk}", RegistrationItem, item.pk, sk, _NOT_PASSED)
             return transaction
 
         failed = self._run(build)
@@ -336,22 +371,22 @@ class Repository:
         for field in ("id_number", "phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
-        return registration_from_item(item)
+        return registration_from_item(cast(RegistrationItem, _StoredRegistration(stored)))
 
     @staticmethod
-    def _other_attempts(id_hash: str, own_sk: str) -> list[tuple[str, bool]]:
+    def _other_attempts(pk: str, own_sk: str) -> list[tuple[str, bool]]:
         """The person's other registrations and whether each passed (one consistent Query of keys).
 
         The pass mark lives on the attempt alone (a submission is one write on it),
         so this is how a registration learns whether the person has passed."""
+        params = {**_ATTEMPTS_PASSED, "ExpressionAttributeValues": _person_registrations(pk)}
         with dynamodb_errors():
-            found = RegistrationItem.query(
-                keys.person_pk(id_hash),
-                RegistrationItem.sk.startswith(keys.REGISTRATION_SK_PREFIX),
-                consistent_read=True,
-                attributes_to_get=["pk", "sk", "passed"],
-            )
-            return [(item.sk, bool(item.passed)) for item in found if item.sk != own_sk]
+            found = query_items(params)
+        return [
+            (item["sk"]["S"], bool(item.get("passed", {}).get("BOOL")))
+            for item in found
+            if item["sk"]["S"] != own_sk
+        ]
 
     def run(self, build: Callable[[], Transaction]) -> set[str]:
         """Commit a transaction built by another store (the helpdesk's), retrying on conflicts."""
@@ -377,16 +412,15 @@ class Repository:
         )
 
     def registrations_of(self, id_number: str) -> list[Registration]:
-        """Every registration of one ID number, across periods (one Query)."""
-        id_hash = self.id_hash(id_number)
+        """Every registration of one ID number, across periods (one Query).
+
+        Sent as built here and read without the model (`_StoredRegistration`), as the
+        attempt's GetItem is: every lookup makes this Query."""
+        pk = keys.person_pk(self.id_hash(id_number))
+        params = {**_PERSON_REGISTRATIONS, "ExpressionAttributeValues": _person_registrations(pk)}
         with dynamodb_errors():
-            items = list(
-                RegistrationItem.query(
-                    keys.person_pk(id_hash),
-                    RegistrationItem.sk.startswith(keys.REGISTRATION_SK_PREFIX),
-                )
-            )
-        return [registration_from_item(item) for item in items]
+            found = query_items(params)
+        return [registration_from_item(cast(RegistrationItem, _StoredRegistration(item))) for item in found]
 
     def period_registrations(self, period_id: str, cursor: str | None, limit: int = 100) -> Page:
         """One page of a period's registrations, in order of registration (staff only)."""
@@ -696,7 +730,69 @@ def _same_attempt(seed: str | None) -> Condition:
 
 # A registration's check that an attempt of the person read unpassed is still unpassed.
 _PASSED_LABEL = "passed:"
-_NOT_PASSED = RegistrationItem.passed.does_not_exist() | (RegistrationItem.passed == False)  # noqa: E712
+
+# A registration's transaction, the same on every registration but for the values: the
+# registration is new; the period is still there with the window the caller saw; a claim is
+# free or already this ID number's (its first claim time kept); the person's record
+# carries no pass; each attempt read unpassed still is.
+_REGISTER_NOT_PASSED = {
+    "ConditionExpression": "attribute_not_exists (#passed) OR #passed = :false",
+    "ExpressionAttributeNames": {"#passed": RegistrationItem.passed.attr_name},
+    "ExpressionAttributeValues": {":false": {"BOOL": False}},
+}
+_REGISTER_NEW = {
+    "ConditionExpression": "attribute_not_exists (#pk)",
+    "ExpressionAttributeNames": {"#pk": "pk"},
+}
+_REGISTER_COUNT = {
+    "UpdateExpression": "ADD #registrations :one",
+    "ConditionExpression": "attribute_exists (#pk) AND #opens = :opens AND #closes = :closes",
+    "ExpressionAttributeNames": {
+        "#pk": "pk",
+        "#opens": PeriodItem.registration_opens.attr_name,
+        "#closes": PeriodItem.registration_closes.attr_name,
+        "#registrations": PeriodItem.registrations.attr_name,
+    },
+}
+_REGISTER_CLAIM = {
+    "UpdateExpression": "SET #owner = :owner, #claimed_at = if_not_exists (#claimed_at, :stamp)",
+    "ConditionExpression": "attribute_not_exists (#pk) OR #owner = :owner",
+    "ExpressionAttributeNames": {
+        "#pk": "pk",
+        "#owner": ClaimItem.owner.attr_name,
+        "#claimed_at": ClaimItem.claimed_at.attr_name,
+    },
+}
+_REGISTER_PERSON = {
+    "UpdateExpression": "SET #last_registered_at = :stamp",
+    "ConditionExpression": "attribute_not_exists (#passed_at)",
+    "ExpressionAttributeNames": {
+        "#passed_at": PersonItem.passed_at.attr_name,
+        "#last_registered_at": PersonItem.last_registered_at.attr_name,
+    },
+}
+
+# The Queries of one person's registrations: the lookup's (whole items), and the
+# registration's (consistent, keys and pass only).
+_PERSON_REGISTRATIONS = {
+    "KeyConditionExpression": "#pk = :pk AND begins_with (#sk, :prefix)",
+    "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk"},
+}
+_ATTEMPTS_PASSED = {
+    **_PERSON_REGISTRATIONS,
+    "ProjectionExpression": "#pk, #sk, #passed",
+    "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk", "#passed": RegistrationItem.passed.attr_name},
+    "ConsistentRead": True,
+}
+
+
+def _person_registrations(pk: str) -> dict[str, dict[str, str]]:
+    return {":pk": {"S": pk}, ":prefix": {"S": keys.REGISTRATION_SK_PREFIX}}
+
+
+def _key(pk: str, sk: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
 
 _NO_REGISTRATIONS = PeriodItem.registrations.does_not_exist() | (PeriodItem.registrations == 0)
 
