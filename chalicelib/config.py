@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from chalicelib.domain.city_rows import DEFAULT_MAX_ROWS as DEFAULT_CITY_TEMPLATE_MAX_ROWS
@@ -33,13 +33,14 @@ from chalicelib.domain.retention import (
     MIN_RETENTION_YEARS,
     parse_count,
 )
+from chalicelib.values import FACTORY, value_class
 
 
 class ConfigError(RuntimeError):
     """A setting the stage needs is missing or malformed: a deployment bug, not a user error."""
 
 
-@dataclass(frozen=True)
+@value_class
 class Settings:
     """One stage's settings, as its environment gives them."""
 
@@ -80,6 +81,71 @@ class Settings:
     privacy_contact: str = ""
     city_system_name: str = DEFAULT_CITY_SYSTEM
     rights_answer_working_days: int = DEFAULT_RIGHTS_ANSWER_WORKING_DAYS
+
+    def __init__(
+        self,
+        stage: str,
+        table_name: str,
+        bucket_name: str,
+        region: str,
+        ses_region: str,
+        ses_sender: str,
+        export_recipients: tuple[str, ...],
+        staff_alert_recipients: tuple[str, ...],
+        public_url: str,
+        ssm_prefix: str,
+        local_secrets: Mapping[str, str] = FACTORY,
+        calendar_overrides: str = "",
+        period_cache_seconds: float = 30.0,
+        endpoint_url: str = "",
+        mail_transport: str = "ses",
+        smtp_host: str = "",
+        smtp_port: str = "",
+        smtp_security: str = "tls",
+        deploy_region: str = "",
+        retention_years: int = DEFAULT_RETENTION_YEARS,
+        audit_retention_years: int = DEFAULT_AUDIT_RETENTION_YEARS,
+        export_retention_days: int = DEFAULT_EXPORT_RETENTION_DAYS,
+        city_template_max_rows: int = DEFAULT_CITY_TEMPLATE_MAX_ROWS,
+        data_outside_mainland: bool = False,
+        city_system_basis: CityBasis = "consent",
+        handler_name: str = DEFAULT_HANDLER,
+        privacy_contact: str = "",
+        city_system_name: str = DEFAULT_CITY_SYSTEM,
+        rights_answer_working_days: int = DEFAULT_RIGHTS_ANSWER_WORKING_DAYS,
+    ) -> None:
+        local_secrets = dict() if local_secrets is FACTORY else local_secrets
+        self.__dict__.update(
+            stage=stage,
+            table_name=table_name,
+            bucket_name=bucket_name,
+            region=region,
+            ses_region=ses_region,
+            ses_sender=ses_sender,
+            export_recipients=export_recipients,
+            staff_alert_recipients=staff_alert_recipients,
+            public_url=public_url,
+            ssm_prefix=ssm_prefix,
+            local_secrets=local_secrets,
+            calendar_overrides=calendar_overrides,
+            period_cache_seconds=period_cache_seconds,
+            endpoint_url=endpoint_url,
+            mail_transport=mail_transport,
+            smtp_host=smtp_host,
+            smtp_port=smtp_port,
+            smtp_security=smtp_security,
+            deploy_region=deploy_region,
+            retention_years=retention_years,
+            audit_retention_years=audit_retention_years,
+            export_retention_days=export_retention_days,
+            city_template_max_rows=city_template_max_rows,
+            data_outside_mainland=data_outside_mainland,
+            city_system_basis=city_system_basis,
+            handler_name=handler_name,
+            privacy_contact=privacy_contact,
+            city_system_name=city_system_name,
+            rights_answer_working_days=rights_answer_working_days,
+        )
 
     @property
     def is_emulated(self) -> bool:

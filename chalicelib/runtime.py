@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
@@ -24,6 +24,7 @@ from chalicelib.storage import keys, models
 from chalicelib.storage.limits import FailureLimits
 from chalicelib.storage.repository import Repository
 from chalicelib.storage.secrets import SecretStore
+from chalicelib.values import FACTORY, mutable_value_class
 
 if TYPE_CHECKING:
     # Built on first use (see services.mail.mailer and services.papers.paper_store): importing
@@ -125,7 +126,7 @@ class PeriodCache:
             self._generation += 1
 
 
-@dataclass
+@mutable_value_class
 class Runtime:
     """The container's settings, stores and caches, built once per settings."""
 
@@ -149,6 +150,41 @@ class Runtime:
     # Each attempt's drawn and ordered paper, by paper version and seed (not a collaborator:
     # pure, and right for any paper store, since the version names the paper's content).
     attempt_papers: AttemptPapers = field(default_factory=AttemptPapers)
+
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        repo: Repository,
+        periods: PeriodCache,
+        calendar: WorkCalendar,
+        limits: FailureLimits,
+        hash_identity: Callable[[str, str], str],
+        mailer: Mailer | None = None,
+        papers: PaperStore | None = None,
+        bank: BankStore | None = None,
+        outbox: Outbox | None = None,
+        passers: PasserStore | None = None,
+        retention: RetentionStore | None = None,
+        attempt_papers: AttemptPapers = FACTORY,
+    ) -> None:
+        attempt_papers = AttemptPapers() if attempt_papers is FACTORY else attempt_papers
+        self.__dict__.update(
+            settings=settings,
+            secrets=secrets,
+            repo=repo,
+            periods=periods,
+            calendar=calendar,
+            limits=limits,
+            hash_identity=hash_identity,
+            mailer=mailer,
+            papers=papers,
+            bank=bank,
+            outbox=outbox,
+            passers=passers,
+            retention=retention,
+            attempt_papers=attempt_papers,
+        )
 
     def forget_collaborators(self) -> None:
         """Drop the lazily built collaborators (and the papers they cache)."""

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.last_used import LastUsed
+from chalicelib.values import value_class
 
 if TYPE_CHECKING:
     # Types only: the paper's rules (and their classes) are the exam's, and the web layer
@@ -91,13 +92,16 @@ def attempt_paper(paper: Paper, seed: str) -> Paper:
     return dataclasses.replace(paper, questions=tuple(_ordered_question(q, ranked) for q in questions))
 
 
-@dataclasses.dataclass(frozen=True)
+@value_class
 class AttemptView:
     """One attempt's questions (drawn, in the paper's order: what it is scored on) and the
     same questions as it is shown them, without keys (`attempt_paper(...).public()`)."""
 
     questions: Paper
     shown: dict[str, Any]
+
+    def __init__(self, questions: Paper, shown: dict[str, Any]) -> None:
+        self.__dict__.update(questions=questions, shown=shown)
 
 
 class AttemptPapers:

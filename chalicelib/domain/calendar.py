@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from chalicelib.domain.errors import CalendarUnknown
+from chalicelib.values import FACTORY, value_class
 
 ONE_DAY = dt.timedelta(days=1)
 # No run of non-working days in China's calendar is anywhere near this long;
@@ -37,7 +38,7 @@ _LONGEST_BREAK = 60
 YearSource = Literal["staff", "library", "unknown"]
 
 
-@dataclass(frozen=True)
+@value_class
 class YearDays:
     """One year's exceptions to the Monday-to-Friday week.
 
@@ -49,6 +50,14 @@ class YearDays:
     holidays: tuple[dt.date, ...] = ()
     workdays: tuple[dt.date, ...] = ()
 
+    def __init__(
+        self,
+        year: int,
+        holidays: tuple[dt.date, ...] = (),
+        workdays: tuple[dt.date, ...] = (),
+    ) -> None:
+        self.__dict__.update(year=year, holidays=holidays, workdays=workdays)
+
     def public(self, source: YearSource) -> dict[str, object]:
         return {
             "year": self.year,
@@ -58,7 +67,7 @@ class YearDays:
         }
 
 
-@dataclass(frozen=True)
+@value_class
 class WorkCalendar:
     """Which days are working days: the holiday tables, and the overrides staff or the stage supply."""
 
@@ -66,6 +75,21 @@ class WorkCalendar:
     workdays: frozenset[dt.date] = frozenset()
     supplied_years: frozenset[int] = frozenset()
     years: Mapping[int, YearDays] = field(default_factory=dict, compare=False)
+
+    def __init__(
+        self,
+        holidays: frozenset[dt.date] = frozenset(),
+        workdays: frozenset[dt.date] = frozenset(),
+        supplied_years: frozenset[int] = frozenset(),
+        years: Mapping[int, YearDays] = FACTORY,
+    ) -> None:
+        years = dict() if years is FACTORY else years
+        self.__dict__.update(
+            holidays=holidays,
+            workdays=workdays,
+            supplied_years=supplied_years,
+            years=years,
+        )
 
     @classmethod
     def from_overrides(cls, raw: str) -> WorkCalendar:
@@ -213,13 +237,16 @@ def _iso_date(value: object) -> dt.date | None:
 WARN_NEXT_YEAR_FROM = (11, 1)
 
 
-@dataclass(frozen=True)
+@value_class
 class CalendarWarning:
     """Something staff must do about the calendar, shown on the console."""
 
     code: str
     year: int
     message: str
+
+    def __init__(self, code: str, year: int, message: str) -> None:
+        self.__dict__.update(code=code, year=year, message=message)
 
     def public(self) -> dict[str, object]:
         return {"code": self.code, "year": self.year, "message": self.message}

@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.text import has_unprintable
+from chalicelib.values import value_class
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NAME_MAX = 40
@@ -36,7 +36,7 @@ def _is_dash(ch: str) -> bool:
     return unicodedata.category(ch) == "Pd" or ch == "\u2212"
 
 
-@dataclass(frozen=True)
+@value_class
 class Contact:
     """A candidate's details as they will be stored: normalised and valid."""
 
@@ -44,6 +44,9 @@ class Contact:
     id_number: str
     phone: str
     email: str
+
+    def __init__(self, name: str, id_number: str, phone: str, email: str) -> None:
+        self.__dict__.update(name=name, id_number=id_number, phone=phone, email=email)
 
 
 def _text(value: object, field: str) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 from chalicelib.domain.calendar import WorkCalendar
 from chalicelib.domain.errors import CalendarUnknown, Conflict, Invalid
 from chalicelib.domain.text import has_unprintable
+from chalicelib.values import value_class
 
 # Submissions are accepted this long after the exam's end: phones on a weak
 # connection still get their answers in.
@@ -28,7 +29,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}$")
 
 
-@dataclass(frozen=True)
+@value_class
 class Period:
     """One monthly period: its registration window and its exam."""
 
@@ -41,6 +42,30 @@ class Period:
     registration_closes: dt.date
     notes: str = ""
     paper_key: str | None = None
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        exam_date: dt.date,
+        exam_start: dt.time,
+        exam_end: dt.time,
+        registration_opens: dt.date,
+        registration_closes: dt.date,
+        notes: str = "",
+        paper_key: str | None = None,
+    ) -> None:
+        self.__dict__.update(
+            id=id,
+            name=name,
+            exam_date=exam_date,
+            exam_start=exam_start,
+            exam_end=exam_end,
+            registration_opens=registration_opens,
+            registration_closes=registration_closes,
+            notes=notes,
+            paper_key=paper_key,
+        )
 
     def public(self) -> dict[str, Any]:
         """The contract's `Period` object."""
@@ -86,13 +111,16 @@ class Period:
         return now > self.submissions_close_at(tz)
 
 
-@dataclass(frozen=True)
+@value_class
 class Today:
     """What today is for candidates: the mode of the site and the period it is about."""
 
     date: dt.date
     mode: Mode
     period: Period | None
+
+    def __init__(self, date: dt.date, mode: Mode, period: Period | None) -> None:
+        self.__dict__.update(date=date, mode=mode, period=period)
 
     def public(self) -> dict[str, Any]:
         return {

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Literal
 
 from chalicelib.domain.errors import Invalid
+from chalicelib.values import value_class
 
 Purpose = Literal["processing", "city_system", "cross_border"]
 CityBasis = Literal["consent", "legal_duty"]
@@ -90,7 +90,7 @@ def outside_mainland(setting: str, regions: tuple[str, ...]) -> bool:
     return any(region not in MAINLAND_REGIONS for region in regions if region)
 
 
-@dataclass(frozen=True)
+@value_class
 class NoticeFacts:
     """What the notice states, from the stage's settings (never a literal in a template)."""
 
@@ -104,6 +104,32 @@ class NoticeFacts:
     mail_region: str = ""
     outside_mainland: bool = False
     answer_working_days: int = DEFAULT_RIGHTS_ANSWER_WORKING_DAYS
+
+    def __init__(
+        self,
+        handler: str = DEFAULT_HANDLER,
+        contact: str = "",
+        city_system: str = DEFAULT_CITY_SYSTEM,
+        city_basis: CityBasis = "consent",
+        retention_years: int = 3,
+        export_retention_days: int = 90,
+        storage_region: str = "",
+        mail_region: str = "",
+        outside_mainland: bool = False,
+        answer_working_days: int = DEFAULT_RIGHTS_ANSWER_WORKING_DAYS,
+    ) -> None:
+        self.__dict__.update(
+            handler=handler,
+            contact=contact,
+            city_system=city_system,
+            city_basis=city_basis,
+            retention_years=retention_years,
+            export_retention_days=export_retention_days,
+            storage_region=storage_region,
+            mail_region=mail_region,
+            outside_mainland=outside_mainland,
+            answer_working_days=answer_working_days,
+        )
 
     @property
     def required(self) -> tuple[Purpose, ...]:
@@ -129,13 +155,16 @@ class NoticeFacts:
         return {PURPOSE_LABELS[purpose]: CONSENT_VERSIONS[purpose] for purpose in self.required}
 
 
-@dataclass(frozen=True)
+@value_class
 class Consent:
     """One consent a candidate gave: its purpose, the notice version and when."""
 
     purpose: Purpose
     version: str
     at: dt.datetime
+
+    def __init__(self, purpose: Purpose, version: str, at: dt.datetime) -> None:
+        self.__dict__.update(purpose=purpose, version=version, at=at)
 
     def public(self) -> dict[str, str]:
         return {"purpose": self.purpose, "version": self.version, "at": self.at.isoformat(timespec="seconds")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from chalicelib.domain.errors import ExamDay, Invalid, RegistrationClosed
@@ -23,6 +23,7 @@ from chalicelib.domain.identity import (
 )
 from chalicelib.domain.periods import Period, Today
 from chalicelib.domain.privacy import CONSENT_VERSIONS, REFUSALS, Consent
+from chalicelib.values import FACTORY, value_class
 
 Status = Literal["registered", "passed", "failed", "absent"]
 
@@ -74,7 +75,7 @@ def closed_message(upcoming: Period | None, day: dt.date | None = None) -> str:
     )
 
 
-@dataclass(frozen=True)
+@value_class
 class ExamResult:
     """A submitted attempt's score and outcome."""
 
@@ -86,6 +87,24 @@ class ExamResult:
     # A failed attempt at a paper drawn from the bank: right answers per topic, never the key
     # (domain/feedback.py). Derived when shown, never stored.
     feedback: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    def __init__(
+        self,
+        score: int,
+        pass_mark: int,
+        passed: bool,
+        submitted_at: dt.datetime,
+        correct: tuple[str, ...] = (),
+        feedback: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.__dict__.update(
+            score=score,
+            pass_mark=pass_mark,
+            passed=passed,
+            submitted_at=submitted_at,
+            correct=correct,
+            feedback=feedback,
+        )
 
     def public(self) -> dict[str, Any]:
         shown = {
@@ -99,7 +118,7 @@ class ExamResult:
         return shown
 
 
-@dataclass(frozen=True)
+@value_class
 class Change:
     """One registered detail replaced at submission: which, from what, to what, when."""
 
@@ -107,6 +126,9 @@ class Change:
     field: str
     old: str
     new: str
+
+    def __init__(self, at: dt.datetime, field: str, old: str, new: str) -> None:
+        self.__dict__.update(at=at, field=field, old=old, new=new)
 
     def public(self, full: bool = True) -> dict[str, str]:
         """Staff see old and new values masked like the record itself unless their role sees full details."""
@@ -136,18 +158,21 @@ def changes_between(old: Contact, new: Contact, at: dt.datetime) -> tuple[Change
     )
 
 
-@dataclass(frozen=True)
+@value_class
 class SentMail:
     """An e-mail the outbox sent about this registration: which kind, when."""
 
     kind: str
     at: dt.datetime
 
+    def __init__(self, kind: str, at: dt.datetime) -> None:
+        self.__dict__.update(kind=kind, at=at)
+
     def public(self) -> dict[str, str]:
         return {"kind": self.kind, "at": self.at.isoformat(timespec="seconds")}
 
 
-@dataclass(frozen=True)
+@value_class
 class VoidedAttempt:
     """An attempt staff voided (sat by the wrong person, say): kept with the reason, never exported."""
 
@@ -156,6 +181,16 @@ class VoidedAttempt:
     staff: str
     score: int | None
     submitted_at: dt.datetime | None
+
+    def __init__(
+        self,
+        at: dt.datetime,
+        reason: str,
+        staff: str,
+        score: int | None,
+        submitted_at: dt.datetime | None,
+    ) -> None:
+        self.__dict__.update(at=at, reason=reason, staff=staff, score=score, submitted_at=submitted_at)
 
     def public(self) -> dict[str, object]:
         return {
@@ -167,7 +202,7 @@ class VoidedAttempt:
         }
 
 
-@dataclass(frozen=True)
+@value_class
 class Registration:
     """One candidate's registration for one period, with their attempt's state."""
 
@@ -192,6 +227,45 @@ class Registration:
     entered_on: dt.date | None = None
     # Each consent given at registration, with its version and time (domain/privacy.py).
     consents: tuple[Consent, ...] = ()
+
+    def __init__(
+        self,
+        period_id: str,
+        contact: Contact,
+        registered_at: dt.datetime,
+        started_at: dt.datetime | None = None,
+        answers: Mapping[str, Sequence[str]] = FACTORY,
+        seed: str | None = None,
+        result: ExamResult | None = None,
+        exported_at: dt.datetime | None = None,
+        auto_submitted: bool = False,
+        changes: tuple[Change, ...] = (),
+        saves: int = 0,
+        extra_minutes: int = 0,
+        mails: tuple[SentMail, ...] = (),
+        voided: tuple[VoidedAttempt, ...] = (),
+        entered_on: dt.date | None = None,
+        consents: tuple[Consent, ...] = (),
+    ) -> None:
+        answers = dict() if answers is FACTORY else answers
+        self.__dict__.update(
+            period_id=period_id,
+            contact=contact,
+            registered_at=registered_at,
+            started_at=started_at,
+            answers=answers,
+            seed=seed,
+            result=result,
+            exported_at=exported_at,
+            auto_submitted=auto_submitted,
+            changes=changes,
+            saves=saves,
+            extra_minutes=extra_minutes,
+            mails=mails,
+            voided=voided,
+            entered_on=entered_on,
+            consents=consents,
+        )
 
     def ends_at(self, period: Period, tz: dt.tzinfo) -> dt.datetime:
         """This candidate's own end of the exam: the period's, plus any extra minutes."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from dataclasses import dataclass
 
 from chalicelib.domain.errors import Invalid
+from chalicelib.values import value_class
 
 NAME_MAX = 40
 
@@ -38,12 +38,15 @@ class Role(enum.IntEnum):
 DEFAULT_ROLE = Role.ADMIN
 
 
-@dataclass(frozen=True)
+@value_class
 class StaffMember:
     """A signed-in member of staff and their role."""
 
     name: str
     role: Role
+
+    def __init__(self, name: str, role: Role) -> None:
+        self.__dict__.update(name=name, role=role)
 
     def may(self, minimum: Role) -> bool:
         return self.role >= minimum

@@ -18,7 +18,6 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
 from pynamodb.attributes import MapAttribute
@@ -66,14 +65,20 @@ from chalicelib.storage.items import (
     registration_from_item,
 )
 from chalicelib.storage.models import ClaimItem, PeriodItem, PersonItem, RegistrationItem
+from chalicelib.values import value_class
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@value_class
 class Page:
+    """One page of a period's registrations, and the cursor of the next (None: the last)."""
+
     items: list[Registration]
     cursor: str | None
+
+    def __init__(self, items: list[Registration], cursor: str | None) -> None:
+        self.__dict__.update(items=items, cursor=cursor)
 
 
 class Repository:
@@ -803,7 +808,7 @@ def _exam_date_taken(exam_date: dt.date) -> Conflict:
     )
 
 
-@dataclass(frozen=True)
+@value_class
 class _Scored:
     """What a submission writes on the attempt, and on what condition, in the two forms it is
     sent in: a request built here for the one UpdateItem of nearly every submission (fixed
@@ -821,6 +826,32 @@ class _Scored:
     automatic: bool
     changes: tuple[Change, ...]
     name_hash: str | None  # the new name's hash when the name changed: the helpdesk's index moves
+
+    def __init__(
+        self,
+        period_id: str,
+        id_hash: str,
+        read: Registration,
+        contact: Contact,
+        answers: dict[str, list[str]],
+        result: ExamResult,
+        paper_key: str,
+        automatic: bool,
+        changes: tuple[Change, ...],
+        name_hash: str | None,
+    ) -> None:
+        self.__dict__.update(
+            period_id=period_id,
+            id_hash=id_hash,
+            read=read,
+            contact=contact,
+            answers=answers,
+            result=result,
+            paper_key=paper_key,
+            automatic=automatic,
+            changes=changes,
+            name_hash=name_hash,
+        )
 
     @property
     def stamp(self) -> str:

@@ -90,10 +90,29 @@ HEAVY = [
 ]
 
 PROBE = """
-import json, sys
+import dataclasses, json, sys
 import app
 from chalicelib.storage import aws
-print(json.dumps({"modules": sorted(sys.modules), "clients": len(aws._clients)}))
+
+def compiled(cls):
+    # What `@dataclass` generates is compiled from a string at import.
+    methods = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__")
+    code = [getattr(cls.__dict__.get(name), "__code__", None) for name in methods]
+    return any(c is not None and c.co_filename == "<string>" for c in code)
+
+ours = [
+    obj
+    for name, module in list(sys.modules.items())
+    if name == "app" or name.startswith("chalicelib.")
+    for obj in vars(module).values()
+    if isinstance(obj, type) and obj.__module__ == name and dataclasses.is_dataclass(obj)
+]
+print(json.dumps({
+    "modules": sorted(sys.modules),
+    "clients": len(aws._clients),
+    "compiled": sorted(f"{c.__module__}.{c.__qualname__}" for c in ours if compiled(c)),
+    "dataclasses": len(ours),
+}))
 """
 
 
@@ -116,6 +135,14 @@ def test_import_app_does_not_import(cold_start: dict[str, object], module: str) 
 def test_import_app_builds_no_aws_client(cold_start: dict[str, object]) -> None:
     """Clients are built on first use; importing the app touches no network and no credentials."""
     assert cold_start["clients"] == 0
+
+
+def test_import_app_compiles_no_dataclass_methods(cold_start: dict[str, object]) -> None:
+    """`@dataclass` compiles each class's methods with `exec` at import, which no bytecode in the
+    package saves: the cold start's value types are `chalicelib.values.value_class`es instead."""
+    assert cold_start["compiled"] == []
+    seen = cold_start["dataclasses"]
+    assert isinstance(seen, int) and seen >= 18, "the probe sees the value types"
 
 
 def test_the_probe_sees_what_app_does_import(cold_start: dict[str, object]) -> None:
