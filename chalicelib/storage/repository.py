@@ -376,7 +376,14 @@ class Repository:
         for field in ("id_number", "phone", "email"):
             if field in failed:
                 raise Duplicate(DUPLICATE_MESSAGES[field], field=field)
-        return registration_from_item(cast(RegistrationItem, _StoredRegistration(stored)))
+        # What was just written, as `registration_from_item` reads it back (instants to the
+        # second, as stored): decoding the item again cost more than the receipt's own work.
+        return Registration(
+            period_id=period.id,
+            contact=contact,
+            registered_at=clock.parse_iso(stamp),
+            consents=tuple(Consent(c.purpose, c.version, clock.parse_iso(clock.iso(c.at))) for c in consents),
+        )
 
     @staticmethod
     def _other_attempts(pk: str, own_sk: str) -> list[tuple[str, bool]]:

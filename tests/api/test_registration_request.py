@@ -135,3 +135,22 @@ def test_a_query_built_by_hand_reads_every_page(api: Api, travel: Any) -> None:
         }
     )
     assert [item["sk"]["S"] for item in found] == [keys.registration_sk(p["id"]) for p in (first, second)]
+
+
+def test_the_registration_returned_is_the_one_stored(api: Api, travel: Any) -> None:
+    """The receipt is made from what was written, not read back: it must equal the read."""
+    from chalicelib import clock
+    from chalicelib.domain.privacy import given_consents
+    from chalicelib.domain.registrations import CONSENT_VERSION, registration_form
+
+    travel(IN_FIRST_WINDOW)
+    created = create_period(api, FIRST_EXAM)
+    travel(IN_FIRST_WINDOW + dt.timedelta(seconds=7, microseconds=250_000))
+    rt = runtime.current()
+    now = clock.now()
+    form = person(6).registration(name=" 欧阳 娜娜 ")
+    contact = registration_form(form, now.date())
+    consents = given_consents(form, rt.settings.notice, now)
+    returned = rt.repo.register(rt.periods.get(created["id"]), contact, now, CONSENT_VERSION, consents)
+    assert rt.repo.registrations_of(contact.id_number) == [returned]
+    assert returned.consents and returned.registered_at.microsecond == 0

@@ -398,3 +398,50 @@ def test_any_input_is_either_normalised_or_refused_as_invalid(value):
             assert refused.field == field
         else:
             assert isinstance(result, str) and result
+
+
+@given(seventeen=st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_character_is_python_stdnums(seventeen):
+    """The rule is written in identity.py (stdnum's helpers cost most of the check's time);
+    stdnum's own `calc_check_digit` stays the reference."""
+    from stdnum.cn import ric
+
+    from chalicelib.domain.identity import _check_character
+
+    assert _check_character(seventeen) == ric.calc_check_digit(seventeen + "0")
+
+
+# 17 digits whose birth date part is often a real date (1899-2027, days up to 31), or any.
+seventeens = st.one_of(
+    st.text(alphabet="0123456789", min_size=17, max_size=17),
+    st.builds(
+        lambda region, year, month, day, sequence: f"{region}{year:04d}{month:02d}{day:02d}{sequence}",
+        st.text(alphabet="0123456789", min_size=6, max_size=6),
+        st.integers(1899, 2027),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.text(alphabet="0123456789", min_size=3, max_size=3),
+    ),
+)
+
+
+@given(seventeen=seventeens, last=st.one_of(st.none(), st.sampled_from("0123456789X")))
+def test_an_id_number_is_accepted_exactly_when_stdnums_helpers_accept_it(seventeen, last):
+    """`last` None: the right check character, so the birth date decides."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
+    last = last or ric.calc_check_digit(seventeen + "0")
+    number = seventeen + last
+    try:
+        birth = ric.get_birth_date(number)
+        expected = ric.calc_check_digit(number) == last and dt.date(1900, 1, 1) <= birth <= TODAY
+    except ValidationError:
+        expected = False
+    try:
+        normalise_id_number(number, TODAY)
+    except Invalid:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == expected
