@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib.domain.errors import Invalid
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import dynamodb_errors
-from chalicelib.storage.models import AuditItem
+from chalicelib.storage.staff_models import AuditItem
 
 PAGE_SIZE = 50
 # A page walks at most this many days: a filter that matches nothing in a

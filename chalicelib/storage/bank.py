@@ -25,7 +25,7 @@ from chalicelib.domain.bank import Bank, parse_bank
 from chalicelib.domain.errors import BankChanged, Unavailable
 from chalicelib.storage import aws, keys
 from chalicelib.storage.dynamo import applied, dynamodb_errors
-from chalicelib.storage.models import BankPointerItem
+from chalicelib.storage.staff_models import BankPointerItem
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from chalicelib.domain.city_template import CityMapping, Layout, mapping_from_st
 from chalicelib.domain.errors import CityTemplateChanged
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import applied, dynamodb_errors
-from chalicelib.storage.models import CityTemplateItem
+from chalicelib.storage.staff_models import CityTemplateItem
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ from chalicelib.domain.export import Passer
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors, run_transaction
 from chalicelib.storage.items import passer_from_item
-from chalicelib.storage.models import ExportStateItem, LockItem, RegistrationItem
+from chalicelib.storage.models import RegistrationItem
+from chalicelib.storage.staff_models import ExportStateItem, LockItem
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,10 @@ one item per candidate and period keeps every exam request to one write. Its
 pass and its result e-mail are on it too (the `passers` and `mail_due`
 indexes), so a submission whose details are unchanged is one UpdateItem.
 
+The kinds only staff's routes, the schedules and a rights request use (locks, export
+state, the city template, the bank's pointer, audit events, rights requests) are defined in
+staff_models.py, which their stores import: a candidate's cold start does without them.
+
 The table name is not known at import time: `bind()` points every model at
 the stage's table when a request needs it.
 """
@@ -215,30 +219,6 @@ class OutboxItem(_TableItem):
     attempts = NumberAttribute(default=0)
 
 
-class LockItem(_TableItem):
-    """A lease: whoever wrote it last with an unexpired `lease_until` holds it."""
-
-    holder = UnicodeAttribute()
-    lease_until = UnicodeAttribute()
-
-
-class ExportStateItem(_TableItem):
-    """How far a period's export has gone: the watermark that makes it exactly once.
-
-    `through` is the newest pending-passer key included in an e-mail SES
-    accepted; `marked_through` how far those passers have been marked
-    exported. Written only by the holder of the period's export lease.
-    """
-
-    through = UnicodeAttribute(null=True)
-    marked_through = UnicodeAttribute(null=True)
-    exported = NumberAttribute(default=0)
-    last_run_at = UnicodeAttribute(null=True)
-    last_count = NumberAttribute(null=True)
-    last_csv_key = UnicodeAttribute(null=True)
-    last_xlsx_key = UnicodeAttribute(null=True)
-
-
 class FailureItem(_TableItem):
     """Failed entries (or lookups) of one ID number from one address: epoch seconds.
 
@@ -265,40 +245,6 @@ class CalendarYearItem(_TableItem):
     saved_at = UnicodeAttribute()
 
 
-class CityTemplateItem(_TableItem):
-    """The city's import template in use: its S3 key, its layout, and staff's column mapping.
-
-    `layout` and `mapping` are JSON (domain/city_template.py's `public()` forms); the
-    mapping is null until staff save one for this template, and a new upload clears it."""
-
-    template_key = UnicodeAttribute()
-    layout = UnicodeAttribute()
-    uploaded_at = UnicodeAttribute()
-    uploaded_by = UnicodeAttribute()
-    mapping = UnicodeAttribute(null=True)
-    mapped_at = UnicodeAttribute(null=True)
-    mapped_by = UnicodeAttribute(null=True)
-
-
-class BankPointerItem(_TableItem):
-    """Which S3 object holds the question bank's current version (pk `bank`, sk `current`)."""
-
-    key = UnicodeAttribute()
-    saved_at = UnicodeAttribute()
-
-
-class AuditItem(_TableItem):
-    """One staff action: who, when, what, which record. Kept (no TTL) well past three years."""
-
-    at = UnicodeAttribute()
-    staff = UnicodeAttribute()
-    role = UnicodeAttribute()
-    action = UnicodeAttribute()
-    record = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
-    status = NumberAttribute()
-    reason = UnicodeAttribute(null=True)
-
-
 MODELS: tuple[type[_TableItem], ...] = (
     _TableItem,
     PeriodItem,
@@ -306,15 +252,21 @@ MODELS: tuple[type[_TableItem], ...] = (
     PersonItem,
     RegistrationItem,
     OutboxItem,
-    LockItem,
-    ExportStateItem,
     FailureItem,
     CalendarYearItem,
-    AuditItem,
-    BankPointerItem,
 )
 
 _bound: tuple[str, str, str] | None = None
+# The kinds defined in storage/staff_models.py, once a store has imported it: bound as these are.
+_adopted: list[type[_TableItem]] = []
+
+
+def adopt(*kinds: type[_TableItem]) -> None:
+    """Bind `kinds` with the models above, now if they are bound already and at every `bind`."""
+    _adopted.extend(kinds)
+    if _bound is not None:
+        for kind in kinds:
+            kind._connection = RegistrationItem._connection
 
 
 def bind(table_name: str, region: str, endpoint: str) -> None:
@@ -327,13 +279,13 @@ def bind(table_name: str, region: str, endpoint: str) -> None:
 
     _TableItem.Meta.table_name = table_name
     _TableItem.Meta.region = region
-    for model in MODELS:
+    for model in (*MODELS, *_adopted):
         model._connection = None
     # One connection (one botocore client) serves every kind of item: they
     # share the table, and a client costs cold-start time. It is built from
     # the model that declares the indexes.
     shared = RegistrationItem._get_connection()
-    for model in MODELS:
+    for model in (*MODELS, *_adopted):
         model._connection = shared
     instrument(shared.connection.client)
     _bound = wanted
@@ -392,24 +344,3 @@ def unbind() -> None:
     """Forget the binding, so the next `bind` builds a fresh connection."""
     global _bound
     _bound = None
-
-
-class RightsRequestItem(_TableItem):
-    """A candidate's rights request. The name, e-mail and details are removed once it is answered."""
-
-    request_id = UnicodeAttribute()
-    person = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    status = UnicodeAttribute()
-    received_at = UnicodeAttribute()
-    answer_by = UnicodeAttribute()
-    id_number_masked = UnicodeAttribute()
-    name = UnicodeAttribute(null=True)
-    email = UnicodeAttribute(null=True)
-    details = UnicodeAttribute(null=True)
-    closed_at = UnicodeAttribute(null=True)
-    closed_by = UnicodeAttribute(null=True)
-    note = UnicodeAttribute(null=True)
-    # Held while one staff member's answer is being e-mailed: the others are refused.
-    answering_by = UnicodeAttribute(null=True)
-    answering_until = UnicodeAttribute(null=True)

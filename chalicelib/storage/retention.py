@@ -30,13 +30,13 @@ from chalicelib.domain.identity import email_identity
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, dynamodb_errors, run_transaction
 from chalicelib.storage.models import (
-    AuditItem,
     ClaimItem,
     OutboxItem,
     PeriodItem,
     PersonItem,
     RegistrationItem,
 )
+from chalicelib.storage.staff_models import AuditItem
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,9 @@ from chalicelib.domain.errors import Conflict, NotFound, Unavailable
 from chalicelib.domain.rights import ALREADY_ANSWERED, ALREADY_OPEN, NOT_FOUND, Outcome, RightsRequest
 from chalicelib.storage import keys
 from chalicelib.storage.dynamo import Transaction, applied, dynamodb_errors
-from chalicelib.storage.models import ClaimItem, RightsRequestItem
+from chalicelib.storage.models import ClaimItem
 from chalicelib.storage.repository import Repository
+from chalicelib.storage.staff_models import RightsRequestItem
 
 QUEUE_LIMIT = 500
 

@@ -68,6 +68,10 @@ HEAVY = [
     "chalicelib.domain.export",
     "chalicelib.domain.papers",
     "chalicelib.storage.retention",
+    # The item kinds only staff's routes, the schedules and a rights request use (locks, export
+    # state, the city template, the bank's pointer, audit events, rights requests): each
+    # PynamoDB model costs its metaclass two walks over every member of the class.
+    "chalicelib.storage.staff_models",
     # The ID check digit (stdnum imports pydoc and pkgutil) and the holiday tables load on the
     # first ID number checked and the first day no supplied year describes.
     "stdnum",
