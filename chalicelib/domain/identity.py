@@ -9,10 +9,8 @@ Chinese message that tells the candidate what to fix.
 `stdnum.cn.ric.validate` is deliberately not used as is: it refuses real
 people whose county code is missing from its bundled list (county codes are
 reassigned faster than such lists are updated) and accepts birth dates in the
-future. Its check-digit rule is one line (`_check_character`, tested against
-python-stdnum's), and the birth date is read from the digits here: every
-registration, lookup and exam entry checks an ID number, and stdnum's helpers
-clean and re-check the number again on each call (most of the check's time).
+future. We use its check-digit and birth-date helpers instead: the rule stays
+the library's, although those helpers are most of an ID number's check time.
 """
 
 from __future__ import annotations
@@ -76,11 +74,16 @@ def normalise_id_number(value: object, today: dt.date) -> str:
         raise Invalid("id_number", f"身份证号码应为 18 位，您填写了 {len(number)} 位，请核对。")
     if not _ID_SHAPE.fullmatch(number):
         raise Invalid("id_number", "身份证号码应为 17 位数字加 1 位数字或 X，请核对。")
-    if _check_character(number[:17]) != number[17]:
+    # Imported here: stdnum imports pydoc, pkgutil and sysconfig; only requests taking an ID number need it.
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
+    # stdnum expects the whole number, check character included, and ignores the last one.
+    if ric.calc_check_digit(number) != number[17]:
         raise Invalid("id_number", "身份证号码校验位不正确，请逐位核对后重新填写。")
     try:
-        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError as exc:
+        birth = ric.get_birth_date(number)
+    except ValidationError as exc:
         raise Invalid("id_number", "身份证号码中的出生日期不存在，请核对。") from exc
     if not EARLIEST_BIRTH <= birth <= today:
         raise Invalid("id_number", "身份证号码中的出生日期不正确，请核对。")
@@ -97,15 +100,10 @@ def upgrade_old_id_number(value: str, today: dt.date) -> str:
     if not _OLD_ID_SHAPE.fullmatch(number):
         raise Invalid("id_number", "旧身份证号码应为 15 位数字，请核对。")
     seventeen = number[:6] + "19" + number[6:]
-    return normalise_id_number(seventeen + _check_character(seventeen), today)
+    from stdnum.cn import ric
 
-
-def _check_character(seventeen: str) -> str:
-    """GB 11643-1999's check character (ISO 7064 MOD 11-2) of the first 17 digits, as
-    python-stdnum's `cn.ric.calc_check_digit` computes it: the weights 2^(17-i) mod 11 are
-    the digits read in base 13 (13 = 2 mod 11)."""
-    checksum = (1 - 2 * int(seventeen, 13)) % 11
-    return "X" if checksum == 10 else str(checksum)
+    # stdnum takes the whole number and ignores its last character: any placeholder will do.
+    return normalise_id_number(seventeen + ric.calc_check_digit(seventeen + "0"), today)
 
 
 def normalise_phone(value: object) -> str:
@@ -119,53 +117,15 @@ def normalise_phone(value: object) -> str:
 
 
 def normalise_email(value: object) -> str:
-    """A syntactically valid address. The domain part is lowercased; the local part is kept.
-
-    email-validator decides (syntax only: no DNS, `check_deliverability=False`), except for
-    the plain addresses nearly every candidate types, whose answer is known without it
-    (`_plain_email`): its checks of the domain, character by character through Unicode's
-    tables, were most of a registration's validation time."""
-    text = unicodedata.normalize("NFKC", _text(value, "email")).strip()
-    plain = _plain_email(text)
-    if plain is not None:
-        return plain
+    """A syntactically valid address. The domain part is lowercased; the local part is kept."""
     from email_validator import EmailNotValidError, validate_email
 
+    text = unicodedata.normalize("NFKC", _text(value, "email")).strip()
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
         raise Invalid("email", "电子邮箱格式不正确，请核对（例如 name@example.com）。") from exc
     return str(result.normalized)
-
-
-# ASCII letters, digits and `_+-` in dot-separated runs before the @-sign; after it ASCII host
-# labels (letters, digits, inner hyphens) and a top-level domain of letters only.
-_PLAIN_EMAIL = re.compile(
-    r"([A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
-)
-
-
-def _plain_email(text: str) -> str | None:
-    """What email-validator's `normalized` is for an address of `_PLAIN_EMAIL`'s shape within
-    its lengths (local part and domain lowercased as it lowercases them), or None for any
-    other address: then email-validator itself decides. Left to it: `--` in the domain
-    (Punycode and RFC 5890's reserved labels), the special-use domains it refuses, the
-    RFC 2142 mailbox names whose case it folds, and anything longer than the limits.
-    tests/unit/test_identity.py checks the two agree on such addresses."""
-    found = _PLAIN_EMAIL.fullmatch(text)
-    if found is None or len(text) > 254:
-        return None
-    local, domain = found.group(1), found.group(2).lower()
-    if len(local) > 64 or len(domain) > 253 or "--" in domain:
-        return None
-    from email_validator import SPECIAL_USE_DOMAIN_NAMES
-    from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
-
-    if local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:
-        return None
-    if any(domain == special or domain.endswith("." + special) for special in SPECIAL_USE_DOMAIN_NAMES):
-        return None
-    return f"{local}@{domain}"
 
 
 def email_identity(email: str) -> str:
