@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal, TypeGuard, cast
 
 from chalicelib.domain.errors import Invalid, PaperInvalid
 from chalicelib.domain.registrations import ExamResult
@@ -216,18 +216,31 @@ def parse_answers(paper: Paper, raw: object) -> dict[str, list[str]]:
         question = questions.get(str(qid))
         if question is None:
             raise Invalid("answers", f"试卷中没有编号为 {qid} 的题目，请刷新页面后重试。")
-        chosen: Sequence[object] = value
-        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+        if not isinstance(value, list):
             raise Invalid("answers", f"题目 {qid} 的答案格式不正确，请刷新页面后重试。")
+        chosen: list[object] = value
+        # Options are strings: a list they contain holds nothing but strings. Only a list
+        # they do not contain is looked at element by element, for the refusal's wording.
         keys = question.option_keys
-        if not keys.issuperset(chosen):
+        if not _only_options(keys, chosen):
+            if not all(isinstance(c, str) for c in chosen):
+                raise Invalid("answers", f"题目 {qid} 的答案格式不正确，请刷新页面后重试。")
             unknown = [c for c in chosen if c not in keys]
             raise Invalid("answers", f"题目 {qid} 没有选项 {unknown[0]}，请刷新页面后重试。")
-        distinct = sorted(set(map(str, chosen)))
+        distinct = sorted(set(cast(list[str], chosen)))
         if question.type == "single" and len(distinct) > 1:
             raise Invalid("answers", f"题目 {qid} 是单选题，只能选择一个选项。")
         answers[question.id] = distinct
     return answers
+
+
+def _only_options(keys: frozenset[str], chosen: list[object]) -> bool:
+    """Every element is one of the option keys (an unhashable element is not; nothing but a
+    string equals one)."""
+    try:
+        return keys.issuperset(chosen)
+    except TypeError:
+        return False
 
 
 def score(paper: Paper, answers: Mapping[str, Sequence[str]]) -> tuple[int, tuple[str, ...]]:

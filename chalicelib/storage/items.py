@@ -165,7 +165,8 @@ def _result(item: RegistrationItem) -> ExamResult | None:
 
 
 def registration_from_item(item: RegistrationItem) -> Registration:
-    answers = item.answers.as_dict() if item.answers is not None else {}
+    # The model's map, or the plain dict an attempt read without the model gives.
+    answers = _plain(item.answers) if item.answers is not None else {}
     return Registration(
         period_id=item.period_id,
         contact=Contact(name=item.name, id_number=item.id_number, phone=item.phone, email=item.email),

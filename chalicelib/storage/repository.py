@@ -679,10 +679,25 @@ class _StoredRegistration:
             if attribute is None or not value or "NULL" in value:
                 continue
             python_name, attr, is_map = attribute
-            decoded = attr.deserialize(attr.get_value(value))
-            if is_map and isinstance(decoded, Mapping):
-                decoded = type(attr)(**decoded)
+            # Most attributes are text, which the attribute gives back as stored; the saved
+            # answers (up to one entry per question) as the plain dict `as_dict()` would give.
+            # Anything else, or a value not shaped so, is decoded by its attribute.
+            decoded = value.get("S") if attr.attr_type == "S" else None
+            if decoded is None and python_name == "answers":
+                decoded = _plain_answers(value)
+            if decoded is None:
+                decoded = attr.deserialize(attr.get_value(value))
+                if is_map and isinstance(decoded, Mapping):
+                    decoded = type(attr)(**decoded)
             self.__dict__[python_name] = decoded
+
+
+def _plain_answers(value: dict[str, Any]) -> dict[str, list[str]] | None:
+    """A stored answers map of option lists, as a plain dict; None when not shaped so."""
+    try:
+        return {qid: [option["S"] for option in chosen["L"]] for qid, chosen in value["M"].items()}
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 # The registration's attributes by their stored name (with whether the model keeps the

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import traceback
 import uuid
 from collections.abc import Callable
@@ -136,10 +137,9 @@ def _refuse_constant(name: str) -> Any:
     raise BadRequest(NOT_A_NUMBER_MESSAGE)
 
 
-def check_document(document: Any, max_depth: int = MAX_DEPTH, strings: bool = True) -> None:
+def check_document(document: Any, max_depth: int = MAX_DEPTH) -> None:
     """`BadRequest` when a parsed JSON document nests deeper than `max_depth` or holds a
     string (key or value) with a lone surrogate, which no store or mail can encode.
-    `strings=False` checks the depth alone (a text that cannot hold one: `parse_json`).
 
     Walks with its own stack, so a hostile document cannot exhaust Python's."""
     stack: list[tuple[Any, int]] = [(document, 1)]
@@ -153,13 +153,32 @@ def check_document(document: Any, max_depth: int = MAX_DEPTH, strings: bool = Tr
         if depth > max_depth:
             raise BadRequest(TOO_DEEP_MESSAGE)
         if isinstance(node, dict):
-            if strings:
-                for key in node:
-                    _check_text(key)
+            for key in node:
+                _check_text(key)
             children: Any = node.values()
         else:
             children = node
-        stack.extend((child, depth + 1) for child in children if strings or isinstance(child, dict | list))
+        stack.extend((child, depth + 1) for child in children)
+
+
+# A sound JSON text's strings (every `"` outside one opens one), its brackets outside
+# strings, and a pair of them with nothing between.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def nests_deeper(text: str, max_depth: int = MAX_DEPTH) -> bool:
+    """Whether a text `json.loads` accepted nests more than `max_depth` arrays and objects,
+    told without walking the document (a submission's 50 answers are 51 containers): with
+    its strings taken out, its brackets are its structure, and each pass removes the
+    innermost pairs, so what is left after `max_depth` passes nests deeper."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _ in range(max_depth):
+        if not brackets:
+            return False
+        brackets = _EMPTY_PAIR.sub("", brackets)
+    return bool(brackets)
 
 
 def _check_text(text: str) -> None:
@@ -179,9 +198,9 @@ def parse_json(text: str) -> Any:
         raise BadRequest() from exc
     if _may_hold_lone_surrogate(text):
         check_document(document)
-    elif text.count("[") + text.count("{") > MAX_DEPTH:
-        # Fewer brackets than that cannot nest deeper: a form needs no walk at all.
-        check_document(document, strings=False)
+    elif text.count("[") + text.count("{") > MAX_DEPTH and nests_deeper(text):
+        # Fewer brackets than that cannot nest deeper: most forms need not even count.
+        raise BadRequest(TOO_DEEP_MESSAGE)
     return document
 
 
