@@ -6,8 +6,9 @@ periods and the paper come from the container's caches, the exam token is
 checked without a database read, entry is an UpdateItem (counting this
 request in for this ID number from this address, which returns its failures) and one UpdateItem, a save is one
 UpdateItem, reading the paper is one GetItem (the saved answers) and a
-submission is one GetItem and one transaction. The transaction's condition,
-not any check before it, is what makes a submission count exactly once.
+submission is one GetItem and one conditional UpdateItem (a transaction when
+the phone or e-mail changed). That write's condition, not any check before
+it, is what makes a submission count exactly once.
 """
 
 from __future__ import annotations
