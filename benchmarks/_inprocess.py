@@ -133,7 +133,8 @@ class Bench:
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        payload = json.dumps(body).encode() if body is not None else b""
+        # As the pages send it: JSON.stringify leaves Chinese as UTF-8, never as \u escapes.
+        payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
         return self.gateway.request(method, path, headers, payload)
 
 
