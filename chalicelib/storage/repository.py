@@ -501,9 +501,10 @@ class Repository:
         Read on the models' client and converted from the stored attributes as
         `_StoredRegistration`: a PynamoDB model built and then read costs more CPU than
         the GetItem itself, and every exam request after entry begins here."""
-        key = {"pk": {"S": keys.person_pk(id_hash)}, "sk": {"S": keys.registration_sk(period_id)}}
         with dynamodb_errors():
-            found = request("get_item", {"Key": key, "ConsistentRead": True}).get("Item")
+            found = request(
+                "get_item", {"Key": _attempt_key(id_hash, period_id), "ConsistentRead": True}
+            ).get("Item")
         if found is None:
             raise NotRegistered()
         return registration_from_item(cast(RegistrationItem, _StoredRegistration(found)))
@@ -525,12 +526,12 @@ class Repository:
         values: dict[str, Any] = {":saved_at": {"S": clock.iso(now)}, ":one": {"N": "1"}}
         for n, (qid, chosen) in enumerate(answers.items()):
             names[f"#q{n}"] = qid
-            values[f":q{n}"] = {"L": [{"S": option} for option in chosen]}
+            values[f":q{n}"] = _strings(chosen)
         if seed is not None:
             names["#seed"] = _SEED
             values[":seed"] = {"S": seed}
         params = {
-            "Key": {"pk": {"S": keys.person_pk(id_hash)}, "sk": {"S": keys.registration_sk(period_id)}},
+            "Key": _attempt_key(id_hash, period_id),
             "UpdateExpression": _save_expression(len(answers)),
             "ConditionExpression": _SAVE_INTO_SEED if seed is not None else _SAVE_INTO_ATTEMPT,
             "ExpressionAttributeNames": names,
@@ -937,9 +938,7 @@ class _Scored:
             ":name": {"S": contact.name},
             ":phone": {"S": contact.phone},
             ":email": {"S": contact.email},
-            ":answers": {
-                "M": {qid: {"L": [{"S": o} for o in chosen]} for qid, chosen in self.answers.items()}
-            },
+            ":answers": {"M": {qid: _strings(chosen) for qid, chosen in self.answers.items()}},
             ":submitted_at": {"S": stamp},
             ":score": {"N": str(result.score)},
             ":pass_mark": {"N": str(result.pass_mark)},
@@ -1001,7 +1000,7 @@ def _strings(values: Iterable[str]) -> dict[str, Any]:
 
 
 def _attempt_key(id_hash: str, period_id: str) -> dict[str, Any]:
-    return {"pk": {"S": keys.person_pk(id_hash)}, "sk": {"S": keys.registration_sk(period_id)}}
+    return _key(keys.person_pk(id_hash), keys.registration_sk(period_id))
 
 
 def _names(*attributes: str) -> dict[str, str]:
