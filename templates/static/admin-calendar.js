@@ -62,16 +62,18 @@
     var year = parseInt(parts[1], 10);
     if (!(year >= 2000 && year <= 2100)) year = thisYear();
     document.title = year + " 年工作日日历 · 工作人员控制台";
-    loadYear(year);
-    loadWarnings();
+    // The warnings sit above the screen: drawn before the year, so the year never moves
+    // under a finger or a pointer once it is shown.
+    loadYear(year, loadWarnings());
     return true;
   }
 
-  function loadYear(year) {
+  function loadYear(year, warned) {
     $("calendar-year").value = String(year);
     $("calendar-error").hidden = true;
     $("calendar-status").textContent = "正在读取 " + year + " 年的日历……";
-    A.call("GET", "api/admin/calendar/" + year).then(function (answer) {
+    Promise.all([A.call("GET", "api/admin/calendar/" + year), warned]).then(function (answers) {
+      var answer = answers[0];
       if (String(year) !== $("calendar-year").value) return;  // another year was asked for since
       if (answer.status !== 200 || !answer.body) {
         $("calendar-status").textContent = "";
@@ -273,9 +275,11 @@
   /* The console's warnings (GET /api/admin/warnings): from 1 November, next year's calendar
      still unknown, each with a link to the year here; from the 4th working day after an exam,
      the passers of that period not yet entered into the city's system (the server counts them),
-     with a link to its entry form. Shown above every screen. */
+     with a link to its entry form. Shown above every screen. Resolves once they are drawn, so a
+     screen can wait and draw itself after them: a list appearing above a table already shown
+     pushes it down, and a tap meant for one of its buttons lands elsewhere. */
   function loadWarnings() {
-    A.call("GET", "api/admin/warnings").then(function (answer) {
+    return A.call("GET", "api/admin/warnings").then(function (answer) {
       var list = $("admin-warnings");
       clear(list);
       var warnings = (answer.status === 200 && answer.body && answer.body.warnings) || [];

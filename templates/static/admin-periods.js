@@ -29,8 +29,12 @@
     A.showView("periods");
     document.title = "考试期次 · 工作人员控制台";
     if (!/^#(edit|delete)\//.test(location.hash)) closeDelete();
-    if (A.loadWarnings) A.loadWarnings();
-    return loadPeriods().then(function (ok) { if (ok) renderPeriods(); return ok; });
+    // Drawn once the warnings above it are: see loadWarnings.
+    var warned = A.loadWarnings ? A.loadWarnings() : null;
+    return Promise.all([loadPeriods(), warned]).then(function (done) {
+      if (done[0]) renderPeriods();
+      return done[0];
+    });
   }
 
   function renderPeriods() {
