@@ -77,17 +77,6 @@ def outbox_attributes(
     }
 
 
-def mail_due(kind: OutboxKind, target_pk: str, period_id: str, stamp: str) -> list[Action]:
-    """The e-mail of `kind` queued on the registration itself (the `mail_due` index), in the
-    write that makes it due: a fresh entry, never held, never tried."""
-    return [
-        RegistrationItem.gsi4pk.set(keys.MAIL_DUE_PK),
-        RegistrationItem.gsi4sk.set(keys.outbox_sk(stamp, kind, keys.person_hash(target_pk), period_id)),
-        RegistrationItem.mail_lease_until.remove(),
-        RegistrationItem.mail_attempts.remove(),
-    ]
-
-
 def mail_due_removed() -> list[Action]:
     """The registration carries no e-mail any more (sent, dropped, or its result removed)."""
     return [

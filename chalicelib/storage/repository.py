@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn, cast
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
 
 from chalicelib import clock
 from chalicelib.domain.errors import (
@@ -56,9 +54,7 @@ from chalicelib.storage.dynamo import (
 )
 from chalicelib.storage.items import (
     change_item,
-    mail_due,
     outbox_attributes,
-    outbox_entry,
     period_from_item,
     period_item,
     registration_attributes,
@@ -408,13 +404,8 @@ class Repository:
     def claim(
         transaction: Transaction, field: keys.ClaimField, value_hash: str, id_hash: str, stamp: str
     ) -> None:
-        """Take a phone or e-mail claim for this ID number, or keep it when already held."""
-        Repository._claim(transaction, field, value_hash, id_hash, stamp)
-
-    @staticmethod
-    def _claim(
-        transaction: Transaction, field: keys.ClaimField, value_hash: str, id_hash: str, stamp: str
-    ) -> None:
+        """Take a phone or e-mail claim for this ID number, or keep it when already held (the
+        helpdesk's corrections; a registration and a submission send `_REGISTER_CLAIM`)."""
         claim = ClaimItem(keys.claim_pk(field, value_hash), keys.CLAIM_SK)
         transaction.update(
             field,
@@ -570,7 +561,7 @@ class Repository:
         number: nothing is saved then) and the notice to the old address.
         """
         id_hash = self.id_hash(current.contact.id_number)
-        moves = self._claim_moves(current.contact, contact)
+        moves = self.claim_moves(current.contact, contact)
         changes = changes_between(current.contact, contact, result.submitted_at)
         contact_changed = any(change.field in ("phone", "email") for change in changes)
         renamed = name_key(contact.name) != name_key(current.contact.name)
@@ -593,18 +584,36 @@ class Repository:
                 self._refuse_attempt(period.id, id_hash, current.saves, current.seed)
             return
 
-        attempt = RegistrationItem(keys.person_pk(id_hash), keys.registration_sk(period.id))
-        actions, unscored = scored.actions(), scored.condition()
-        stamp = scored.stamp
+        pk, sk = keys.person_pk(id_hash), keys.registration_sk(period.id)
+        update, stamp = scored.update(), scored.stamp
 
-        def build() -> Transaction:
-            transaction = Transaction()
-            transaction.update("attempt", attempt, actions=actions, condition=unscored)
+        # The same update as the single write above, with the claims' moves (as a registration
+        # takes its claims: `_REGISTER_CLAIM`) and the notice to the old address beside it.
+        def build() -> Requests:
+            transaction = Requests()
+            transaction.add("attempt", "Update", update)
             for field, old, new in moves:
-                self._move_claim(transaction, field, old, new, id_hash, stamp)
+                transaction.add(
+                    f"old_{field}",
+                    "Delete",
+                    {
+                        "Key": _key(keys.claim_pk(field, old), keys.CLAIM_SK),
+                        **_RELEASE_CLAIM,
+                        "ExpressionAttributeValues": {":owner": {"S": id_hash}},
+                    },
+                )
+                transaction.add(
+                    field,
+                    "Update",
+                    {
+                        "Key": _key(keys.claim_pk(field, new), keys.CLAIM_SK),
+                        **_REGISTER_CLAIM,
+                        "ExpressionAttributeValues": {":owner": {"S": id_hash}, ":stamp": {"S": stamp}},
+                    },
+                )
             if contact_changed:
-                transaction.put(
-                    "notice", outbox_entry("details_changed", attempt.pk, attempt.sk, period.id, stamp)
+                transaction.add(
+                    "notice", "Put", {"Item": outbox_attributes("details_changed", pk, sk, period.id, stamp)}
                 )
             return transaction
 
@@ -621,32 +630,11 @@ class Repository:
 
     def claim_moves(self, old: Contact, new: Contact) -> list[tuple[keys.ClaimField, str, str]]:
         """The claims a change of details moves: (field, old hash, new hash), unchanged ones left out."""
-        return self._claim_moves(old, new)
-
-    def _claim_moves(self, old: Contact, new: Contact) -> list[tuple[keys.ClaimField, str, str]]:
-        """The claims a change of details moves: (field, old hash, new hash), unchanged ones left out."""
         moves: list[tuple[keys.ClaimField, str, str]] = [
             ("phone", self._phone_hash(old.phone), self._phone_hash(new.phone)),
             ("email", self._email_hash(old.email), self._email_hash(new.email)),
         ]
         return [(field, before, after) for field, before, after in moves if before != after]
-
-    def _move_claim(
-        self,
-        transaction: Transaction,
-        field: keys.ClaimField,
-        old: str,
-        new: str,
-        id_hash: str,
-        stamp: str,
-    ) -> None:
-        """Give up this ID number's claim on the old value and take the new one."""
-        transaction.delete(
-            f"old_{field}",
-            ClaimItem(keys.claim_pk(field, old), keys.CLAIM_SK),
-            condition=(ClaimItem.pk.does_not_exist() | (ClaimItem.owner == id_hash)),
-        )
-        self._claim(transaction, field, new, id_hash, stamp)
 
     def _refuse_attempt(
         self, period_id: str, id_hash: str, saves: int | None = None, seed: str | None = None
@@ -738,24 +726,6 @@ def _save_expression(questions: int) -> str:
     return f"SET {', '.join([*sets, '#saved_at = :saved_at'])} ADD #saves :one"
 
 
-def _saves_as_read(saves: int) -> Condition:
-    """The attempt's answers are still as a submission read them: no save since."""
-    condition: Condition = (
-        RegistrationItem.saves.does_not_exist() | (RegistrationItem.saves == 0)
-        if saves == 0
-        else RegistrationItem.saves == saves
-    )
-    return condition
-
-
-def _same_attempt(seed: str | None) -> Condition:
-    """The attempt is still the one read: staff have not voided it (voiding removes the seed)."""
-    condition: Condition = (
-        RegistrationItem.seed.does_not_exist() if seed is None else RegistrationItem.seed == seed
-    )
-    return condition
-
-
 # A registration's check that an attempt of the person read unpassed is still unpassed.
 _PASSED_LABEL = "passed:"
 
@@ -790,6 +760,12 @@ _REGISTER_CLAIM = {
         "#owner": ClaimItem.owner.attr_name,
         "#claimed_at": ClaimItem.claimed_at.attr_name,
     },
+}
+# A submission's change of phone or e-mail gives up the old value's claim: this ID number's,
+# or already gone.
+_RELEASE_CLAIM = {
+    "ConditionExpression": "attribute_not_exists (#pk) OR #owner = :owner",
+    "ExpressionAttributeNames": {"#pk": "pk", "#owner": ClaimItem.owner.attr_name},
 }
 _REGISTER_PERSON = {
     "UpdateExpression": "SET #last_registered_at = :stamp",
@@ -833,11 +809,10 @@ def _exam_date_taken(exam_date: dt.date) -> Conflict:
 
 @value_class
 class _Scored:
-    """What a submission writes on the attempt, and on what condition, in the two forms it is
-    sent in: a request built here for the one UpdateItem of nearly every submission (fixed
-    names, values encoded as the model's attributes encode them, nothing asked back), and
-    PynamoDB's actions for the transaction a changed phone or e-mail needs. A test applies
-    both to the same attempt and compares what they store."""
+    """What a submission writes on the attempt, and on what condition, as DynamoDB's own
+    request (fixed names, values encoded as the model's attributes encode them): the one
+    UpdateItem of nearly every submission, or the attempt's item in the transaction a changed
+    phone or e-mail needs. One form for both, so the two cannot drift apart."""
 
     period_id: str
     id_hash: str
@@ -884,53 +859,13 @@ class _Scored:
         pk = keys.person_pk(self.id_hash)
         return keys.outbox_sk(self.stamp, "result", keys.person_hash(pk), self.period_id)
 
-    def actions(self) -> list[Action]:
-        contact, result, stamp = self.contact, self.result, self.stamp
-        actions: list[Action] = [
-            RegistrationItem.name.set(contact.name),
-            RegistrationItem.phone.set(contact.phone),
-            RegistrationItem.email.set(contact.email),
-            RegistrationItem.answers.set(self.answers),
-            RegistrationItem.submitted_at.set(stamp),
-            RegistrationItem.score.set(result.score),
-            RegistrationItem.pass_mark.set(result.pass_mark),
-            RegistrationItem.passed.set(result.passed),
-            RegistrationItem.correct.set(list(result.correct)),
-            RegistrationItem.paper_key.set(self.paper_key),
-        ]
-        if result.passed:
-            actions += [
-                RegistrationItem.gsi2pk.set(keys.passers_pk(self.period_id)),
-                RegistrationItem.gsi2sk.set(keys.passers_sk(keys.PASSER_PENDING, stamp, self.id_hash)),
-            ]
-        actions += mail_due("result", keys.person_pk(self.id_hash), self.period_id, stamp)
-        # Entry compares against the name as last updated here; the helpdesk finds it by it.
-        actions.append(RegistrationItem.name_key.set(name_key(contact.name)))
-        if self.name_hash is not None:
-            actions += [
-                RegistrationItem.gsi3pk.set(keys.by_name_pk(self.name_hash)),
-                RegistrationItem.gsi3sk.set(keys.by_name_sk(self.period_id, self.id_hash)),
-            ]
-        if self.automatic:
-            actions.append(RegistrationItem.auto_submitted.set(True))
-        if self.changes:
-            history = [change_item(change) for change in self.changes]
-            actions.append(RegistrationItem.changes.set((RegistrationItem.changes | []).append(history)))
-        return actions
-
-    def condition(self) -> Condition:
-        """No result stored yet (what makes it exactly once), no save since the read, not voided."""
-        condition: Condition = (
-            RegistrationItem.pk.exists()
-            & RegistrationItem.submitted_at.does_not_exist()
-            & _saves_as_read(self.read.saves)
-            & _same_attempt(self.read.seed)
-        )
-        return condition
-
     def request(self) -> dict[str, Any]:
-        """The UpdateItem's parameters: the same update and condition as `actions()` and
-        `condition()`, `ReturnValues` NONE (nobody reads the scored item)."""
+        """The UpdateItem's parameters, `ReturnValues` NONE (nobody reads the scored item)."""
+        return {**self.update(), "ReturnValues": "NONE"}
+
+    def update(self) -> dict[str, Any]:
+        """The attempt's update and its condition: no result stored yet (what makes it exactly
+        once), no save since the read, not voided. As sent alone or inside a transaction."""
         contact, result, stamp = self.contact, self.result, self.stamp
         sets = list(_SUBMIT_SETS)
         names = dict(_SUBMIT_NAMES)
@@ -990,7 +925,6 @@ class _Scored:
             "ConditionExpression": f"{_SUBMIT_UNSCORED} AND {saves_as_read} AND {same_attempt}",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
-            "ReturnValues": "NONE",
         }
 
 

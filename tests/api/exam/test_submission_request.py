@@ -1,9 +1,9 @@
-"""Entry's and a submission's UpdateItem are built by hand; they must write what PynamoDB's
-actions wrote, on the same conditions.
+"""Entry's and a submission's UpdateItem are built by hand, without PynamoDB's models: what
+they store must read back through the model as what was decided, and a stale read must be
+refused with nothing written.
 
-A submission is sent in two forms (`_Scored.request()` alone, `_Scored.actions()` inside the
-transaction of a changed phone or e-mail): both are applied here to the same stored attempt
-and must leave the same item, and refuse the same stale reads."""
+A submission has one form (`_Scored.update()`), sent alone or as the attempt's item in the
+transaction of a changed phone or e-mail; both ways are applied here."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, runtime
 from chalicelib.domain.errors import NotRegistered
 from chalicelib.domain.identity import Contact
 from chalicelib.domain.registrations import ExamResult, changes_between
 from chalicelib.storage import keys
-from chalicelib.storage.dynamo import request
+from chalicelib.storage.dynamo import Requests, request, run_transaction
 from chalicelib.storage.models import RegistrationItem
 from chalicelib.storage.repository import _Scored
 from tests.api.exam.conftest import ExamDay
@@ -42,15 +41,24 @@ def _restore(item: dict[str, Any]) -> None:
 
 
 def _sent_both_ways(scored: _Scored) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The attempt after the hand-built request, and after PynamoDB's actions on the same item."""
+    """The attempt after the UpdateItem alone, and after the same update in a transaction."""
     params = scored.request()
     before = _stored(params["Key"])
     request("update_item", params)
-    by_hand = _stored(params["Key"])
+    alone = _stored(params["Key"])
     _restore(before)
-    item = RegistrationItem(keys.person_pk(scored.id_hash), keys.registration_sk(scored.period_id))
-    item.update(actions=scored.actions(), condition=scored.condition())
-    return by_hand, _stored(params["Key"])
+
+    def build() -> Requests:
+        transaction = Requests()
+        transaction.add("attempt", "Update", scored.update())
+        return transaction
+
+    assert run_transaction(build) == set()
+    return alone, _stored(params["Key"])
+
+
+def _read_back(scored: _Scored) -> Any:
+    return runtime.current().repo.attempt(scored.period_id, scored.id_hash)
 
 
 def _entered(exam_day: ExamDay, saves: int = 0) -> tuple[Contact, Any]:
@@ -95,22 +103,38 @@ FAILED = ExamResult(score=40, pass_mark=60, passed=False, submitted_at=AT, corre
     ],
     ids=["passed", "after-saves", "failed-nothing-answered", "closed-automatically"],
 )
-def test_the_submission_request_stores_what_the_actions_store(
+def test_the_submission_stores_what_was_decided_alone_or_in_a_transaction(
     exam_day: ExamDay, saves: int, overrides: dict[str, Any]
 ) -> None:
     alice, read = _entered(exam_day, saves)
-    by_hand, by_actions = _sent_both_ways(_scored(exam_day, read, alice, **overrides))
-    assert by_hand == by_actions
-    assert by_hand["submitted_at"] == {"S": clock.iso(AT)}
+    scored = _scored(exam_day, read, alice, **overrides)
+    alone, in_transaction = _sent_both_ways(scored)
+    assert alone == in_transaction
+    assert alone["submitted_at"] == {"S": clock.iso(AT)}
+    stored = _read_back(scored)
+    assert stored.result == scored.result and stored.result.correct == scored.result.correct
+    assert stored.answers == scored.answers
+    assert stored.auto_submitted is scored.automatic
+    assert stored.saves == read.saves and stored.seed == read.seed
+    # A passer is pending export; everyone's result e-mail is due, never held or tried yet.
+    assert ("gsi2sk" in alone) is scored.result.passed
+    if scored.result.passed:
+        assert alone["gsi2sk"]["S"].startswith(keys.PASSERS_PENDING_FIRST)
+    assert alone["gsi4pk"] == {"S": keys.MAIL_DUE_PK} and "mail_attempts" not in alone
 
 
-def test_a_renamed_submission_stores_what_the_actions_store(exam_day: ExamDay) -> None:
+def test_a_renamed_submission_stores_the_new_name_and_its_history(exam_day: ExamDay) -> None:
     alice, read = _entered(exam_day)
     renamed = dataclasses.replace(alice, name="测试改名")
     name_hash = runtime.current().repo.name_hash(renamed.name)
-    by_hand, by_actions = _sent_both_ways(_scored(exam_day, read, renamed, name_hash=name_hash))
-    assert by_hand == by_actions
-    assert by_hand["name_key"] == {"S": "测试改名"} and by_hand["changes"]["L"]
+    scored = _scored(exam_day, read, renamed, name_hash=name_hash)
+    alone, in_transaction = _sent_both_ways(scored)
+    assert alone == in_transaction
+    assert alone["name_key"] == {"S": "测试改名"}
+    assert alone["gsi3pk"] == {"S": keys.by_name_pk(name_hash)}
+    stored = _read_back(scored)
+    assert stored.contact.name == "测试改名"
+    assert [(c.field, c.old, c.new) for c in stored.changes] == [("name", alice.name, "测试改名")]
 
 
 @pytest.mark.parametrize("stale", ["saves", "seed", "submitted"])
@@ -125,12 +149,16 @@ def test_the_submission_request_refuses_what_the_condition_refuses(exam_day: Exa
         request("update_item", scored.request())
     params = scored.request()
     before = _stored(params["Key"])
-    with pytest.raises(Exception) as by_hand:
+    with pytest.raises(Exception) as alone:
         request("update_item", params)
-    assert "ConditionalCheckFailed" in str(by_hand.value)
-    item = RegistrationItem(keys.person_pk(scored.id_hash), keys.registration_sk(scored.period_id))
-    with pytest.raises(UpdateError):
-        item.update(actions=scored.actions(), condition=scored.condition())
+    assert "ConditionalCheckFailed" in str(alone.value)
+
+    def build() -> Requests:
+        transaction = Requests()
+        transaction.add("attempt", "Update", scored.update())
+        return transaction
+
+    assert run_transaction(build) == {"attempt"}
     assert _stored(params["Key"]) == before
 
 
