@@ -89,14 +89,20 @@
     loadBlueprint();
   }
 
-  /* The stored blueprint of the chosen period, back in the form's own lines (empty when none). */
+  /* The stored blueprint of the chosen period, back in the form's own lines (empty when none).
+     The box is read-only until it comes: lines typed before would be replaced by it. */
   function loadBlueprint() {
     var period = $("blueprint-period").value;
     if (!period) return;
+    var box = $("blueprint-rows");
+    box.readOnly = true;
+    box.setAttribute("aria-busy", "true");
     A.call("GET", "api/admin/periods/" + encodeURIComponent(period) + "/blueprint").then(function (answer) {
       if ($("blueprint-period").value !== period) return;
       var rows = answer.status === 200 && answer.body ? answer.body.paper.blueprint.rows : [];
-      $("blueprint-rows").value = textOf(rows);
+      box.value = textOf(rows);
+      box.readOnly = false;
+      box.removeAttribute("aria-busy");
       $("blueprint-result").textContent = rows.length ? "本期已设置抽题规则（见上），修改后可重新设置。" : "";
     });
   }
