@@ -6,6 +6,7 @@ Real Beijing dates (`chalice local` runs on the real clock); the years used are 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ LAST_OF_2026 = {
 }
 
 
+LAST_DAY_TO_ARRANGE = dt.date(2026, 12, 31)
+
+
 def day(page: Any, iso: str) -> Any:
     return page.locator(f'#calendar-months td[data-day="{iso}"]')
 
@@ -44,6 +48,11 @@ def test_an_unknown_year_sends_staff_to_the_calendar_where_the_pasted_notice_sho
 ) -> None:
     # The last period of 2026 examines on 31 December: the next one's registration would open on
     # the first working day of 2027, which nobody knows yet.
+    if clock.today() >= LAST_DAY_TO_ARRANGE:
+        # On the real clock, from 31 December 2026 no period can still be created for that day
+        # (its registration window would be empty). tests/api/test_calendar.py and
+        # test_periods.py keep the unknown year's refusal on a frozen clock.
+        pytest.skip("2026's last exam can no longer be arranged on the real clock")
     send(stack, "POST", "api/admin/periods", LAST_OF_2026, stack.staff_token)
     sign_in(desk, stack)
     # From 1 November the console warns while next year is unknown (the real clock decides).

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from chalicelib import clock
 from tests.browser.test_admin_console import fits, send, sign_in
 from tests.support.people import person
+from tests.support.periods import calendar_known_through
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -31,9 +32,10 @@ def period_body(name: str, exam: dt.date) -> dict[str, str]:
 def prepared(stack: Stack) -> tuple[dict[str, Any], dict[str, Any]]:
     """A period someone registered for (exam in 14 days) and an empty one after it."""
     first = clock.today() + dt.timedelta(days=14)
+    later = first + dt.timedelta(days=35)
+    calendar_known_through(stack, later)
     taken = send(stack, "POST", "api/admin/periods", period_body("已有报名的期次", first), stack.staff_token)
     send(stack, "POST", "api/registrations", person(4300).registration())
-    later = first + dt.timedelta(days=35)
     empty = send(stack, "POST", "api/admin/periods", period_body("误建的期次", later), stack.staff_token)
     return taken["period"], empty["period"]
 

@@ -13,6 +13,7 @@ from chalicelib import clock
 from tests.browser.axe import assert_accessible
 from tests.browser.test_admin_console import next_week_period, send, sign_in
 from tests.support.people import person
+from tests.support.periods import calendar_known_through
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser]
@@ -54,10 +55,12 @@ def test_search_correct_and_the_audit_entry_shows(stack: Stack, desk: Any) -> No
 
 
 def test_moving_a_registration_picks_the_period_from_a_list(stack: Stack, desk: Any) -> None:
+    exam_date = clock.today() + dt.timedelta(days=35)
+    calendar_known_through(stack, exam_date)
     period = next_week_period(stack, "调出期次")
     later = {
         "name": "调入期次",
-        "exam_date": (clock.today() + dt.timedelta(days=35)).isoformat(),
+        "exam_date": exam_date.isoformat(),
         "exam_start": "09:00",
         "exam_end": "11:00",
         "notes": "",

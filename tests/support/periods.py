@@ -8,6 +8,8 @@ import urllib.request
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.domain.calendar import WorkCalendar
+from chalicelib.domain.errors import CalendarUnknown
 from tests.support.stack import Stack
 
 
@@ -50,3 +52,29 @@ def open_registration_today(stack: Stack, days_to_exam: int = 7) -> dict[str, An
         assert response.status == 201
         period: dict[str, Any] = json.loads(response.read())["period"]
     return period
+
+
+def calendar_known_through(stack: Stack, last: dt.date) -> None:
+    """Make every year from today's to `last`'s known to the running app, as staff do on the
+    calendar page once the State Council's notice is out: a year the library does not know
+    yet gets 1 January as its only holiday.
+
+    Tests that run on the real clock (the browser's, the concurrency tests') put periods
+    weeks ahead; from mid-December those reach a year the library has no data for, and the
+    app rightly refuses to compute working days in it (409 calendar_unknown)."""
+    library = WorkCalendar()
+    for year in range(clock.today().year, last.year + 1):
+        try:
+            library.is_working_day(dt.date(year, 1, 1))
+            continue
+        except CalendarUnknown:
+            pass
+        body = {"holidays": [f"{year}-01-01"], "workdays": []}
+        request = urllib.request.Request(
+            stack.url + f"api/admin/calendar/{year}",
+            data=json.dumps(body).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.staff_token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
