@@ -344,15 +344,7 @@ class Repository:
                 ("email", self._email_hash(contact.email)),
             )
             for field, value_hash in claims:
-                transaction.add(
-                    field,
-                    "Update",
-                    {
-                        "Key": _key(keys.claim_pk(field, value_hash), keys.CLAIM_SK),
-                        **_REGISTER_CLAIM,
-                        "ExpressionAttributeValues": {":owner": {"S": id_hash}, ":stamp": {"S": stamp}},
-                    },
-                )
+                transaction.add(field, "Update", _claim_update(field, value_hash, id_hash, stamp))
             transaction.add(
                 "already_passed",
                 "Update",
@@ -587,8 +579,8 @@ class Repository:
         pk, sk = keys.person_pk(id_hash), keys.registration_sk(period.id)
         update, stamp = scored.update(), scored.stamp
 
-        # The same update as the single write above, with the claims' moves (as a registration
-        # takes its claims: `_REGISTER_CLAIM`) and the notice to the old address beside it.
+        # The same update as the single write above, with the claims' moves (the new value's
+        # taken as a registration takes its claims) and the notice to the old address beside it.
         def build() -> Requests:
             transaction = Requests()
             transaction.add("attempt", "Update", update)
@@ -602,15 +594,7 @@ class Repository:
                         "ExpressionAttributeValues": {":owner": {"S": id_hash}},
                     },
                 )
-                transaction.add(
-                    field,
-                    "Update",
-                    {
-                        "Key": _key(keys.claim_pk(field, new), keys.CLAIM_SK),
-                        **_REGISTER_CLAIM,
-                        "ExpressionAttributeValues": {":owner": {"S": id_hash}, ":stamp": {"S": stamp}},
-                    },
-                )
+                transaction.add(field, "Update", _claim_update(field, new, id_hash, stamp))
             if contact_changed:
                 transaction.add(
                     "notice", "Put", {"Item": outbox_attributes("details_changed", pk, sk, period.id, stamp)}
@@ -761,6 +745,17 @@ _REGISTER_CLAIM = {
         "#claimed_at": ClaimItem.claimed_at.attr_name,
     },
 }
+
+
+def _claim_update(field: keys.ClaimField, value_hash: str, id_hash: str, stamp: str) -> dict[str, Any]:
+    """A phone or e-mail claim taken for this ID number, or kept when already its own."""
+    return {
+        "Key": _key(keys.claim_pk(field, value_hash), keys.CLAIM_SK),
+        **_REGISTER_CLAIM,
+        "ExpressionAttributeValues": {":owner": {"S": id_hash}, ":stamp": {"S": stamp}},
+    }
+
+
 # A submission's change of phone or e-mail gives up the old value's claim: this ID number's,
 # or already gone.
 _RELEASE_CLAIM = {
