@@ -15,7 +15,7 @@ from chalicelib import clock
 from chalicelib.domain.bank import merge, parse_items
 from chalicelib.domain.bank_sheet import BANK_SHEET, bank_rows
 from chalicelib.services.paper_workbook import write_rows
-from tests.browser.test_admin_console import exam_today_with_results, send, sign_in
+from tests.browser.test_admin_console import exam_today_with_results, late_answers, send, sign_in
 from tests.support.bank_data import TOPICS, bank_items
 from tests.support.stack import Stack
 
@@ -25,18 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # The period's stored blueprint answered late (it did, now and then, on a busy CI machine).
-LATE_BLUEPRINT = """
-(function () {
-  var original = window.fetch;
-  window.fetch = function (url) {
-    var answer = original.apply(this, arguments);
-    if (!/\\/blueprint$/.test(String(url))) return answer;
-    return answer.then(function (response) {
-      return new Promise(function (resolve) { setTimeout(function () { resolve(response); }, 700); });
-    });
-  };
-})();
-"""
+LATE_BLUEPRINT = late_answers("/\\/blueprint$/.test(url)")
 
 
 def test_lines_typed_while_the_stored_blueprint_loads_are_not_wiped_by_it(stack: Stack, desk: Any) -> None:

@@ -46,6 +46,27 @@ def send(stack: Stack, method: str, path: str, payload: Any, token: str | None =
         return json.loads(response.read() or b"null")
 
 
+def late_answers(matches: str, ms: int = 700, then: str = "") -> str:
+    """An init script that holds back, by `ms`, the answers to the page's fetches whose `url`
+    the JavaScript expression `matches` accepts, running `then` as each is let through: what a
+    busy server or a slow phone network does to one request beside the others."""
+    return f"""
+(function () {{
+  var original = window.fetch;
+  window.fetch = function (url) {{
+    var answer = original.apply(this, arguments);
+    url = String(url);
+    if (!({matches})) return answer;
+    return answer.then(function (response) {{
+      return new Promise(function (resolve) {{
+        setTimeout(function () {{ {then} resolve(response); }}, {ms});
+      }});
+    }});
+  }};
+}})();
+"""
+
+
 def sign_in(page: Any, stack: Stack) -> None:
     page.goto(stack.url + "admin")
     page.fill("#signin-token", stack.staff_token)

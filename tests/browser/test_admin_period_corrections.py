@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib import clock
-from tests.browser.test_admin_console import fits, send, sign_in
+from tests.browser.test_admin_console import fits, late_answers, send, sign_in
 from tests.support.people import person
 from tests.support.periods import calendar_known_through
 from tests.support.stack import Stack
@@ -131,34 +131,27 @@ def test_on_a_phone_staff_delete_an_empty_period_and_not_one_with_registrations(
 
 # The console's warnings answered late, and a record of when each screen first drew: the
 # warnings list sits above the screen, so a screen drawn before it moves down when it comes.
-LATE_WARNINGS = """
-(function () {
-  var original = window.fetch;
-  window.__drawn = {};
-  window.fetch = function (url) {
-    var answer = original.apply(this, arguments);
-    if (String(url).indexOf("api/admin/warnings") < 0) return answer;
-    return answer.then(function (response) {
-      return new Promise(function (resolve) {
-        setTimeout(function () { window.__drawn.warnings = performance.now(); resolve(response); }, 700);
-      });
-    });
-  };
-  new MutationObserver(function () {
-    var drawn = window.__drawn;
-    var rows = document.querySelector("#periods-table tbody tr");
-    if (!drawn.periods && rows) drawn.periods = performance.now();
-    var body = document.getElementById("calendar-body");
-    if (!drawn.calendar && body && !body.hidden) drawn.calendar = performance.now();
-  }).observe(document, { subtree: true, childList: true, attributes: true });
-})();
+LATE_WARNINGS = (
+    late_answers(
+        'url.indexOf("api/admin/warnings") >= 0', then="window.__drawn.warnings = performance.now();"
+    )
+    + """
+window.__drawn = {};
+new MutationObserver(function () {
+  var drawn = window.__drawn;
+  var rows = document.querySelector("#periods-table tbody tr");
+  if (!drawn.periods && rows) drawn.periods = performance.now();
+  var body = document.getElementById("calendar-body");
+  if (!drawn.calendar && body && !body.hidden) drawn.calendar = performance.now();
+}).observe(document, { subtree: true, childList: true, attributes: true });
 """
+)
 
 
 def test_on_a_phone_the_periods_and_the_calendar_do_not_move_when_the_warnings_arrive(
     stack: Stack, phone: Any
 ) -> None:
-    # In CI, 1 December: next year's calendar was unknown, its warning came 70 ms after the
+    # In CI on 3 December: next year's calendar was unknown, its warning came 70 ms after the
     # periods were drawn and pushed them down, and the tap on 删除 landed beside the link.
     prepared(stack)
     phone.add_init_script(LATE_WARNINGS)
