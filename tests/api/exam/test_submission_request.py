@@ -47,14 +47,19 @@ def _sent_both_ways(scored: _Scored) -> tuple[dict[str, Any], dict[str, Any]]:
     request("update_item", params)
     alone = _stored(params["Key"])
     _restore(before)
+    assert _sent_in_a_transaction(scored) == set()
+    return alone, _stored(params["Key"])
+
+
+def _sent_in_a_transaction(scored: _Scored) -> set[str]:
+    """The attempt's update as the only item of a transaction: the labels it refused."""
 
     def build() -> Requests:
         transaction = Requests()
         transaction.add("attempt", "Update", scored.update())
         return transaction
 
-    assert run_transaction(build) == set()
-    return alone, _stored(params["Key"])
+    return run_transaction(build)
 
 
 def _read_back(scored: _Scored) -> Any:
@@ -152,13 +157,7 @@ def test_the_submission_request_refuses_what_the_condition_refuses(exam_day: Exa
     with pytest.raises(Exception) as alone:
         request("update_item", params)
     assert "ConditionalCheckFailed" in str(alone.value)
-
-    def build() -> Requests:
-        transaction = Requests()
-        transaction.add("attempt", "Update", scored.update())
-        return transaction
-
-    assert run_transaction(build) == {"attempt"}
+    assert _sent_in_a_transaction(scored) == {"attempt"}
     assert _stored(params["Key"]) == before
 
 
