@@ -89,16 +89,22 @@
     loadBlueprint();
   }
 
+  /* Which read of a stored blueprint is the latest: only its answer may fill the box. */
+  var blueprintRead = 0;
+
   /* The stored blueprint of the chosen period, back in the form's own lines (empty when none).
-     The box is read-only until it comes: lines typed before would be replaced by it. */
+     The box is read-only until it comes: lines typed before would be replaced by it. Only the
+     latest read counts: the same period read twice (listed, then chosen again) answers twice,
+     and an earlier answer arriving last would wipe lines typed after the later one. */
   function loadBlueprint() {
     var period = $("blueprint-period").value;
     if (!period) return;
     var box = $("blueprint-rows");
+    var read = ++blueprintRead;
     box.readOnly = true;
     box.setAttribute("aria-busy", "true");
     A.call("GET", "api/admin/periods/" + encodeURIComponent(period) + "/blueprint").then(function (answer) {
-      if ($("blueprint-period").value !== period) return;
+      if (read !== blueprintRead) return;
       var rows = answer.status === 200 && answer.body ? answer.body.paper.blueprint.rows : [];
       box.value = textOf(rows);
       box.readOnly = false;

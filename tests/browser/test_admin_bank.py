@@ -15,7 +15,7 @@ from chalicelib import clock
 from chalicelib.domain.bank import merge, parse_items
 from chalicelib.domain.bank_sheet import BANK_SHEET, bank_rows
 from chalicelib.services.paper_workbook import write_rows
-from tests.browser.test_admin_console import exam_today_with_results, late_answers, send, sign_in
+from tests.browser.test_admin_console import exam_today_with_results, send, sign_in
 from tests.support.bank_data import TOPICS, bank_items
 from tests.support.stack import Stack
 
@@ -24,21 +24,39 @@ pytestmark = [pytest.mark.browser]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# The period's stored blueprint answered late (it did, now and then, on a busy CI machine).
-LATE_BLUEPRINT = late_answers("/\\/blueprint$/.test(url)")
+# The period's stored blueprint answered late, and the earlier of two reads of it last (as on a
+# busy CI machine: the same period read twice, and the first answer wiped the lines typed after
+# the second): the n-th read is held back by 2,400 - 700 n ms, at least 200.
+EARLIER_BLUEPRINTS_LATER = """
+(function () {
+  var original = window.fetch, reads = 0;
+  window.fetch = function (url) {
+    var answer = original.apply(this, arguments);
+    if (!/\\/blueprint$/.test(String(url))) return answer;
+    reads += 1;
+    var ms = Math.max(200, 2400 - 700 * reads);
+    return answer.then(function (response) {
+      return new Promise(function (resolve) { setTimeout(function () { resolve(response); }, ms); });
+    });
+  };
+})();
+"""
 
 
 def test_lines_typed_while_the_stored_blueprint_loads_are_not_wiped_by_it(stack: Stack, desk: Any) -> None:
     exam = clock.today() + dt.timedelta(days=21)
     body = {"name": "慢速读取期次", "exam_date": exam.isoformat(), "exam_start": "09:00", "exam_end": "11:00"}
     period = send(stack, "POST", "api/admin/periods", {**body, "notes": ""}, stack.staff_token)["period"]
-    desk.add_init_script(LATE_BLUEPRINT)
+    desk.add_init_script(EARLIER_BLUEPRINTS_LATER)
     sign_in(desk, stack)
     desk.goto(stack.url + "admin#bank")
+    expect(desk.locator(f'#blueprint-period option[value="{period["id"]}"]')).to_be_attached()
+    # Read 1 is the listed period's, reads 2 and 3 this one's: 3 answers first, 2 after it.
+    desk.select_option("#blueprint-period", period["id"])
     desk.select_option("#blueprint-period", period["id"])
     # The box waits for the stored rows (read-only, busy); typing lands after them.
     desk.fill("#blueprint-rows", "劳动合同 单选 7")
-    desk.wait_for_timeout(1000)
+    desk.wait_for_timeout(2500)
     expect(desk.locator("#blueprint-rows")).to_have_value("劳动合同 单选 7")
     assert desk.locator("#blueprint-rows").get_attribute("aria-busy") is None
 
