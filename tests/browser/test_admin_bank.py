@@ -15,7 +15,7 @@ from chalicelib import clock
 from chalicelib.domain.bank import merge, parse_items
 from chalicelib.domain.bank_sheet import BANK_SHEET, bank_rows
 from chalicelib.services.paper_workbook import write_rows
-from tests.browser.test_admin_console import exam_today_with_results, send, sign_in
+from tests.browser.test_admin_console import exam_today_with_results, late_answers, send, sign_in
 from tests.support.bank_data import TOPICS, bank_items
 from tests.support.stack import Stack
 
@@ -27,20 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The period's stored blueprint answered late, and the earlier of two reads of it last (as on a
 # busy CI machine: the same period read twice, and the first answer wiped the lines typed after
 # the second): the n-th read is held back by 2,400 - 700 n ms, at least 200.
-EARLIER_BLUEPRINTS_LATER = """
-(function () {
-  var original = window.fetch, reads = 0;
-  window.fetch = function (url) {
-    var answer = original.apply(this, arguments);
-    if (!/\\/blueprint$/.test(String(url))) return answer;
-    reads += 1;
-    var ms = Math.max(200, 2400 - 700 * reads);
-    return answer.then(function (response) {
-      return new Promise(function (resolve) { setTimeout(function () { resolve(response); }, ms); });
-    });
-  };
-})();
-"""
+EARLIER_BLUEPRINTS_LATER = late_answers("/\\/blueprint$/.test(url)", ms="Math.max(200, 2400 - 700 * n)")
 
 
 def test_lines_typed_while_the_stored_blueprint_loads_are_not_wiped_by_it(stack: Stack, desk: Any) -> None:

@@ -46,20 +46,22 @@ def send(stack: Stack, method: str, path: str, payload: Any, token: str | None =
         return json.loads(response.read() or b"null")
 
 
-def late_answers(matches: str, ms: int = 700, then: str = "") -> str:
+def late_answers(matches: str, ms: int | str = 700, then: str = "") -> str:
     """An init script that holds back, by `ms`, the answers to the page's fetches whose `url`
     the JavaScript expression `matches` accepts, running `then` as each is let through: what a
-    busy server or a slow phone network does to one request beside the others."""
+    busy server or a slow phone network does to one request beside the others. `ms` may be a
+    JavaScript expression of `n`, the held fetch's place among them (1 for the first)."""
     return f"""
 (function () {{
-  var original = window.fetch;
+  var original = window.fetch, held = 0;
   window.fetch = function (url) {{
     var answer = original.apply(this, arguments);
     url = String(url);
     if (!({matches})) return answer;
+    var n = ++held, ms = {ms};
     return answer.then(function (response) {{
       return new Promise(function (resolve) {{
-        setTimeout(function () {{ {then} resolve(response); }}, {ms});
+        setTimeout(function () {{ {then} resolve(response); }}, ms);
       }});
     }});
   }};
